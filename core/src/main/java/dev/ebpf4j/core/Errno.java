@@ -1,0 +1,49 @@
+package dev.ebpf4j.core;
+
+/** Linux errno numbers by name, for messages and for matching failures in code. */
+public final class Errno {
+    public static final int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2BIG = 7, ENOEXEC = 8,
+            EBADF = 9, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, ENODEV = 19,
+            ENOTDIR = 20, EINVAL = 22, ENFILE = 23, EMFILE = 24, ENOTTY = 25, ENOSPC = 28, ERANGE = 34,
+            ENAMETOOLONG = 36, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, ENOMSG = 42, ENODATA = 61, ENOLINK = 67,
+            EPROTO = 71, EOVERFLOW = 75, EBADFD = 77, EOPNOTSUPP = 95, EAFNOSUPPORT = 97, EADDRINUSE = 98,
+            EADDRNOTAVAIL = 99, ENETUNREACH = 101, ECONNRESET = 104, ENOBUFS = 105, ETIMEDOUT = 110,
+            ECONNREFUSED = 111, EHOSTUNREACH = 113, EALREADY = 114, EINPROGRESS = 115, EDQUOT = 122,
+            ECANCELED = 125, ENOTSUPP = 524;
+
+    /** libbpf's own codes, above the kernel's ({@code enum libbpf_errno}). */
+    public static final int LIBBPF_LIBELF = 4000, LIBBPF_FORMAT = 4001, LIBBPF_KVERSION = 4002, LIBBPF_ENDIAN = 4003,
+            LIBBPF_INTERNAL = 4004, LIBBPF_RELOC = 4005, LIBBPF_LOAD = 4006, LIBBPF_VERIFY = 4007, LIBBPF_PROG2BIG = 4008,
+            LIBBPF_KVER = 4009, LIBBPF_PROGTYPE = 4010, LIBBPF_WRNGPID = 4011, LIBBPF_INVSEQ = 4012, LIBBPF_NLPARSE = 4013;
+    private static final String[] LIBBPF_NAMES = {"LIBBPF_ERRNO__LIBELF", "LIBBPF_ERRNO__FORMAT", "LIBBPF_ERRNO__KVERSION",
+            "LIBBPF_ERRNO__ENDIAN", "LIBBPF_ERRNO__INTERNAL", "LIBBPF_ERRNO__RELOC", "LIBBPF_ERRNO__LOAD",
+            "LIBBPF_ERRNO__VERIFY", "LIBBPF_ERRNO__PROG2BIG", "LIBBPF_ERRNO__KVER", "LIBBPF_ERRNO__PROGTYPE",
+            "LIBBPF_ERRNO__WRNGPID", "LIBBPF_ERRNO__INVSEQ", "LIBBPF_ERRNO__NLPARSE"};
+    private static final String[] NAMES = new String[134];
+
+    static {
+        String table = "1 EPERM 2 ENOENT 3 ESRCH 4 EINTR 5 EIO 6 ENXIO 7 E2BIG 8 ENOEXEC 9 EBADF 10 ECHILD 11 EAGAIN "
+                + "12 ENOMEM 13 EACCES 14 EFAULT 15 ENOTBLK 16 EBUSY 17 EEXIST 18 EXDEV 19 ENODEV 20 ENOTDIR 21 EISDIR "
+                + "22 EINVAL 23 ENFILE 24 EMFILE 25 ENOTTY 26 ETXTBSY 27 EFBIG 28 ENOSPC 29 ESPIPE 30 EROFS 31 EMLINK "
+                + "32 EPIPE 33 EDOM 34 ERANGE 35 EDEADLK 36 ENAMETOOLONG 37 ENOLCK 38 ENOSYS 39 ENOTEMPTY 40 ELOOP "
+                + "42 ENOMSG 43 EIDRM 61 ENODATA 62 ETIME 67 ENOLINK 71 EPROTO 74 EBADMSG 75 EOVERFLOW 77 EBADFD "
+                + "84 EILSEQ 88 ENOTSOCK 89 EDESTADDRREQ 90 EMSGSIZE 91 EPROTOTYPE 92 ENOPROTOOPT 93 EPROTONOSUPPORT "
+                + "94 ESOCKTNOSUPPORT 95 EOPNOTSUPP 96 EPFNOSUPPORT 97 EAFNOSUPPORT 98 EADDRINUSE 99 EADDRNOTAVAIL "
+                + "100 ENETDOWN 101 ENETUNREACH 102 ENETRESET 103 ECONNABORTED 104 ECONNRESET 105 ENOBUFS 106 EISCONN "
+                + "107 ENOTCONN 110 ETIMEDOUT 111 ECONNREFUSED 112 EHOSTDOWN 113 EHOSTUNREACH 114 EALREADY "
+                + "115 EINPROGRESS 116 ESTALE 122 EDQUOT 125 ECANCELED 133 EHWPOISON";
+        String[] parts = table.split(" ");
+        for (int i = 0; i < parts.length; i += 2) NAMES[Integer.parseInt(parts[i])] = parts[i + 1];
+    }
+
+    private Errno() {}
+
+    /** The symbolic name, such as {@code "EPERM"}; kernel-internal codes too ({@code ENOTSUPP} is 524). */
+    public static String name(int errno) {
+        int e = Math.abs(errno);
+        if (e == ENOTSUPP) return "ENOTSUPP";
+        if (e >= LIBBPF_LIBELF && e <= LIBBPF_NLPARSE) return LIBBPF_NAMES[e - LIBBPF_LIBELF];
+        if (e == 0) return "OK";
+        return e < NAMES.length && NAMES[e] != null ? NAMES[e] : "errno " + e;
+    }
+}

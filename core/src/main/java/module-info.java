@@ -1,0 +1,14 @@
+/**
+ * ebpf4j core: libbpf bundled and bound through FFM, BPF objects with CO-RE, BTF, errors, feature probes and
+ * the CO-RE object builder.
+ */
+module dev.ebpf4j.core {
+    exports dev.ebpf4j.core;
+    exports dev.ebpf4j.core.btf;
+    exports dev.ebpf4j.core.features;
+    exports dev.ebpf4j.core.build;
+    exports dev.ebpf4j.core.spi;
+    exports dev.ebpf4j.core.internal.libbpf to dev.ebpf4j.maps, dev.ebpf4j.programs, dev.ebpf4j.k8s;
+
+    uses dev.ebpf4j.core.spi.LibbpfLocator;
+}

@@ -1,0 +1,57 @@
+# Shared by ./dev and the scripts under scripts/: machine setup and JDK selection. Source it, do not run it.
+
+APT_PACKAGES=(clang llvm iproute2 iputils-ping netcat-openbsd libcap2-bin qemu-system-x86 busybox-static cpio kmod)
+BACKPORTS_LIST=/etc/apt/sources.list.d/ebpf4j-bookworm-backports.list
+
+log() { printf '[ebpf4j] %s\n' "$*" >&2; }
+
+setup_machine() {
+  if [ "$(id -u)" != 0 ]; then
+    log "not root: skipping package installs and mounts (run as root to set up the machine)"; return 0
+  fi
+  local missing=() p
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  # libbpf 1.4.6 (bundled into the core jar at build time) comes from bookworm-backports.
+  local need_update=0
+  if ! grep -rqs "bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    log "adding the Debian bookworm-backports source ($BACKPORTS_LIST) for libbpf 1.4.6"
+    echo "deb http://deb.debian.org/debian bookworm-backports main" > "$BACKPORTS_LIST"
+    need_update=1
+  fi
+  apt-cache policy libbpf1 2>/dev/null | grep -q "1.4.6" || need_update=1
+  if [ ${#missing[@]} -gt 0 ] || [ $need_update = 1 ]; then
+    log "apt-get update"
+    apt-get update -qq
+  fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  if ! mountpoint -q /sys/fs/bpf; then log "mounting bpffs at /sys/fs/bpf"; mount -t bpf bpf /sys/fs/bpf; fi
+  if ! mountpoint -q /sys/kernel/tracing && [ -d /sys/kernel/tracing ]; then
+    log "mounting tracefs at /sys/kernel/tracing"; mount -t tracefs tracefs /sys/kernel/tracing || true
+  fi
+}
+
+# Picks a JDK >= 22 for the build: $JAVA_HOME if it qualifies, else the newest under /usr/lib/jvm.
+select_jdk() {
+  local candidates=() home v best="" bestv=0
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  for home in /usr/lib/jvm/*/; do candidates+=("${home%/}"); done
+  for home in "${candidates[@]}"; do
+    [ -x "$home/bin/javac" ] || continue
+    v=$("$home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    v=${v%%.*}
+    if [ -n "$v" ] && [ "$v" -ge 22 ] && [ "$v" -gt "$bestv" ]; then best=$home; bestv=$v; fi
+  done
+  if [ -z "$best" ]; then
+    log "no JDK 22 or newer found (looked at \$JAVA_HOME and /usr/lib/jvm/*)."
+    log "install one, e.g. Temurin 25 (temurin-25-jdk from Adoptium's apt repository) or any OpenJDK >= 22, then retry."
+    exit 1
+  fi
+  export JAVA_HOME=$best
+  export PATH="$JAVA_HOME/bin:$PATH"
+  log "using JDK $bestv at $JAVA_HOME"
+}
