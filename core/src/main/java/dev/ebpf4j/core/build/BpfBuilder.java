@@ -37,7 +37,7 @@ public final class BpfBuilder {
     private static final String[] CLANG_NAMES = {"clang", "clang-22", "clang-19", "clang-16", "clang-15", "clang-14"};
 
     private Path clang;
-    private Path btf = Btf.KERNEL_BTF;
+    private Path btf = Path.of(System.getProperty("ebpf4j.build.btf", Btf.KERNEL_BTF.toString()));
     private Path cacheDirectory = defaultCacheDirectory();
     private final List<Path> includes = new ArrayList<>();
     private final Map<String, String> defines = new LinkedHashMap<>();
@@ -45,7 +45,10 @@ public final class BpfBuilder {
 
     private BpfBuilder() {}
 
-    /** A builder with defaults: clang from PATH, kernel BTF, cache under {@code ~/.cache/ebpf4j/build}. */
+    /**
+     * A builder with defaults: clang from PATH, the running kernel's BTF (or the file named by the system property
+     * {@code ebpf4j.build.btf}), and a cache under {@code ~/.cache/ebpf4j/build} (or {@code ebpf4j.build.cache}).
+     */
     public static BpfBuilder create() {
         return new BpfBuilder();
     }
