@@ -1,0 +1,16 @@
+/**
+ * Kube-proxy-less Service load balancing, NetworkPolicy enforcement and flow observability, composed from the
+ * public ebpf4j SDK and driven by the Kubernetes API.
+ */
+module dev.ebpf4j.k8s {
+    requires dev.ebpf4j.core;
+    requires kubernetes.client.api;
+    requires kubernetes.model.core;
+    requires kubernetes.model.discovery;
+    requires kubernetes.model.networking;
+
+    exports dev.ebpf4j.k8s.model;
+    exports dev.ebpf4j.k8s.lb;
+    exports dev.ebpf4j.k8s.policy;
+    exports dev.ebpf4j.k8s.source;
+}
