@@ -80,6 +80,8 @@ if [ -z "$CMD" ]; then
     q "-cp"; q "$LAUNCHER:$CLASSPATH_ARG"
     q "org.junit.platform.console.ConsoleLauncher"; q "execute"; q "--disable-banner"; q "--details=tree"
     q "--disable-ansi-colors"; q "--reports-dir=/tmp/ebpf4j-guest/reports"
+    # Every class name (the default pattern would drop *IT classes); tags do the selecting.
+    q "--include-classname=.*"; q "--exclude-engine=junit-vintage"; q "--exclude-engine=junit-platform-suite"
     if [ -n "$SCAN" ]; then q "--scan-classpath=$SCAN"; else q "--scan-classpath"; fi
     IFS=, read -ra tags <<< "$TAGS"
     for t in "${tags[@]}"; do q "--include-tag=$t"; done
