@@ -76,10 +76,12 @@ final class JUnitXmlReports {
                 seconds(tc.getAttribute("time")));
     }
 
+    /** An aborted test's report holds the exception's stack trace; its first line, minus the class, is the reason. */
     private static String firstLine(String text) {
         String t = text.strip();
         int nl = t.indexOf('\n');
-        return nl < 0 ? t : t.substring(0, nl);
+        String line = nl < 0 ? t : t.substring(0, nl);
+        return line.replaceFirst("^[\\w.$]+(Exception|Error): ", "");
     }
 
     private static Duration seconds(String value) {
