@@ -13,12 +13,16 @@ final class RecordWriter {
         StringBuilder out = header(packageName, objectName, "struct " + s.cName());
         out.append("import java.lang.foreign.MemoryLayout;\n")
                 .append("import java.lang.foreign.MemorySegment;\n")
-                .append("import java.lang.foreign.StructLayout;\n")
-                .append("import java.util.Arrays;\n")
-                .append("import java.util.Objects;\n\n")
-                .append("import static java.lang.foreign.ValueLayout.*;\n\n");
+                .append("import java.lang.foreign.StructLayout;\n");
+        if (anyField(s, f -> f.javaType().endsWith("[]"))) out.append("import java.util.Arrays;\n");
+        if (anyField(s, f -> f.shape() != Shape.SCALAR && f.shape() != Shape.BOOLEAN)) out.append("import java.util.Objects;\n");
+        out.append("\nimport static java.lang.foreign.ValueLayout.*;\n\n");
         body(out, s, "", true);
         return out.toString();
+    }
+
+    private static boolean anyField(TypeModel.Struct s, java.util.function.Predicate<Field> test) {
+        return s.fields().stream().anyMatch(test) || s.nested().stream().anyMatch(n -> anyField(n, test));
     }
 
     static String constants(String packageName, String objectName, TypeModel.Enum e) {
@@ -64,7 +68,7 @@ final class RecordWriter {
             end = Math.max(end, f.offset() + f.size());
         }
         if (s.size() > end) out.append(in).append(String.format(" * %6d %5d  (padding)%n", end, s.size() - end));
-        out.append(in).append(" * </pre>\n").append(in).append(" * Padding is zeroed by {@link #write}: map keys compare bytewise.\n")
+        out.append(in).append(" * </pre>\n").append(in).append(" * {@link #write} zeroes padding: the kernel compares map keys bytewise.\n")
                 .append(in).append(" *\n");
         for (Field f : fields) {
             out.append(in).append(" * @param ").append(f.javaName()).append(" {@code ").append(escape(f.cDeclaration()))
