@@ -29,6 +29,8 @@ public final class BpfObjects {
      * {__u64 packets; __u64 bytes;}}, 16 bytes), one slot per {@code enum xdp_counter_slot}: 0 all packets, 1 TCP,
      * 2 UDP, 3 ICMP and ICMPv6, 4 any other or non-IP packet. It returns the {@code .rodata} constant
      * {@code verdict} ({@code enum xdp_action}, {@code XDP_PASS} = 2 unless set before load; 1 = {@code XDP_DROP}).
+     * The plugin generates {@link XdpCounterValue} (the value record), {@link XdpCounterSlot} (slot numbers) and
+     * {@link XdpAction} (verdicts) from the object's BTF.
      */
     public static final String XDP_COUNTER = "xdp_counter";
 
@@ -39,12 +41,22 @@ public final class BpfObjects {
 
     private BpfObjects() {}
 
-    /** The names of the objects in this jar, such as {@link #XDP_COUNTER}. */
+    /**
+     * The names of the objects in this jar.
+     *
+     * @return names such as {@link #XDP_COUNTER}
+     */
     public static List<String> names() {
         return NAMES;
     }
 
-    /** The absolute class-path resource name of an object: {@code /dev/ebpf4j/bpf/<name>.bpf.o}. */
+    /**
+     * The absolute class-path resource name of an object.
+     *
+     * @param name an object name from {@link #names()}
+     * @return {@code /dev/ebpf4j/bpf/<name>.bpf.o}
+     * @throws IllegalArgumentException if there is no object of that name (the message lists the names)
+     */
     public static String resourcePath(String name) {
         if (!NAMES.contains(name)) {
             throw new IllegalArgumentException("no BPF object '" + name + "' in ebpf4j-bpf-objects; objects: " + NAMES);
@@ -52,7 +64,13 @@ public final class BpfObjects {
         return "/dev/ebpf4j/bpf/" + name + ".bpf.o";
     }
 
-    /** The ELF bytes of an object. */
+    /**
+     * The ELF bytes of an object.
+     *
+     * @param name an object name from {@link #names()}
+     * @return a fresh copy of the object file's bytes
+     * @throws IllegalArgumentException if there is no object of that name
+     */
     public static byte[] bytes(String name) {
         String resource = resourcePath(name);
         // Read through this class so that it works from the module path without the caller needing access.
@@ -70,6 +88,8 @@ public final class BpfObjects {
     /**
      * Opens an object for adjustment and loading: {@code BpfObjects.open(XDP_COUNTER).load()}.
      *
+     * @param name an object name from {@link #names()}
+     * @return the opened, not yet loaded object; close it if it is never loaded
      * @throws IllegalArgumentException if there is no object of that name
      * @throws dev.ebpf4j.core.BpfException if libbpf cannot parse the object
      */

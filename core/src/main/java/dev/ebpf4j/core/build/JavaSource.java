@@ -15,18 +15,33 @@ import java.nio.file.Path;
  */
 public record JavaSource(String packageName, String className, String code) {
 
-    /** {@code packageName.className}, or just the class name in the unnamed package. */
+    /**
+     * The fully qualified class name.
+     *
+     * @return {@code packageName.className}, or just the class name in the unnamed package
+     */
     public String qualifiedName() {
         return packageName.isEmpty() ? className : packageName + "." + className;
     }
 
-    /** The file's path relative to a source root, such as {@code com/example/FlowKey.java}. */
+    /**
+     * The file's path relative to a source root.
+     *
+     * @return a path such as {@code com/example/FlowKey.java}
+     */
     public Path relativePath() {
         Path dir = packageName.isEmpty() ? Path.of("") : Path.of(packageName.replace('.', '/'));
         return dir.resolve(className + ".java");
     }
 
-    /** Writes the file under {@code sourceRoot}, creating directories; unchanged files are not rewritten. */
+    /**
+     * Writes the file under a source root, creating directories; an unchanged file is not rewritten, so that
+     * incremental compilers see it as up to date.
+     *
+     * @param sourceRoot the root of a source tree, such as {@code target/generated-sources/ebpf4j}
+     * @return the file written
+     * @throws java.io.UncheckedIOException if writing fails
+     */
     public Path writeTo(Path sourceRoot) {
         Path file = sourceRoot.resolve(relativePath());
         try {

@@ -1,7 +1,6 @@
 package dev.ebpf4j.core.build;
 
 import dev.ebpf4j.core.btf.Btf;
-import dev.ebpf4j.core.btf.BtfKind;
 import dev.ebpf4j.core.btf.BtfType;
 import dev.ebpf4j.core.build.TypeModel.Field;
 import dev.ebpf4j.core.build.TypeModel.Shape;
@@ -56,7 +55,13 @@ public final class JavaTypeGenerator {
         this.objectName = objectName;
     }
 
-    /** A generator for an object file (an ELF BPF object with a {@code .BTF} section). */
+    /**
+     * A generator for an object file.
+     *
+     * @param object an ELF BPF object with a {@code .BTF} section
+     * @return a generator for it
+     * @throws IllegalArgumentException if the file is not an ELF object or has no {@code .BTF} section
+     */
     public static JavaTypeGenerator forObject(Path object) {
         try {
             return forObject(Files.readAllBytes(object), object.getFileName().toString());
@@ -66,8 +71,11 @@ public final class JavaTypeGenerator {
     }
 
     /**
-     * A generator for an object's bytes; {@code objectName} appears in the generated javadoc.
+     * A generator for an object's bytes.
      *
+     * @param elf        the object file's bytes
+     * @param objectName a name for the object, shown in the generated javadoc
+     * @return a generator for it
      * @throws IllegalArgumentException if the bytes are not an ELF object or it has no {@code .BTF} section
      */
     public static JavaTypeGenerator forObject(byte[] elf, String objectName) {
@@ -78,7 +86,12 @@ public final class JavaTypeGenerator {
         return new JavaTypeGenerator(Btf.parse(btf), objectName);
     }
 
-    /** The package of the generated classes; empty (the default) means the unnamed package. */
+    /**
+     * Sets the package of the generated classes.
+     *
+     * @param name a Java package name; empty (the default) means the unnamed package
+     * @return this generator
+     */
     public JavaTypeGenerator packageName(String name) {
         if (!name.isEmpty() && !name.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*")) {
             throw new IllegalArgumentException("not a Java package name: '" + name + "'");
@@ -95,7 +108,11 @@ public final class JavaTypeGenerator {
      */
     public record Result(List<JavaSource> sources, List<String> notes) {}
 
-    /** Finds the map key and value types and generates their sources. */
+    /**
+     * Finds the map key and value types and generates their sources.
+     *
+     * @return the sources, and notes on what was skipped or kept as bytes
+     */
     public Result generate() {
         findMapTypes();
         findGlobalEnums();
@@ -172,7 +189,7 @@ public final class JavaTypeGenerator {
 
     /** A named struct gets a top-level record; anonymous ones take the name of the typedef that names them. */
     private String structRef(int id, int referencedAs, String usage) {
-        String cName = btf.type(id).name().isEmpty() ? typedefName(referencedAs) : btf.type(id).name();
+        String cName = btf.type(id).name().isEmpty() ? CTypes.typedefName(btf, referencedAs) : btf.type(id).name();
         if (cName.isEmpty()) return null;
         structNames.putIfAbsent(id, JavaNames.type(cName));
         List<String> usages = structUsages.computeIfAbsent(id, k -> new ArrayList<>());
@@ -190,13 +207,6 @@ public final class JavaTypeGenerator {
         return enums.get(id).className();
     }
 
-    private String typedefName(int id) {
-        for (int hops = 0; hops < 64 && btf.type(id) instanceof BtfType.Modifier m; hops++, id = m.target()) {
-            if (m.kind() == BtfKind.TYPEDEF) return m.name();
-        }
-        return "";
-    }
-
     private TypeModel.Struct struct(int id, String className, List<String> usages) {
         BtfType.Struct s = (BtfType.Struct) btf.type(id);
         List<Field> fields = new ArrayList<>();
@@ -210,7 +220,7 @@ public final class JavaTypeGenerator {
     }
 
     private Field field(BtfType.Struct owner, BtfType.Member m, String cName, List<TypeModel.Struct> nested) {
-        String decl = declaration(m.type(), cName);
+        String decl = CTypes.declaration(btf, m.type(), cName);
         int rid = btf.resolve(m.type());
         BtfType t = btf.type(rid);
         if (m.bitfieldSize() != 0 || m.bitOffset() % 8 != 0 || (t instanceof BtfType.Int i && i.bits() != i.size() * 8)) {
@@ -218,16 +228,16 @@ public final class JavaTypeGenerator {
         }
         int offset = m.byteOffset(), size = (int) btf.sizeOf(m.type());
         String name = JavaNames.field(cName);
-        String note = byteOrderNote(m.type());
+        String note = CTypes.byteOrderNote(btf, m.type());
         return switch (t) {
             case BtfType.Int i when i.isBool() -> new Field(name, decl, offset, size, Shape.BOOLEAN, "boolean", "JAVA_BOOLEAN", 1, null, 0, note);
-            case BtfType.Int i when size == 16 -> bytes(name, decl, offset, size, "a 128-bit integer, kept as bytes");
-            case BtfType.Int i -> scalar(name, decl, offset, size, i.signed() || i.isChar() || note != null ? note : "unsigned in C" + unsignedHint(size));
-            case BtfType.Enum e -> scalar(name, decl, offset, size, e.name().isEmpty() ? note
-                    : join("values in {@link " + enumRef(rid, "a member of struct " + owner.name()) + "}", note));
+            case BtfType.Int i when size == 16 -> CTypes.bytes(name, decl, offset, size, "a 128-bit integer, kept as bytes");
+            case BtfType.Int i -> CTypes.scalar(name, decl, offset, size, i.signed() || i.isChar() || note != null ? note : "unsigned in C" + CTypes.unsignedHint(size));
+            case BtfType.Enum e -> CTypes.scalar(name, decl, offset, size, e.name().isEmpty() ? note
+                    : CTypes.join("values in {@link " + enumRef(rid, memberOf(owner)) + "}", note));
             case BtfType.Float f -> new Field(name, decl, offset, size, Shape.SCALAR, size == 4 ? "float" : "double",
                     size == 4 ? "JAVA_FLOAT_UNALIGNED" : "JAVA_DOUBLE_UNALIGNED", 1, null, 0, note);
-            case BtfType.Ptr p -> scalar(name, decl, offset, size, "a pointer in C: an address in the kernel, not usable from Java");
+            case BtfType.Ptr p -> CTypes.scalar(name, decl, offset, size, "a pointer in C: an address in the kernel, not usable from Java");
             case BtfType.Struct s -> {
                 String type = s.name().isEmpty() ? nestedRecord(rid, cName, nested) : structRef(rid, m.type(), memberOf(owner));
                 yield new Field(name, decl, offset, size, Shape.RECORD, type, null, 1, type, size, note);
@@ -235,9 +245,9 @@ public final class JavaTypeGenerator {
             case BtfType.Array a -> array(owner, name, decl, offset, size, a, nested, cName);
             case BtfType.Union u -> {
                 notes.add("struct " + owner.name() + ": union member '" + cName + "' kept as byte[" + size + "]");
-                yield bytes(name, decl, offset, size, "a union in C, kept as bytes");
+                yield CTypes.bytes(name, decl, offset, size, "a union in C, kept as bytes");
             }
-            default -> bytes(name, decl, offset, size, "kept as bytes");
+            default -> CTypes.bytes(name, decl, offset, size, "kept as bytes");
         };
     }
 
@@ -252,12 +262,12 @@ public final class JavaTypeGenerator {
         String lengthNote = count + " elements" + (count != a.length() ? " (C dimensions flattened)" : "");
         return switch (btf.type(rid)) {
             case BtfType.Int i when elementSize <= 8 && i.bits() == elementSize * 8 -> {
-                Field e = scalar(name, decl, offset, elementSize, i.signed() || i.isChar() || elementSize == 1 ? null : "unsigned in C");
+                Field e = CTypes.scalar(name, decl, offset, elementSize, i.signed() || i.isChar() || elementSize == 1 ? null : "unsigned in C");
                 yield new Field(name, decl, offset, size, Shape.ARRAY, e.javaType() + "[]", e.layout(), count, null,
-                        elementSize, join(lengthNote, e.note()));
+                        elementSize, CTypes.join(lengthNote, e.note()));
             }
             case BtfType.Enum en -> {
-                Field e = scalar(name, decl, offset, elementSize, null);
+                Field e = CTypes.scalar(name, decl, offset, elementSize, null);
                 yield new Field(name, decl, offset, size, Shape.ARRAY, e.javaType() + "[]", e.layout(), count, null, elementSize, lengthNote);
             }
             case BtfType.Float f -> new Field(name, decl, offset, size, Shape.ARRAY, elementSize == 4 ? "float[]" : "double[]",
@@ -268,25 +278,9 @@ public final class JavaTypeGenerator {
             }
             default -> {
                 notes.add("struct " + owner.name() + ": member '" + cName + "' (" + decl + ") kept as byte[" + size + "]");
-                yield bytes(name, decl, offset, size, "kept as bytes");
+                yield CTypes.bytes(name, decl, offset, size, "kept as bytes");
             }
         };
-    }
-
-    /** A C declaration: {@code __u32 ports[3]}, {@code struct {...} pair}. */
-    private String declaration(int typeId, String name) {
-        StringBuilder dims = new StringBuilder();
-        int id = typeId;
-        while (btf.type(id) instanceof BtfType.Array a) {
-            dims.append('[').append(a.length()).append(']');
-            id = a.elementType();
-        }
-        String type = switch (btf.type(id)) {
-            case BtfType.Struct s when s.name().isEmpty() -> "struct {...}";
-            case BtfType.Union u when u.name().isEmpty() -> "union {...}";
-            default -> btf.describe(id);
-        };
-        return type + " " + name + dims;
     }
 
     private static String memberOf(BtfType.Struct owner) {
@@ -297,45 +291,6 @@ public final class JavaTypeGenerator {
         TypeModel.Struct inner = struct(id, JavaNames.type(memberName), List.of());
         nested.add(inner);
         return inner.className();
-    }
-
-    private static Field scalar(String name, String decl, int offset, int size, String note) {
-        return switch (size) {
-            case 1 -> new Field(name, decl, offset, 1, Shape.SCALAR, "byte", "JAVA_BYTE", 1, null, 1, note);
-            case 2 -> new Field(name, decl, offset, 2, Shape.SCALAR, "short", "JAVA_SHORT_UNALIGNED", 1, null, 2, note);
-            case 4 -> new Field(name, decl, offset, 4, Shape.SCALAR, "int", "JAVA_INT_UNALIGNED", 1, null, 4, note);
-            case 8 -> new Field(name, decl, offset, 8, Shape.SCALAR, "long", "JAVA_LONG_UNALIGNED", 1, null, 8, note);
-            default -> bytes(name, decl, offset, size, "a " + size + "-byte scalar, kept as bytes");
-        };
-    }
-
-    private static Field bytes(String name, String decl, int offset, int size, String note) {
-        return new Field(name, decl, offset, size, Shape.BYTES, "byte[]", "JAVA_BYTE", size, null, 1, note);
-    }
-
-    private static String unsignedHint(int size) {
-        return switch (size) {
-            case 1 -> ": use Byte.toUnsignedInt";
-            case 2 -> ": use Short.toUnsignedInt";
-            case 4 -> ": use Integer.toUnsignedLong";
-            default -> ": use Long.toUnsignedString and Long.compareUnsigned";
-        };
-    }
-
-    /** Kernel typedefs such as {@code __be32} say the value is stored in network byte order. */
-    private String byteOrderNote(int typeId) {
-        for (int id = typeId, hops = 0; hops < 64 && btf.type(id) instanceof BtfType.Modifier m; hops++, id = m.target()) {
-            if (m.kind() == BtfKind.TYPEDEF && m.name().matches("__be(16|32|64)")) {
-                return "big-endian (network order) in C: the Java value holds the bytes as stored, so on a little-endian"
-                        + " host use Integer/Short/Long.reverseBytes for the number";
-            }
-        }
-        return null;
-    }
-
-    private static String join(String a, String b) {
-        if (a == null) return b;
-        return b == null ? a : a + "; " + b;
     }
 
     /** A struct the generator cannot represent as a record. */

@@ -39,7 +39,8 @@ final class RecordWriter {
                     .append(" = ").append(literal(v.value(), wide)).append(";\n");
         }
         out.append("\n    private ").append(e.className()).append("() {}\n\n")
-                .append("    /** The C name of a value (the first, if several names share it), or empty if it has none. */\n")
+                .append("    /**\n     * The C name of a value (the first, if several names share it).\n     *\n")
+                .append("     * @param value a value of the enum\n     * @return its name, or empty if it has none\n     */\n")
                 .append("    public static Optional<String> name(long value) {\n");
         for (TypeModel.EnumValue v : e.values()) {
             out.append("        if (value == ").append(literal(v.value(), true)).append(") return Optional.of(\"")
@@ -133,7 +134,10 @@ final class RecordWriter {
     }
 
     private static void read(StringBuilder out, TypeModel.Struct s, String in) {
-        out.append(in).append("/** Reads one from the {@link #BYTES} bytes at {@code offset} of {@code segment}. */\n")
+        out.append(in).append("/**\n").append(in).append(" * Reads one from the {@link #BYTES} bytes at {@code offset} of {@code segment}.\n")
+                .append(in).append(" *\n").append(in).append(" * @param segment memory holding the C struct\n")
+                .append(in).append(" * @param offset byte offset of the struct in {@code segment}\n")
+                .append(in).append(" * @return the struct's values\n").append(in).append(" */\n")
                 .append(in).append("public static ").append(s.className()).append(" read(MemorySegment segment, long offset) {\n");
         int v = 0;
         for (Field f : s.fields()) {
@@ -168,7 +172,9 @@ final class RecordWriter {
     }
 
     private static void write(StringBuilder out, TypeModel.Struct s, String in) {
-        out.append(in).append("/** Writes the {@link #BYTES} bytes at {@code offset} of {@code segment}, padding zeroed. */\n")
+        out.append(in).append("/**\n").append(in).append(" * Writes the {@link #BYTES} bytes at {@code offset} of {@code segment}, padding zeroed.\n")
+                .append(in).append(" *\n").append(in).append(" * @param segment memory to hold the C struct\n")
+                .append(in).append(" * @param offset byte offset of the struct in {@code segment}\n").append(in).append(" */\n")
                 .append(in).append("public void write(MemorySegment segment, long offset) {\n")
                 .append(in).append("    segment.asSlice(offset, BYTES).fill((byte) 0);\n");
         for (Field f : s.fields()) {
