@@ -1,0 +1,98 @@
+package dev.ebpf4j.programs;
+
+import dev.ebpf4j.core.BpfObject;
+import dev.ebpf4j.core.Errno;
+import dev.ebpf4j.core.NotSupportedException;
+import dev.ebpf4j.core.SyscallException;
+import dev.ebpf4j.testkit.FdLeakCheck;
+import dev.ebpf4j.testkit.KernelMounts;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * kprobe/kretprobe, kprobe_multi and fentry/fexit. The host kernel has no kprobes and no BPF trampolines, so these run in
+ * the qemu guest (tag "guest"); each skips only when the kernel lacks the feature, and says which.
+ */
+@Tag("guest")
+@ExtendWith(FdLeakCheck.class)
+class GuestTracingIT {
+    @BeforeAll
+    static void tracefs() {
+        KernelMounts.tracefs();
+    }
+
+    static boolean hasKprobes() {
+        return Files.isDirectory(Path.of("/sys/bus/event_source/devices/kprobe"));
+    }
+
+    /** BPF trampolines need kernel BTF and ftrace's function tracer (which lists traceable functions). */
+    static boolean hasTrampolines() {
+        return Files.exists(Path.of("/sys/kernel/btf/vmlinux"))
+                && Files.isReadable(Path.of("/sys/kernel/tracing/available_filter_functions"));
+    }
+
+    @Test
+    void kprobeAndKretprobe() {
+        Assumptions.assumeTrue(hasKprobes(), "needs kprobes: no kprobe PMU (CONFIG_KPROBES off)");
+        try (BpfObject obj = TestObjects.open("kprobes").constant("target_tgid", Libc.getpid()).load()) {
+            KprobeProgram entry = KprobeProgram.of(obj.program("kp_getppid"));
+            KprobeProgram exit = KprobeProgram.of(obj.program("krp_getppid"));
+            assertTrue(exit.isReturnProbe());
+            try (BpfLink in = entry.attach("__x64_sys_getppid"); BpfLink out = exit.attach("__x64_sys_getppid")) {
+                assertEquals("kprobe", in.info().detail("event_type"));
+                assertEquals("__x64_sys_getppid", in.info().detail("func"));
+                assertEquals("kretprobe", out.info().detail("event_type"));
+                for (int i = 0; i < 4; i++) Libc.getppid();
+                assertTrue(TestObjects.u64(obj.map("counts"), 0) >= 4, "kprobe ran");
+                assertTrue(TestObjects.u64(obj.map("counts"), 1) >= 4, "kretprobe ran");
+            }
+        }
+    }
+
+    @Test
+    void kprobeMulti() {
+        Assumptions.assumeTrue(hasKprobes(), "needs kprobes: no kprobe PMU (CONFIG_KPROBES off)");
+        try (BpfObject obj = TestObjects.open("kprobe_multi").constant("target_tgid", Libc.getpid()).load()) {
+            BpfLink link;
+            try {
+                link = KprobeProgram.of(obj.program("kpm")).attachMulti(List.of("__x64_sys_getppid"));
+            } catch (NotSupportedException | SyscallException e) {
+                // The kernel is the probe: EOPNOTSUPP without CONFIG_FPROBE, EINVAL before 5.18.
+                Assumptions.assumeTrue(e.errno() != Errno.EOPNOTSUPP && e.errno() != Errno.EINVAL,
+                        "needs kprobe_multi (Linux 5.18+ with CONFIG_FPROBE): " + e.getMessage());
+                throw e;
+            }
+            try (link) {
+                assertEquals(LinkType.KPROBE_MULTI, link.info().type());
+                for (int i = 0; i < 3; i++) Libc.getppid();
+                assertTrue(TestObjects.u64(obj.map("counts"), 0) >= 3, "kprobe_multi ran");
+            }
+        }
+    }
+
+    @Test
+    void fentryAndFexit() {
+        Assumptions.assumeTrue(hasTrampolines(), "needs BPF trampolines: kernel BTF and ftrace function tracing");
+        try (BpfObject obj = TestObjects.open("fentry").constant("target_tgid", Libc.getpid()).load()) {
+            FentryProgram fe = FentryProgram.of(obj.program("fe_getppid")), fx = FentryProgram.of(obj.program("fx_getppid"));
+            assertTrue(fx.isExit());
+            try (BpfLink in = fe.attach(); BpfLink out = fx.attach()) {
+                assertEquals(LinkType.TRACING, in.info().type());
+                assertEquals(dev.ebpf4j.core.AttachType.TRACE_FENTRY, in.info().detail("attach_type"));
+                for (int i = 0; i < 4; i++) Libc.getppid();
+                assertTrue(TestObjects.u64(obj.map("counts"), 0) >= 4, "fentry ran");
+                assertTrue(TestObjects.u64(obj.map("counts"), 1) >= 4, "fexit ran");
+            }
+        }
+    }
+}
