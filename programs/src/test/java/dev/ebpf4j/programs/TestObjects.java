@@ -26,14 +26,22 @@ final class TestObjects {
 
     private TestObjects() {}
 
-    /** Compiles {@code src/test/bpf/NAME.bpf.c} into a temp directory and opens it. */
+    /**
+     * Compiles {@code src/test/bpf/NAME.bpf.c} (copied to the test class path as {@code /bpf/NAME.bpf.c}, so it is in
+     * the test-jar too) into a temp directory and opens it.
+     */
     static synchronized BpfObjectSpec open(String name) {
         try {
             if (dir == null) {
                 dir = Files.createTempDirectory("e4j-prog-bpf");
                 dir.toFile().deleteOnExit();
             }
-            Path source = Path.of("src/test/bpf", name + ".bpf.c");
+            Path source = dir.resolve(name + ".bpf.c");
+            try (var in = TestObjects.class.getResourceAsStream("/bpf/" + name + ".bpf.c")) {
+                if (in == null) throw new IllegalArgumentException("no test BPF source /bpf/" + name + ".bpf.c on the class path");
+                Files.write(source, in.readAllBytes());
+            }
+            source.toFile().deleteOnExit();
             Path out = dir.resolve(name + ".bpf.o");
             BpfBuilder.create().compile(source, out);
             out.toFile().deleteOnExit();
