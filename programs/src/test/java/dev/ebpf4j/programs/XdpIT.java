@@ -101,6 +101,23 @@ class XdpIT {
     }
 
     @Test
+    void linkUpdateSwapsTheProgram() throws Exception {
+        try (BpfObject obj = load(0); BpfObject other = load(0);
+             DatagramChannel drop = Traffic.bind(b, "10.11.0.2", DROP_PORT)) {
+            XdpProgram first = XdpProgram.of(obj.program("xdp_count"));
+            XdpProgram second = XdpProgram.of(other.program("xdp_count"));
+            try (Link link = b.call(() -> first.attach("vb", XdpMode.NATIVE))) {
+                link.update(second);
+                assertEquals(second.id(), link.info().programId());
+                Traffic.send(a, "10.11.0.2", DROP_PORT, 2);
+                assertEquals(0, Traffic.drain(drop).size());
+                assertEquals(0, TestObjects.u64(obj.map("counts"), 1), "the old program no longer runs");
+                assertEquals(2, TestObjects.u64(other.map("counts"), 1), "the new one does");
+            }
+        }
+    }
+
+    @Test
     void redirectsToAnotherVeth() throws Exception {
         NetNamespace c = topology.namespace("c");
         topology.veth(b, "vb2", "10.12.0.1/24", c, "vc", "10.12.0.2/24");
