@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the qemu guest (tag "guest"); each skips only when the kernel lacks the feature, and says which.
  */
 @Tag("guest")
-@ExtendWith(FdLeakCheck.class)
+@ExtendWith({FdLeakCheck.class, KernelLeakCheck.class})
 class GuestTracingIT {
     @BeforeAll
     static void tracefs() {

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A pinned link outlives its fd and is opened, unpinned and detached by another process. */
-@ExtendWith(FdLeakCheck.class)
+@ExtendWith({FdLeakCheck.class, KernelLeakCheck.class})
 class LinkPinIT {
     @Test
     void pinnedLinkSurvivesCloseAndAnotherProcessDetachesIt() throws Exception {

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** BPF_PROG_TEST_RUN of XDP, TC, socket filter and cgroup skb programs on built packets. */
-@ExtendWith(FdLeakCheck.class)
+@ExtendWith({FdLeakCheck.class, KernelLeakCheck.class})
 class ProgramTesterIT {
     private static final String A = "02:00:00:00:00:01", B = "02:00:00:00:00:02";
 

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Socket filter, cgroup sock_addr/sockops/skb, sk_msg, sk_skb and sk_lookup with real sockets in a test namespace. */
-@ExtendWith(FdLeakCheck.class)
+@ExtendWith({FdLeakCheck.class, KernelLeakCheck.class})
 class SocketIT {
     private NetNamespace ns;
 

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** TC attach on tcx and netlink, proving a foreign filter installed first survives our attach and detach. */
-@ExtendWith(FdLeakCheck.class)
+@ExtendWith({FdLeakCheck.class, KernelLeakCheck.class})
 class TcIT {
     private Topology topology;
     private NetNamespace a, b;

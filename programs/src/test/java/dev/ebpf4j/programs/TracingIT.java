@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Tracepoint, raw tracepoint, tp_btf and uprobe/uretprobe, each with an effect triggered by the test. */
-@ExtendWith(FdLeakCheck.class)
+@ExtendWith({FdLeakCheck.class, KernelLeakCheck.class})
 class TracingIT {
     @BeforeAll
     static void tracefs() {

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** XDP on veths between test namespaces, with real UDP traffic. */
-@ExtendWith(FdLeakCheck.class)
+@ExtendWith({FdLeakCheck.class, KernelLeakCheck.class})
 class XdpIT {
     private static final int PASS_PORT = 9000, DROP_PORT = 7777;
     private Topology topology;
