@@ -70,6 +70,40 @@ class SocketIT {
     }
 
     @Test
+    void socketFilterOnAPacketSocket() throws Exception {
+        try (BpfObject obj = TestObjects.open("sock").load()) {
+            java.util.List<Integer> lastBytes = ns.call(() -> {
+                try (PacketSocket raw = rethrow(PacketSocket::new);
+                     Link link = SocketFilterProgram.of(obj.program("drop_odd")).attach(raw.fd);
+                     DatagramChannel tx = DatagramChannel.open(StandardProtocolFamily.INET)) {
+                    for (int i = 0; i < 6; i++) {
+                        tx.send(ByteBuffer.wrap(new byte[] {(byte) 'x', (byte) i}), new InetSocketAddress("127.0.0.1", 7010));
+                    }
+                    return rethrow(raw::lastBytes);
+                }
+            });
+            assertTrue(lastBytes.size() >= 3, "the even datagrams are captured: " + lastBytes);
+            assertTrue(lastBytes.stream().allMatch(b -> b % 2 == 0), "no odd-ending frame passes the filter: " + lastBytes);
+            assertTrue(TestObjects.u64(obj.map("counts"), 0) >= 3, "the filter dropped the odd ones");
+        }
+    }
+
+    /** A body that may throw anything (FFM downcalls declare Throwable). */
+    interface ThrowingSupplier<T> {
+        T get() throws Throwable;
+    }
+
+    static <T> T rethrow(ThrowingSupplier<T> body) throws Exception {
+        try {
+            return body.get();
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    @Test
     void cgroupConnect4RewritesSockopsSeesEstablishedAndSkbCounts() throws Exception {
         try (TestCgroup cg = TestCgroup.create("e4j-prog");
              BpfObject obj = TestObjects.open("sock").constant("rewrite_from_ip", ip4("10.99.99.99"))
