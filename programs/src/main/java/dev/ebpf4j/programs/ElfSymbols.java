@@ -20,6 +20,7 @@ final class ElfSymbols {
 
     static long fileOffset(Path file, String symbol) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (ch.size() < 64) throw new IllegalArgumentException(file + " is not an ELF file (" + ch.size() + " bytes)");
             ByteBuffer elf = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()).order(ByteOrder.LITTLE_ENDIAN);
             if (elf.getInt(0) != 0x464c457f || elf.get(4) != 2 || elf.get(5) != 1) {
                 throw new IllegalArgumentException(file + " is not a 64-bit little-endian ELF file");
@@ -29,6 +30,8 @@ final class ElfSymbols {
             return toOffset(elf, address, file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
+        } catch (IndexOutOfBoundsException e) {
+            throw new IllegalArgumentException(file + " is a truncated or malformed ELF file", e);
         }
     }
 

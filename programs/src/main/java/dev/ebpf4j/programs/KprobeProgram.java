@@ -23,7 +23,12 @@ public final class KprobeProgram extends Program {
 
     /** Narrows a loaded {@code kprobe} program. */
     public static KprobeProgram of(ProgramHandle handle) {
-        return new KprobeProgram(require(handle, "kprobe", ProgramType.KPROBE));
+        require(handle, "kprobe", ProgramType.KPROBE);
+        if (handle.section().startsWith("uprobe") || handle.section().startsWith("uretprobe")) {
+            throw new IllegalArgumentException("program '" + handle.name() + "' is a uprobe (section " + handle.section()
+                    + "); narrow it with UprobeProgram");
+        }
+        return new KprobeProgram(handle);
     }
 
     /** Whether the section says kretprobe. */

@@ -20,7 +20,12 @@ public final class UprobeProgram extends Program {
 
     /** Narrows a loaded uprobe program. */
     public static UprobeProgram of(ProgramHandle handle) {
-        return new UprobeProgram(require(handle, "uprobe", ProgramType.KPROBE));
+        require(handle, "uprobe", ProgramType.KPROBE);
+        if (handle.section().startsWith("kprobe") || handle.section().startsWith("kretprobe")) {
+            throw new IllegalArgumentException("program '" + handle.name() + "' is a kprobe (section " + handle.section()
+                    + "); narrow it with KprobeProgram");
+        }
+        return new UprobeProgram(handle);
     }
 
     /** Whether the section says uretprobe. */
