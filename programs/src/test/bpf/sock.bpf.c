@@ -5,7 +5,7 @@
 
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
-    __uint(max_entries, 8);
+    __uint(max_entries, 16);
     __type(key, __u32);
     __type(value, __u64);
 } counts SEC(".maps");
@@ -93,6 +93,20 @@ int lookup_steer(struct bpf_sk_lookup *ctx)
     bpf_sk_release(sk);
     bump(6);
     return err ? SK_DROP : SK_PASS;
+}
+
+SEC("sk_skb/stream_parser")
+int skb_parser(struct __sk_buff *skb)
+{
+    bump(9);
+    return skb->len;
+}
+
+SEC("cgroup_skb/ingress")
+int skb_ingress(struct __sk_buff *skb)
+{
+    bump(8);
+    return 1;
 }
 
 SEC("sk_skb/stream_verdict")

@@ -110,7 +110,9 @@ class SocketIT {
                      .constant("rewrite_to_ip", ip4("127.0.0.1")).constant("rewrite_to_port", 7100).load();
              Link connect = CgroupSockAddrProgram.of(obj.program("connect_rewrite")).attach(cg.path());
              Link sockops = SockOpsProgram.of(obj.program("sockops_established")).attach(cg.path());
-             Link egress = CgroupSkbProgram.of(obj.program("skb_count")).attach(cg.path())) {
+             Link egress = CgroupSkbProgram.of(obj.program("skb_count")).attach(cg.path());
+             Link ingress = CgroupSkbProgram.of(obj.program("skb_ingress")).attach(cg.path())) {
+            assertEquals(AttachType.CGROUP_INET_INGRESS, ingress.info().detail("attach_type"));
             LinkInfo info = connect.info();
             assertEquals(LinkType.CGROUP, info.type());
             assertEquals(AttachType.CGROUP_INET4_CONNECT, info.detail("attach_type"));
@@ -134,6 +136,7 @@ class SocketIT {
             assertTrue(TestObjects.u64(obj.map("counts"), 3) >= 1, "sockops saw the active side established");
             assertTrue(TestObjects.u64(obj.map("counts"), 4) >= 1, "sockops saw the passive side established");
             assertTrue(TestObjects.u64(obj.map("counts"), 1) >= 2, "cgroup skb egress saw the packets");
+            assertTrue(TestObjects.u64(obj.map("counts"), 8) >= 2, "cgroup skb ingress saw the packets");
         }
     }
 
@@ -146,7 +149,11 @@ class SocketIT {
              SocketChannel c2 = ns.call(() -> SocketChannel.open(new InetSocketAddress("127.0.0.1", 7200)));
              SocketChannel s2 = server.accept();
              Link msg = SkMsgProgram.of(obj.program("msg_redirect")).attach(obj.map("socks"));
+             Link parser = SkSkbProgram.of(obj.program("skb_parser")).attach(obj.map("socks"), SkSkbProgram.Kind.STREAM_PARSER);
              Link verdict = SkSkbProgram.of(obj.program("skb_verdict")).attach(obj.map("socks"), SkSkbProgram.Kind.STREAM_VERDICT)) {
+            LinkInfo info = msg.info();
+            assertEquals(LinkType.SOCKMAP, info.type(), "Linux 6.10+ attaches sockmap programs as links");
+            assertEquals(AttachType.SK_MSG_VERDICT, info.detail("attach_type"));
             TestObjects.put(obj.map("socks"), TestObjects.ints(0), longBytes(SocketFds.find(c1)));
             TestObjects.put(obj.map("socks"), TestObjects.ints(1), longBytes(SocketFds.find(c2)));
             c1.write(ByteBuffer.wrap("redirected".getBytes()));
@@ -160,6 +167,7 @@ class SocketIT {
             while (one.hasRemaining()) if (c1.read(one) < 0) break;
             assertEquals('x', one.get(0));
             assertTrue(TestObjects.u64(obj.map("counts"), 7) >= 1, "sk_skb verdict ran on c1's receive");
+            assertTrue(TestObjects.u64(obj.map("counts"), 9) >= 1, "sk_skb stream parser ran on c1's receive");
             assertTrue(s2.isOpen());
         }
     }

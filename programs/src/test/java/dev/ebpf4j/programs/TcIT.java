@@ -1,5 +1,6 @@
 package dev.ebpf4j.programs;
 
+import dev.ebpf4j.core.BpfException;
 import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.testkit.FdLeakCheck;
 import dev.ebpf4j.testkit.NetNamespace;
@@ -15,6 +16,7 @@ import java.nio.channels.DatagramChannel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** TC attach on tcx and netlink, proving a foreign filter installed first survives our attach and detach. */
@@ -56,6 +58,11 @@ class TcIT {
              DatagramChannel rewritten = Traffic.bind(b, "10.21.0.2", 9001);
              DatagramChannel blocked = Traffic.bind(b, "10.21.0.2", 7777)) {
             TcProgram tc = TcProgram.of(obj.program("tc_rewrite"));
+            if (strategy == AttachStrategy.NETLINK) {
+                BpfException taken = assertThrows(BpfException.class, () -> b.call(() -> tc.attach("vb", TcDirection.INGRESS,
+                        TcOptions.defaults().strategy(AttachStrategy.NETLINK).filter(10, 1))));
+                assertEquals(dev.ebpf4j.core.Errno.EEXIST, taken.errno(), "the foreign filter's priority/handle is not taken over");
+            }
             TcOptions options = TcOptions.defaults().strategy(strategy).filter(1, 1);
             try (Link link = b.call(() -> tc.attach("vb", TcDirection.INGRESS, options))) {
                 assertTrue((strategy == AttachStrategy.LINK ? BpfLink.class : NetlinkTcLink.class).isInstance(link), link.toString());
@@ -78,6 +85,24 @@ class TcIT {
             Traffic.send(a, "10.21.0.2", 7777, 2);
             assertEquals(2, Traffic.drain(original).size(), "no rewriting after detach");
             assertEquals(0, Traffic.drain(blocked).size(), "the foreign filter still drops after our detach");
+        }
+    }
+
+    @Test
+    void netlinkCreatesClsactOnlyWhenMissingAndChoosesNoPriorityOfItsOwn() throws Exception {
+        try (BpfObject obj = TestObjects.open("tc").load()) {
+            TcProgram tc = TcProgram.of(obj.program("tc_rewrite"));
+            TcOptions netlink = TcOptions.defaults().strategy(AttachStrategy.NETLINK);
+            try (NetlinkTcLink first = (NetlinkTcLink) b.call(() -> tc.attach("vb", TcDirection.EGRESS, netlink.filter(5, 7)));
+                 NetlinkTcLink second = (NetlinkTcLink) b.call(() -> tc.attach("vb", TcDirection.EGRESS, netlink))) {
+                assertTrue(first.createdQdisc(), "no clsact existed: the first attach made it");
+                assertFalse(second.createdQdisc(), "the second found it");
+                assertEquals(5, first.priority());
+                assertEquals(7, first.handle());
+                assertTrue(second.priority() > 0, "kernel-chosen priority is reported: " + second.priority());
+                assertEquals("egress", first.info().detail("direction"));
+            }
+            assertFalse(b.tc("filter", "show", "dev", "vb", "egress").contains("tc_rewrite"), "both filters removed");
         }
     }
 
