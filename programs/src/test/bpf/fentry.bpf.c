@@ -21,10 +21,10 @@ static __always_inline void bump(__u32 key)
         __sync_fetch_and_add(v, 1);
 }
 
-SEC("fentry/__x64_sys_getppid")
-int BPF_PROG(fe_getppid) { bump(0); return 0; }
+SEC("fentry/do_unlinkat")
+int BPF_PROG(fe_unlinkat) { bump(0); return 0; }
 
-SEC("fexit/__x64_sys_getppid")
-int BPF_PROG(fx_getppid) { bump(1); return 0; }
+SEC("fexit/do_unlinkat")
+int BPF_PROG(fx_unlinkat) { bump(1); return 0; }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -11,7 +11,7 @@ struct {
 
 volatile const __u32 target_tgid = 0;
 
-SEC("kprobe.multi/__x64_sys_getppid")
+SEC("kprobe.multi/do_unlinkat")
 int kpm(void *ctx)
 {
     if ((bpf_get_current_pid_tgid() >> 32) != target_tgid)

@@ -21,10 +21,10 @@ static __always_inline void bump(__u32 key)
         __sync_fetch_and_add(v, 1);
 }
 
-SEC("kprobe/__x64_sys_getppid")
-int kp_getppid(void *ctx) { bump(0); return 0; }
+SEC("kprobe/do_unlinkat")
+int kp_unlinkat(void *ctx) { bump(0); return 0; }
 
-SEC("kretprobe/__x64_sys_getppid")
-int krp_getppid(void *ctx) { bump(1); return 0; }
+SEC("kretprobe/do_unlinkat")
+int krp_unlinkat(void *ctx) { bump(1); return 0; }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 /**
  * What the kernel reports about an attachment ({@code BPF_OBJ_GET_INFO_BY_FD}), as {@code bpftool link show} prints
  * it: the link id, its type, the attached program's id and type-specific attach details such as {@code ifindex},
- * {@code attach_type}, {@code cgroup_id}, {@code tp_name}, {@code func}, {@code file} or {@code netns_ino}.
+ * {@code attach_type}, {@code cgroup_id}, {@code tp_name}, {@code func}, {@code file} or {@code netns_ino}. Kernels
+ * report details per link type from different versions (perf_event links from 6.6); older ones give none.
  *
  * @param type     link type
  * @param id       link id (0 for attachments that are not kernel links)

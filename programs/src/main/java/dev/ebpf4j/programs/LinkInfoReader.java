@@ -29,7 +29,7 @@ final class LinkInfoReader {
             MemorySegment name = arena.allocate(NAME);
             if (type == LinkType.RAW_TRACEPOINT) {
                 info = query(arena, fd, i -> { i.set(U64, 16, name.address()); i.set(U32, 24, NAME); });
-            } else if (type == LinkType.PERF_EVENT) {
+            } else if (type == LinkType.PERF_EVENT && info.get(U32, 16) != 0) { // kind 0: kernel before 6.6, no details
                 info = query(arena, fd, i -> { i.set(U64, 24, name.address()); i.set(U32, 32, NAME); });
             }
             Map<String, Object> d = new LinkedHashMap<>();
@@ -70,6 +70,7 @@ final class LinkInfoReader {
 
     private static void perfEvent(MemorySegment info, MemorySegment name, Map<String, Object> d) {
         int kind = info.get(U32, 16);
+        if (kind == 0) return;
         String kindName = kind >= 0 && kind < PERF_EVENT_TYPES.length ? PERF_EVENT_TYPES[kind] : "type " + kind;
         d.put("event_type", kindName);
         switch (kindName) {

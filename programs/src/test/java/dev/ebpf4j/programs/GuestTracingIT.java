@@ -4,6 +4,7 @@ import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.core.Errno;
 import dev.ebpf4j.core.NotSupportedException;
 import dev.ebpf4j.core.SyscallException;
+import dev.ebpf4j.core.features.KernelVersion;
 import dev.ebpf4j.testkit.FdLeakCheck;
 import dev.ebpf4j.testkit.KernelMounts;
 import org.junit.jupiter.api.Assumptions;
@@ -46,18 +47,30 @@ class GuestTracingIT {
         }
     }
 
+    /** Creates and deletes files: each delete is an unlink(2), which runs do_unlinkat in this process. */
+    private static void unlinkFiles(int count) {
+        try {
+            for (int i = 0; i < count; i++) Files.delete(Files.createTempFile("e4j-prog-unlink", ""));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void kprobeAndKretprobe() {
         Assumptions.assumeTrue(hasKprobes(), "needs kprobes: no kprobe PMU (CONFIG_KPROBES off)");
         try (BpfObject obj = TestObjects.open("kprobes").constant("target_tgid", Libc.getpid()).load()) {
-            KprobeProgram entry = KprobeProgram.of(obj.program("kp_getppid"));
-            KprobeProgram exit = KprobeProgram.of(obj.program("krp_getppid"));
+            KprobeProgram entry = KprobeProgram.of(obj.program("kp_unlinkat"));
+            KprobeProgram exit = KprobeProgram.of(obj.program("krp_unlinkat"));
             assertTrue(exit.isReturnProbe());
-            try (BpfLink in = entry.attach("__x64_sys_getppid"); BpfLink out = exit.attach("__x64_sys_getppid")) {
-                assertEquals("kprobe", in.info().detail("event_type"));
-                assertEquals("__x64_sys_getppid", in.info().detail("func"));
-                assertEquals("kretprobe", out.info().detail("event_type"));
-                for (int i = 0; i < 4; i++) Libc.getppid();
+            try (BpfLink in = entry.attach("do_unlinkat"); BpfLink out = exit.attach("do_unlinkat")) {
+                assertEquals(LinkType.PERF_EVENT, in.info().type());
+                if (KernelVersion.running().atLeast(6, 6)) { // perf_event link info arrived in 6.6
+                    assertEquals("kprobe", in.info().detail("event_type"));
+                    assertEquals("do_unlinkat", in.info().detail("func"));
+                    assertEquals("kretprobe", out.info().detail("event_type"));
+                }
+                unlinkFiles(4);
                 assertTrue(TestObjects.u64(obj.map("counts"), 0) >= 4, "kprobe ran");
                 assertTrue(TestObjects.u64(obj.map("counts"), 1) >= 4, "kretprobe ran");
             }
@@ -70,7 +83,7 @@ class GuestTracingIT {
         try (BpfObject obj = TestObjects.open("kprobe_multi").constant("target_tgid", Libc.getpid()).load()) {
             BpfLink link;
             try {
-                link = KprobeProgram.of(obj.program("kpm")).attachMulti(List.of("__x64_sys_getppid"));
+                link = KprobeProgram.of(obj.program("kpm")).attachMulti(List.of("do_unlinkat"));
             } catch (NotSupportedException | SyscallException e) {
                 // The kernel is the probe: EOPNOTSUPP without CONFIG_FPROBE, EINVAL before 5.18.
                 Assumptions.assumeTrue(e.errno() != Errno.EOPNOTSUPP && e.errno() != Errno.EINVAL,
@@ -79,7 +92,7 @@ class GuestTracingIT {
             }
             try (link) {
                 assertEquals(LinkType.KPROBE_MULTI, link.info().type());
-                for (int i = 0; i < 3; i++) Libc.getppid();
+                unlinkFiles(3);
                 assertTrue(TestObjects.u64(obj.map("counts"), 0) >= 3, "kprobe_multi ran");
             }
         }
@@ -89,12 +102,12 @@ class GuestTracingIT {
     void fentryAndFexit() {
         Assumptions.assumeTrue(hasTrampolines(), "needs BPF trampolines: kernel BTF and ftrace function tracing");
         try (BpfObject obj = TestObjects.open("fentry").constant("target_tgid", Libc.getpid()).load()) {
-            FentryProgram fe = FentryProgram.of(obj.program("fe_getppid")), fx = FentryProgram.of(obj.program("fx_getppid"));
+            FentryProgram fe = FentryProgram.of(obj.program("fe_unlinkat")), fx = FentryProgram.of(obj.program("fx_unlinkat"));
             assertTrue(fx.isExit());
             try (BpfLink in = fe.attach(); BpfLink out = fx.attach()) {
                 assertEquals(LinkType.TRACING, in.info().type());
                 assertEquals(dev.ebpf4j.core.AttachType.TRACE_FENTRY, in.info().detail("attach_type"));
-                for (int i = 0; i < 4; i++) Libc.getppid();
+                unlinkFiles(4);
                 assertTrue(TestObjects.u64(obj.map("counts"), 0) >= 4, "fentry ran");
                 assertTrue(TestObjects.u64(obj.map("counts"), 1) >= 4, "fexit ran");
             }

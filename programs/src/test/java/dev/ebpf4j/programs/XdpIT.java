@@ -92,6 +92,9 @@ class XdpIT {
                     Traffic.send(a, "10.11.0.2", DROP_PORT, 3);
                     assertEquals(0, Traffic.drain(drop).size());
                     assertEquals(3, TestObjects.u64(other.map("counts"), 1), "the replacing program runs");
+                    second.update(ours); // netlink update: XDP_FLAGS_REPLACE naming the program it expects
+                    assertEquals(ours.id(), second.info().programId());
+                    assertTrue(b.ip("link", "show", "vb").contains("prog/xdp id " + ours.id()));
                 }
                 assertFalse(b.ip("link", "show", "vb").contains("prog/xdp"), "closing the owner detaches");
             } finally {
