@@ -1,6 +1,7 @@
 package dev.ebpf4j.programs;
 
 import dev.ebpf4j.core.BpfObject;
+import dev.ebpf4j.core.NotSupportedException;
 import dev.ebpf4j.testkit.FdLeakCheck;
 import dev.ebpf4j.testkit.KernelMounts;
 import dev.ebpf4j.testkit.Shell;
@@ -13,6 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A pinned link outlives its fd and is opened, unpinned and detached by another process. */
@@ -27,6 +29,8 @@ class LinkPinIT {
         try (BpfObject obj = TestObjects.open("tracing").constant("target_tgid", Libc.getpid()).load()) {
             int linkId;
             try (BpfLink link = RawTracepointProgram.of(obj.program("raw_exec")).attach()) {
+                assertThrows(NotSupportedException.class, () -> link.update(RawTracepointProgram.of(obj.program("raw_exec"))),
+                        "raw tracepoint links cannot swap programs");
                 link.pin(pin);
                 linkId = link.info().id();
                 assertEquals(pin, link.pinPath().orElseThrow());

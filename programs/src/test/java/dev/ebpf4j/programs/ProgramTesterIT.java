@@ -26,6 +26,7 @@ class ProgramTesterIT {
             TestRun dropped = ProgramTester.of(xdp).repeat(1000).run(drop);
             assertEquals(TestRun.XDP_DROP, dropped.verdict());
             assertTrue(dropped.nanosPerRun() < 1_000_000, "per-run time is measured: " + dropped.nanosPerRun());
+            System.out.println("xdp_count test run: " + dropped.nanosPerRun() + " ns per run over 1000 runs");
             TestRun passed = ProgramTester.of(xdp).run(pass);
             assertEquals(TestRun.XDP_PASS, passed.verdict());
             assertArrayEquals(pass, passed.output());

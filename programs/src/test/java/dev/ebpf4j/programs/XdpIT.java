@@ -72,6 +72,19 @@ class XdpIT {
     }
 
     @Test
+    void offloadModeIsPassedThroughAndRefusedByVeth() {
+        try (BpfObject obj = load(0)) {
+            XdpProgram xdp = XdpProgram.of(obj.program("xdp_count"));
+            for (AttachStrategy s : new AttachStrategy[] {AttachStrategy.LINK, AttachStrategy.NETLINK}) {
+                XdpOptions offload = XdpOptions.defaults().mode(XdpMode.OFFLOAD).strategy(s);
+                assertThrows(BpfException.class, () -> b.run(() -> xdp.attach("vb", offload).close()),
+                        s + ": veth has no offload, so an explicit offload request fails instead of falling back");
+            }
+            assertFalse(b.ip("link", "show", "vb").contains("xdp"));
+        }
+    }
+
+    @Test
     void netlinkAttachNeverDisplacesAnotherProgramAndDetachesOnlyItsOwn() throws Exception {
         try (BpfObject obj = load(0); BpfObject other = load(0);
              DatagramChannel drop = Traffic.bind(b, "10.11.0.2", DROP_PORT)) {
