@@ -122,6 +122,13 @@ class TcIT {
                 assertEquals(1, Traffic.drain(sink).size());
                 assertEquals(1, TestObjects.u64(obj.map("counts"), 3), "b, placed before a, runs first");
                 assertEquals(2, TestObjects.u64(obj.map("counts"), 2));
+                lb.close();
+                try (Link after = b.call(() -> second.attach("vb", TcDirection.INGRESS, TcOptions.defaults().after(first)))) {
+                    Traffic.send(a, "10.21.0.2", 9100, 1);
+                    assertEquals(1, Traffic.drain(sink).size());
+                    assertTrue(TestObjects.u64(obj.map("counts"), 2) < TestObjects.u64(obj.map("counts"), 3),
+                            "placed after program a (anchored by program fd), b now runs second");
+                }
                 la.update(TcProgram.of(obj.program("tc_rewrite")));
                 assertEquals(obj.program("tc_rewrite").fd() > 0 ? TcProgram.of(obj.program("tc_rewrite")).id() : 0,
                         la.info().programId(), "link update swaps the program");
