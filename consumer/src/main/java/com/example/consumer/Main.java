@@ -27,6 +27,7 @@ public final class Main {
                 if (in == null) throw new IllegalStateException("count.bpf.c is missing from the jar");
                 Files.copy(in, source, StandardCopyOption.REPLACE_EXISTING);
             }
+            // region compile-and-load
             CompiledObject compiled = BpfBuilder.create().compile(source, work.resolve("count.bpf.o"));
             System.out.printf("compiled %s (%s, %d CO-RE relocations)%n", source.getFileName(),
                     compiled.cacheHit() ? "cached" : "clang", compiled.relocations().size());
@@ -39,6 +40,7 @@ public final class Main {
                             m.keySize(), m.valueSize(), m.maxEntries(), m.fd());
                 }
             }
+            // endregion
         } finally {
             try (var files = Files.walk(work)) {
                 for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
