@@ -176,6 +176,24 @@ class ReleaseBundleTest {
         }
     }
 
+    @Test
+    void effectivePomsOfPublishedModulesInheritUnchangedProjectUrls() throws Exception {
+        // What a consumer's Maven computes from the module POM plus the parent POM: URLs must not gain "/<artifactId>".
+        Path copy = Build.TARGET.resolve("release-rehearsal");
+        for (String module : PUBLISHED) {
+            Path out = copy.resolve("target/effective-" + module + ".xml");
+            Build.run(copy, "effective-pom-" + module, Map.of(), 300, Build.mvnw(copy, "-q", "-pl", module,
+                    "org.apache.maven.plugins:maven-help-plugin:3.5.1:effective-pom", "-Doutput=" + out))
+                    .requireSuccess("effective POM of " + module);
+            Element pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(out.toFile()).getDocumentElement();
+            Element parent = pom("dev/ebpf4j/ebpf4j-parent/" + VERSION + "/ebpf4j-parent-" + VERSION + ".pom");
+            for (String path : List.of("url", "scm/url", "scm/connection", "scm/developerConnection", "licenses/license/name",
+                    "developers/developer/name")) {
+                assertEquals(text(parent, path), text(pom, path), module + " effective " + path);
+            }
+        }
+    }
+
     private static List<String> artifacts() {
         List<String> out = new ArrayList<>();
         for (String name : bundle.keySet()) {
