@@ -45,7 +45,8 @@ final class Batch {
             boolean first = true;
             while (true) {
                 count.set(ValueLayout.JAVA_INT, 0, chunk);
-                int r = (int) MapCalls.LOOKUP_BATCH.invokeExact(m.fd(), first ? MemorySegment.NULL : in, outTok, keys, values, count, opts);
+                MemorySegment from = first ? MemorySegment.NULL : in;
+                int r = (int) MapCalls.LOOKUP_BATCH.invokeExact(m.fd(), from, outTok, keys, values, count, opts);
                 int n = count.get(ValueLayout.JAVA_INT, 0);
                 if (r != 0 && r != -Errno.ENOENT) {
                     if (first && unsupported(-r)) return oneByOne(m);
@@ -80,6 +81,11 @@ final class Batch {
 
     static <K, V> void updateAll(KvMapBase<K, V> m, Map<? extends K, ? extends V> entries, PutMode mode) {
         Objects.requireNonNull(mode, "mode");
+        if (mode != PutMode.ANY) {
+            // The kernel's batch update takes no NOEXIST/EXIST element flags (EINVAL): apply them one by one.
+            entries.forEach((k, v) -> m.put(k, v, mode));
+            return;
+        }
         List<K> ks = new ArrayList<>(entries.size());
         List<V> vs = new ArrayList<>(entries.size());
         entries.forEach((k, v) -> {

@@ -98,9 +98,10 @@ final class MapFd {
 
     /** Lookup; true if found. */
     boolean lookup(MemorySegment key, MemorySegment value) {
+        int f = fd();
         int r;
         try {
-            r = (int) MapCalls.LOOKUP.invokeExact(fd(), key, value);
+            r = (int) MapCalls.LOOKUP.invokeExact(f, key, value);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -110,9 +111,10 @@ final class MapFd {
     }
 
     void update(MemorySegment key, MemorySegment value, int flags) {
+        int f = fd();
         int r;
         try {
-            r = (int) MapCalls.UPDATE.invokeExact(fd(), key, value, (long) flags);
+            r = (int) MapCalls.UPDATE.invokeExact(f, key, value, (long) flags);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -121,9 +123,10 @@ final class MapFd {
 
     /** Delete; true if the key was present. */
     boolean delete(MemorySegment key) {
+        int f = fd();
         int r;
         try {
-            r = (int) MapCalls.DELETE.invokeExact(fd(), key);
+            r = (int) MapCalls.DELETE.invokeExact(f, key);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -135,9 +138,10 @@ final class MapFd {
 
     /** Lookup and delete (hash maps, or pop for queue/stack with a NULL key); true if found. */
     boolean lookupAndDelete(MemorySegment key, MemorySegment value) {
+        int f = fd();
         int r;
         try {
-            r = (int) MapCalls.LOOKUP_AND_DELETE.invokeExact(fd(), key, value);
+            r = (int) MapCalls.LOOKUP_AND_DELETE.invokeExact(f, key, value);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -148,9 +152,10 @@ final class MapFd {
 
     /** Next key after {@code key} (NULL for the first); false at the end. */
     boolean nextKey(MemorySegment key, MemorySegment next) {
+        int f = fd();
         int r;
         try {
-            r = (int) MapCalls.NEXT_KEY.invokeExact(fd(), key, next);
+            r = (int) MapCalls.NEXT_KEY.invokeExact(f, key, next);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -160,9 +165,10 @@ final class MapFd {
     }
 
     void freeze() {
+        int f = fd();
         int r;
         try {
-            r = (int) MapCalls.FREEZE.invokeExact(fd());
+            r = (int) MapCalls.FREEZE.invokeExact(f);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
