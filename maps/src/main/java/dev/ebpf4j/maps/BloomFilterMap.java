@@ -19,7 +19,7 @@ import java.util.Objects;
  * }
  * }
  */
-public final class BloomFilterMap<V> extends MapBase implements BpfMap {
+public final class BloomFilterMap<V> extends MapBase implements BloomFilter<V>, BpfMap {
     private final Codec<V> codec;
 
     private BloomFilterMap(MapFd map, Codec<V> codec) {
@@ -44,7 +44,7 @@ public final class BloomFilterMap<V> extends MapBase implements BpfMap {
         return create(MapSpec.of(MapType.BLOOM_FILTER, name, 0, value.size(), expected).withMapExtra(hashes), value);
     }
 
-    /** Adds a value. */
+    @Override
     public void add(V value) {
         Objects.requireNonNull(value, "value is null");
         MemorySegment v = Scratch.local().value(codec.size());
@@ -52,7 +52,7 @@ public final class BloomFilterMap<V> extends MapBase implements BpfMap {
         map.update(MemorySegment.NULL, v, 0);
     }
 
-    /** False if the value was certainly never added; true if it probably was. */
+    @Override
     public boolean mightContain(V value) {
         Objects.requireNonNull(value, "value is null");
         MemorySegment v = Scratch.local().value(codec.size());

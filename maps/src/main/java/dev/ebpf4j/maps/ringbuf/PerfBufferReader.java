@@ -36,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * to keep 8-byte alignment. A record that wraps around the end of a CPU's ring is copied once into a reader buffer;
  * others are zero-copy views. {@link #close()} may be called from another thread, as for {@link RingBufferReader}.
  */
-public final class PerfBufferReader implements AutoCloseable {
+public final class PerfBufferReader implements RecordSource {
     private static final int PERF_TYPE_SOFTWARE = 1, PERF_COUNT_SW_BPF_OUTPUT = 10, ATTR_SIZE = 112;
     private static final long PERF_SAMPLE_RAW = 1 << 10, PERF_FLAG_FD_CLOEXEC = 8;
     private static final int RECORD_LOST = 2, RECORD_SAMPLE = 9;
@@ -116,6 +116,7 @@ public final class PerfBufferReader implements AutoCloseable {
     }
 
     /** Consumes available records, or waits up to {@code timeout} for some; returns how many were handed over. */
+    @Override
     public int poll(Duration timeout, RecordHandler handler) {
         Objects.requireNonNull(handler, "handler");
         polling.lock();
@@ -131,6 +132,7 @@ public final class PerfBufferReader implements AutoCloseable {
     }
 
     /** Consumes at most {@code max} available records without waiting; returns how many. */
+    @Override
     public int drain(RecordHandler handler, int max) {
         Objects.requireNonNull(handler, "handler");
         polling.lock();

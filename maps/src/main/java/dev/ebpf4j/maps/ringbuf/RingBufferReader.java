@@ -31,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>One thread polls at a time (calls are serialized). {@link #close()} may be called from any other thread: it wakes
  * a blocked {@link #poll}, waits for it to return, then unmaps the buffers.
  */
-public final class RingBufferReader implements AutoCloseable {
+public final class RingBufferReader implements RecordSource {
     private static final int BUSY = 1 << 31, DISCARD = 1 << 30, HEADER = 8;
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
@@ -77,6 +77,7 @@ public final class RingBufferReader implements AutoCloseable {
      * Consumes available records; when there are none, waits up to {@code timeout} for some. Returns the number of
      * records handed to {@code handler} (0 on timeout, or once the reader is closed).
      */
+    @Override
     public int poll(Duration timeout, RecordHandler handler) {
         Objects.requireNonNull(handler, "handler");
         long ms = Math.min(Integer.MAX_VALUE, timeout.toMillis());
@@ -93,6 +94,7 @@ public final class RingBufferReader implements AutoCloseable {
     }
 
     /** Consumes what is available now, at most {@code max} records, without waiting; returns how many. */
+    @Override
     public int drain(RecordHandler handler, int max) {
         Objects.requireNonNull(handler, "handler");
         polling.lock();

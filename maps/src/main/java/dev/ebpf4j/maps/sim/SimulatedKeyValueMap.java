@@ -65,7 +65,7 @@ final class SimulatedKeyValueMap<K, V> implements KeyValueMap<K, V> {
 
     private ByteBuffer encodeKey(K key) {
         Objects.requireNonNull(key, "key is null");
-        if (kind == SimKind.ARRAY) {
+        if (kind == SimKind.ARRAY || kind == SimKind.FD_ARRAY) {
             int index = (Integer) key;
             if (index < 0 || index >= maxEntries) {
                 throw new IndexOutOfBoundsException("index " + index + " is outside map '" + name + "' (0.." + (maxEntries - 1) + ")");
@@ -117,6 +117,9 @@ final class SimulatedKeyValueMap<K, V> implements KeyValueMap<K, V> {
         byte[] v = encodeValue(value);
         String op = "map update " + name;
         boolean present = entries.containsKey(k);
+        if (kind == SimKind.FD_ARRAY && mode != PutMode.ANY) {
+            throw BpfException.of(op, Errno.EINVAL, "fd arrays take PutMode.ANY only");
+        }
         if (mode == PutMode.NO_EXIST && present) throw new KeyExistsException(op);
         if (mode == PutMode.EXIST && !present) throw new KeyNotFoundException(op);
         if (!present && entries.size() >= maxEntries) {

@@ -1,5 +1,6 @@
 package dev.ebpf4j.maps.sim;
 
+import dev.ebpf4j.maps.BloomFilter;
 import dev.ebpf4j.maps.KeyValueMap;
 import dev.ebpf4j.maps.Prefix;
 import dev.ebpf4j.maps.PushPopMap;
@@ -14,6 +15,7 @@ import java.util.List;
  * {@snippet :
  * KeyValueMap<Integer, Long> counts = SimulatedMaps.hash("counts", 16, Codec.s32(), Codec.s64());
  * PushPopMap<Long> work = SimulatedMaps.queue("work", 8, Codec.s64());
+ * SimulatedRingBuffer events = new SimulatedRingBuffer(4096);   // hash-of-maps: use hash() with map ids
  * }
  */
 public final class SimulatedMaps {
@@ -27,6 +29,25 @@ public final class SimulatedMaps {
     /** A simulated {@code BPF_MAP_TYPE_LRU_HASH}: a put into a full map evicts the least recently used key. */
     public static <K, V> KeyValueMap<K, V> lruHash(String name, int maxEntries, Codec<K> key, Codec<V> value) {
         return new SimulatedKeyValueMap<>(SimKind.LRU_HASH, name, maxEntries, key, value, 1);
+    }
+
+    /** A simulated {@code BPF_MAP_TYPE_LRU_PERCPU_HASH} with {@code cpus} slots per key. */
+    public static <K, V> KeyValueMap<K, List<V>> lruPerCpuHash(String name, int maxEntries, Codec<K> key, Codec<V> value, int cpus) {
+        return new SimulatedKeyValueMap<>(SimKind.LRU_HASH, name, maxEntries, key, new SimPerCpu<>(value, cpus), cpus);
+    }
+
+    /**
+     * A simulated index-keyed fd map ({@code DEVMAP}, {@code CPUMAP}, {@code XSKMAP}, {@code SOCKMAP},
+     * {@code PROG_ARRAY}, {@code ARRAY_OF_MAPS}): an array whose slots can be removed, holding the ints written.
+     * The kernel would resolve fds and ifindexes; the simulation keeps the numbers as given.
+     */
+    public static <V> KeyValueMap<Integer, V> fdArray(String name, int maxEntries, Codec<V> value) {
+        return new SimulatedKeyValueMap<>(SimKind.FD_ARRAY, name, maxEntries, Codec.s32(), value, 1);
+    }
+
+    /** A simulated {@code BPF_MAP_TYPE_BLOOM_FILTER} (exact: no false positives, which a real filter may have). */
+    public static <V> BloomFilter<V> bloomFilter(Codec<V> value) {
+        return new SimulatedBloomFilter<>(value);
     }
 
     /** A simulated {@code BPF_MAP_TYPE_ARRAY}: indexes 0..maxEntries-1, zero-initialized, never removed. */
