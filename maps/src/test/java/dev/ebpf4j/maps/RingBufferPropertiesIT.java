@@ -57,9 +57,12 @@ class RingBufferPropertiesIT {
                 int got = reader.poll(Duration.ofMillis(100), (s, r) -> seqs.add(r.get(ValueLayout.JAVA_LONG_UNALIGNED, 0)));
                 if (got == 0) break;
             }
-            assertFalse(seqs.isEmpty() && produced > 2, "nothing arrived of " + produced);
-            long first = seqs.isEmpty() ? 0 : seqs.get(0);
-            long last = seqs.isEmpty() ? 0 : seqs.get(seqs.size() - 1);
+            if (seqs.isEmpty()) {
+                assertEquals(1, produced, "nothing arrived of " + produced + " (only a lone discarded record may vanish)");
+                return;
+            }
+            long first = seqs.get(0);
+            long last = seqs.get(seqs.size() - 1);
             long expectedCount = 0;
             for (long s = first; s <= last; s++) if (s % 7 != 3) expectedCount++;
             assertEquals(expectedCount, seqs.size(), "every kept record between first and last arrived");
