@@ -26,6 +26,8 @@ import java.lang.foreign.MemorySegment;
  * unmapped by {@link #close()}; later access to it throws {@link IllegalStateException}.
  *
  * @see KeyValueMap for the operations and their errors
+ *
+ * @param <V> value type
  */
 public final class ArrayMap<V> extends KvMapBase<Integer, V> implements BpfMap {
     private final long stride;

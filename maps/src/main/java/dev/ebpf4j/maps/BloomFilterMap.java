@@ -18,6 +18,8 @@ import java.util.Objects;
  *     seen.mightContain(42);   // true
  * }
  * }
+ *
+ * @param <V> value type
  */
 public final class BloomFilterMap<V> extends MapBase implements BloomFilter<V>, BpfMap {
     private final Codec<V> codec;

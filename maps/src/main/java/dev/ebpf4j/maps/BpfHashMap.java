@@ -15,6 +15,9 @@ import dev.ebpf4j.maps.codec.Codec;
  * }
  *
  * @see KeyValueMap for the operations and their errors
+ *
+ * @param <K> key type
+ * @param <V> value type
  */
 public final class BpfHashMap<K, V> extends KvMapBase<K, V> implements BpfMap {
     private BpfHashMap(MapFd map, Codec<K> key, Codec<V> value) {

@@ -15,6 +15,8 @@ import dev.ebpf4j.maps.codec.Codec;
  * <p>Keys are indexes 0..maxEntries-1; an index outside is an {@link IndexOutOfBoundsException}.
  *
  * @see KeyValueMap for the operations and their errors
+ *
+ * @param <V> value type
  */
 public final class DevMap<V> extends KvMapBase<Integer, V> implements BpfMap {
     private DevMap(MapFd map, Codec<Integer> key, Codec<V> value) {

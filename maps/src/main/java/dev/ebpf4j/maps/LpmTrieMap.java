@@ -16,6 +16,9 @@ import dev.ebpf4j.maps.codec.Codec;
  * <p>LPM tries need {@link MapFlag#NO_PREALLOC}; {@link #create(String, int, Codec, Codec)} sets it.
  *
  * @see KeyValueMap for the operations and their errors
+ *
+ * @param <K> key type
+ * @param <V> value type
  */
 public final class LpmTrieMap<K, V> extends KvMapBase<K, V> implements BpfMap {
     private LpmTrieMap(MapFd map, Codec<K> key, Codec<V> value) {

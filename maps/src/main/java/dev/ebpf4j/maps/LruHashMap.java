@@ -15,6 +15,9 @@ import dev.ebpf4j.maps.codec.Codec;
  * approximate (per-CPU free lists) and not part of the contract.
  *
  * @see KeyValueMap for the operations and their errors
+ *
+ * @param <K> key type
+ * @param <V> value type
  */
 public final class LruHashMap<K, V> extends KvMapBase<K, V> implements BpfMap {
     private LruHashMap(MapFd map, Codec<K> key, Codec<V> value) {

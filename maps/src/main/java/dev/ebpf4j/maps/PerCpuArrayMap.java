@@ -18,6 +18,8 @@ import java.util.List;
  * <p>Keys are indexes 0..maxEntries-1; an index outside is an {@link IndexOutOfBoundsException}.
  *
  * @see KeyValueMap for the operations and their errors
+ *
+ * @param <V> value type (one element per possible CPU in the list, for per-CPU maps)
  */
 public final class PerCpuArrayMap<V> extends KvMapBase<Integer, List<V>> implements BpfMap {
     private PerCpuArrayMap(MapFd map, Codec<Integer> key, Codec<List<V>> value) {

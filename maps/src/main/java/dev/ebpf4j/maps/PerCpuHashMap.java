@@ -19,6 +19,9 @@ import java.util.List;
  * <p>Values are lists with one element per possible CPU ({@code /sys/devices/system/cpu/possible}).
  *
  * @see KeyValueMap for the operations and their errors
+ *
+ * @param <K> key type
+ * @param <V> value type (one element per possible CPU in the list, for per-CPU maps)
  */
 public final class PerCpuHashMap<K, V> extends KvMapBase<K, List<V>> implements BpfMap {
     private PerCpuHashMap(MapFd map, Codec<K> key, Codec<List<V>> value) {

@@ -12,6 +12,9 @@ import dev.ebpf4j.maps.codec.Codec;
  * }
  *
  * @see KeyValueMap for the operations and their errors
+ *
+ * @param <K> key type
+ * @param <V> value type
  */
 public final class SockHash<K, V> extends KvMapBase<K, V> implements BpfMap {
     private SockHash(MapFd map, Codec<K> key, Codec<V> value) {

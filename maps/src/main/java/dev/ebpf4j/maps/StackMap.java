@@ -20,6 +20,8 @@ import java.util.Optional;
  * }
  *
  * @see PushPopMap for the operations and their errors
+ *
+ * @param <V> value type
  */
 public final class StackMap<V> extends MapBase implements PushPopMap<V>, BpfMap {
     private final Codec<V> codec;

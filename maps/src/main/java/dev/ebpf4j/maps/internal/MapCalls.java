@@ -19,6 +19,7 @@ import static dev.ebpf4j.core.internal.libbpf.Native.C_POINTER;
 public final class MapCalls {
     private MapCalls() {}
 
+    @SuppressWarnings("restricted")
     private static MethodHandle critical(String name, FunctionDescriptor fd) {
         MemorySegment sym = Native.libbpf().find(name).orElseThrow(() -> new UnsatisfiedLinkError(name));
         return Native.LINKER.downcallHandle(sym, fd, Linker.Option.critical(false));

@@ -19,6 +19,7 @@ public final class Mmap implements AutoCloseable {
     private final MemorySegment segment;
     private boolean closed;
 
+    @SuppressWarnings("restricted")
     private Mmap(MemorySegment address, long length) {
         this.address = address;
         this.length = length;
