@@ -49,6 +49,11 @@ public final class ArrayMap<V> extends KvMapBase<Integer, V> implements BpfMap {
         return new ArrayMap<>(MapFd.create(spec), value);
     }
 
+    /** Opens an array pinned in bpffs and checks its type and value size; the view owns the new fd. */
+    public static <V> ArrayMap<V> openPinned(java.nio.file.Path path, Codec<V> value) {
+        return new ArrayMap<>(Narrow.pinned(path, Codec.s32(), value, MapType.ARRAY), value);
+    }
+
     /** Creates a standalone array of {@code maxEntries} slots. */
     public static <V> ArrayMap<V> create(String name, int maxEntries, Codec<V> value) {
         return create(MapSpec.of(MapType.ARRAY, name, 4, value.size(), maxEntries), value);

@@ -35,6 +35,14 @@ public final class BpfHashMap<K, V> extends KvMapBase<K, V> implements BpfMap {
         return new BpfHashMap<>(MapFd.create(spec), key, value);
     }
 
+    /**
+     * Opens a map pinned in bpffs (by this or another process) and checks its type and key/value sizes; the view
+     * owns the new fd. To also check max entries and flags, create from a {@link MapSpec} with a pin path.
+     */
+    public static <K, V> BpfHashMap<K, V> openPinned(java.nio.file.Path path, Codec<K> key, Codec<V> value) {
+        return new BpfHashMap<>(Narrow.pinned(path, key, value, MapType.HASH), key, value);
+    }
+
     /** Creates a standalone map sized by the codecs. */
     public static <K, V> BpfHashMap<K, V> create(String name, int maxEntries, Codec<K> key, Codec<V> value) {
         return create(MapSpec.of(MapType.HASH, name, key.size(), value.size(), maxEntries), key, value);

@@ -36,6 +36,14 @@ public final class LpmTrieMap<K, V> extends KvMapBase<K, V> implements BpfMap {
         return new LpmTrieMap<>(MapFd.create(spec), key, value);
     }
 
+    /**
+     * Opens a map pinned in bpffs (by this or another process) and checks its type and key/value sizes; the view
+     * owns the new fd. To also check max entries and flags, create from a {@link MapSpec} with a pin path.
+     */
+    public static <K, V> LpmTrieMap<K, V> openPinned(java.nio.file.Path path, Codec<K> key, Codec<V> value) {
+        return new LpmTrieMap<>(Narrow.pinned(path, key, value, MapType.LPM_TRIE), key, value);
+    }
+
     /** Creates a standalone map sized by the codecs. */
     public static <K, V> LpmTrieMap<K, V> create(String name, int maxEntries, Codec<K> key, Codec<V> value) {
         return create(MapSpec.of(MapType.LPM_TRIE, name, key.size(), value.size(), maxEntries).withFlags(MapFlag.NO_PREALLOC), key, value);

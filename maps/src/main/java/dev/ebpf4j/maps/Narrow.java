@@ -28,6 +28,24 @@ final class Narrow {
         return MapFd.borrow(h);
     }
 
+    /** Opens a pinned map and checks its type and sizes against the codecs (max entries and flags are taken as found). */
+    static MapFd pinned(java.nio.file.Path path, Codec<?> key, Codec<?> value, MapType... types) {
+        MapFd m = Pins.open(Objects.requireNonNull(path, "path"));
+        String problem = null;
+        if (!Arrays.asList(types).contains(m.type())) {
+            problem = "is a " + m.type() + " map, not " + (types.length == 1 ? types[0] : Arrays.toString(types));
+        } else if (key != null && key.size() != m.keySize()) {
+            problem = "has a " + m.keySize() + "-byte key but codec " + key.describe() + " is " + key.size() + " bytes";
+        } else if (value != null && value.size() != m.valueSize()) {
+            problem = "has a " + m.valueSize() + "-byte value but codec " + value.describe() + " is " + value.size() + " bytes";
+        }
+        if (problem != null) {
+            m.close();
+            throw new IllegalArgumentException("map pinned at " + path + " " + problem);
+        }
+        return m;
+    }
+
     static void sizes(MapHandle h, String what, int declared, Codec<?> codec) {
         if (codec.size() != declared) {
             throw new IllegalArgumentException("map '" + h.name() + "' has a " + declared + "-byte " + what + " but codec "

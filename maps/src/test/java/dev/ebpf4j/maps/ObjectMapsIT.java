@@ -82,6 +82,15 @@ class ObjectMapsIT {
             try (BpfHashMap<Integer, Long> second = BpfHashMap.create(spec, Codec.s32(), Codec.s64())) {
                 assertEquals(Optional.of(33L), second.get(3), "the pinned map was reopened, not recreated");
             }
+            try (BpfHashMap<Integer, Long> byPath = BpfHashMap.openPinned(pin, Codec.s32(), Codec.s64())) {
+                assertTrue(byPath.ownsFd());
+                assertEquals(Optional.of(33L), byPath.get(3));
+            }
+            IllegalArgumentException wrongValue = assertThrows(IllegalArgumentException.class,
+                    () -> BpfHashMap.openPinned(pin, Codec.s32(), Codec.s32()));
+            assertTrue(wrongValue.getMessage().contains("8-byte value"), wrongValue.getMessage());
+            IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class, () -> ArrayMap.openPinned(pin, Codec.s64()));
+            assertTrue(wrongType.getMessage().contains("is a HASH map, not ARRAY"), wrongType.getMessage());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> BpfHashMap.create(spec.withMaxEntries(32), Codec.s32(), Codec.s64()));
             assertTrue(e.getMessage().contains("max entries 16 (want 32)"), e.getMessage());

@@ -164,6 +164,7 @@ class OtherMapTypesIT {
     @Test
     void perfBufferCountsLostSamplesWhenFull() {
         PerfEventArray events = PerfEventArray.of(obj.map("perf_events"));
+        TestObjects.pinThread(0); // the LOST record is written to the CPU whose ring overflowed
         try (PerfBufferReader reader = PerfBufferReader.open(events, 1)) {
             TestObjects.testRun(obj.program("emit_perf"), 2000); // 2000 x 40 B into a 4 KiB ring
             int read = drainAll(reader);
@@ -172,6 +173,8 @@ class OtherMapTypesIT {
             read += drainAll(reader);
             assertTrue(reader.lostSamples() > 0, "read " + read + ", lost " + reader.lostSamples());
             assertEquals(2001, read + reader.lostSamples());
+        } finally {
+            TestObjects.pinThread(-1);
         }
     }
 

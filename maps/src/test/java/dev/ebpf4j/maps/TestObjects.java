@@ -43,6 +43,26 @@ final class TestObjects {
         }
     }
 
+    /**
+     * Pins the calling thread to one CPU (or, with {@code cpu < 0}, lets it run on every CPU again), so that
+     * successive BPF_PROG_TEST_RUN calls write to the same per-CPU buffer.
+     */
+    static void pinThread(int cpu) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mask = arena.allocate(128, 8);
+            if (cpu >= 0) mask.set(ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
+            else mask.fill((byte) 0xFF);
+            var setaffinity = Native.libcErrno("sched_setaffinity", java.lang.foreign.FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+            int r = (int) setaffinity.invokeExact(Native.captureSegment(), 0, 128L, mask);
+            if (r != 0) throw BpfException.of("sched_setaffinity", Native.capturedErrno());
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
     /** Mounts bpffs at /sys/fs/bpf when it is not mounted (the host does not mount it by default). */
     static void ensureBpffs() throws Exception {
         if (Files.readString(Path.of("/proc/mounts")).contains(" /sys/fs/bpf bpf ")) return;
