@@ -62,6 +62,8 @@ add("mmap_vs_syscall_array_read", r, ">= 50", r is not None and r >= 50, "x fast
 for name in ("hashLookup", "hashUpdate", "arrayLookup", "arrayMmapRead"):
     a = alloc.get(name)
     add("alloc_" + name, a, "0 B/op", a is not None and a < 0.5, "B/op (median over iterations)")
+r = ratio(java.get("lookupSingle1024"), java.get("lookupBatchBoxed1024"))
+add("batch_vs_single_lookup_boxed_getAll", r, "info", None, "x elements/s (getAll into a Map, boxing included)")
 for name in ("hashLookupBoxed", "hashUpdateBoxed", "recordEncode", "recordDecode", "u64Encode", "u64Decode"):
     if name in alloc:
         add("alloc_" + name, alloc[name], "info", None, "B/op")

@@ -116,9 +116,17 @@ public class MapBenchmark {
         return sum;
     }
 
+    final long[] keysOut = new long[HASH_SIZE], valuesOut = new long[HASH_SIZE];
+
     @Benchmark
     @OperationsPerInvocation(HASH_SIZE)
     public int lookupBatch1024() {
+        return hash.getAllLong(keysOut, valuesOut);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(HASH_SIZE)
+    public int lookupBatchBoxed1024() {
         return hash.getAll().size();
     }
 }

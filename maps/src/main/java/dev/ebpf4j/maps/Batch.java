@@ -20,7 +20,7 @@ import java.util.Objects;
  * per element for map types whose kernel implementation has no batch support (LPM trie, for example).
  */
 final class Batch {
-    static final int CHUNK = 256;
+    static final int CHUNK = 256, LOOKUP_CHUNK = 4096;
 
     private Batch() {}
 
@@ -35,9 +35,24 @@ final class Batch {
         return o;
     }
 
+    /** Receives decoded chunks of a batch lookup: {@code n} keys and values back to back in the two segments. */
+    interface Sink {
+        void accept(MemorySegment keys, MemorySegment values, int n);
+    }
+
     static <K, V> Map<K, V> lookupAll(KvMapBase<K, V> m) {
         Map<K, V> out = new LinkedHashMap<>();
-        int chunk = Math.max(1, Math.min(CHUNK, m.maxEntries()));
+        boolean batched = lookupChunks(m, (keys, values, n) -> {
+            for (int i = 0; i < n; i++) {
+                out.put(m.keyCodec.decode(keys, (long) i * m.keyBytes), m.valueCodec.decode(values, (long) i * m.valueBytes));
+            }
+        });
+        return batched ? out : oneByOne(m);
+    }
+
+    /** Runs a batch lookup over the whole map; false (and nothing delivered) if the map type has no batch support. */
+    static boolean lookupChunks(KvMapBase<?, ?> m, Sink sink) {
+        int chunk = Math.max(1, Math.min(LOOKUP_CHUNK, m.maxEntries()));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment in = arena.allocate(Math.max(8, m.keyBytes), 8), outTok = arena.allocate(Math.max(8, m.keyBytes), 8);
             MemorySegment count = arena.allocate(ValueLayout.JAVA_INT), opts = opts(arena, 0);
@@ -49,7 +64,7 @@ final class Batch {
                 int r = (int) MapCalls.LOOKUP_BATCH.invokeExact(m.fd(), from, outTok, keys, values, count, opts);
                 int n = count.get(ValueLayout.JAVA_INT, 0);
                 if (r != 0 && r != -Errno.ENOENT) {
-                    if (first && unsupported(-r)) return oneByOne(m);
+                    if (first && unsupported(-r)) return false;
                     if (r == -Errno.ENOSPC && n == 0) {
                         // A hash bucket holds more entries than fit in the chunk: retry bigger.
                         chunk *= 2;
@@ -59,10 +74,8 @@ final class Batch {
                     }
                     throw BpfException.of("map lookup batch " + m.name(), -r);
                 }
-                for (int i = 0; i < n; i++) {
-                    out.put(m.keyCodec.decode(keys, (long) i * m.keyBytes), m.valueCodec.decode(values, (long) i * m.valueBytes));
-                }
-                if (r == -Errno.ENOENT) return out;
+                sink.accept(keys, values, n);
+                if (r == -Errno.ENOENT) return true;
                 in.copyFrom(outTok);
                 first = false;
             }

@@ -120,6 +120,31 @@ abstract class KvMapBase<K, V> extends MapBase implements KeyValueMap<K, V> {
         return primValue;
     }
 
+    /**
+     * Reads every entry of a map with integer key and value codecs into the arrays, in batches, without boxing;
+     * returns the number of entries read (at most the arrays' length; entries beyond it are not read).
+     */
+    public int getAllLong(long[] keysOut, long[] valuesOut) {
+        PrimitiveCodec<K> kc = primitiveKey();
+        PrimitiveCodec<V> vc = primitiveValue();
+        if (keysOut.length != valuesOut.length) throw new IllegalArgumentException("key and value arrays differ in length");
+        int[] n = {0};
+        boolean batched = Batch.lookupChunks(this, (keys, values, count) -> {
+            for (int i = 0; i < count && n[0] < keysOut.length; i++, n[0]++) {
+                keysOut[n[0]] = kc.decodeLong(keys, (long) i * keyBytes);
+                valuesOut[n[0]] = vc.decodeLong(values, (long) i * valueBytes);
+            }
+        });
+        if (!batched) {
+            for (Map.Entry<K, V> e : entries()) {
+                if (n[0] == keysOut.length) break;
+                keysOut[n[0]] = kc.unbox(e.getKey());
+                valuesOut[n[0]++] = vc.unbox(e.getValue());
+            }
+        }
+        return n[0];
+    }
+
     @Override
     public Iterable<K> keys() {
         return () -> new KeyIterator<>(this);

@@ -24,7 +24,7 @@ public final class MapSpec {
     private final MapType type;
     private final String name;
     private final int keySize, valueSize, maxEntries;
-    private final Set<MapFlag> flags;
+    private final EnumSet<MapFlag> flags;
     private final Path pinPath;
     private final long mapExtra;
     private final BpfMap innerMap;
@@ -87,7 +87,7 @@ public final class MapSpec {
 
     public int maxEntries() { return maxEntries; }
 
-    public Set<MapFlag> flags() { return EnumSet.copyOf(flags.isEmpty() ? EnumSet.noneOf(MapFlag.class) : flags); }
+    public Set<MapFlag> flags() { return EnumSet.copyOf(flags); }
 
     /** The flags as kernel bits. */
     public int flagBits() { return MapFlag.bits(flags); }

@@ -137,6 +137,10 @@ class HashAndArrayIT {
             for (int i = 0; i < 600; i++) in.put(i * 3, (long) i);
             m.putAll(in, PutMode.ANY);
             assertEquals(in, m.getAll());
+            long[] ks = new long[1024], vs = new long[1024];
+            assertEquals(600, m.getAllLong(ks, vs));
+            for (int i = 0; i < 600; i++) assertEquals(in.get((int) ks[i]), vs[i]);
+            assertEquals(10, m.getAllLong(new long[10], new long[10]), "stops when the arrays are full");
             assertEquals(Optional.of(5L), m.get(15));
             assertThrows(KeyExistsException.class, () -> m.putAll(Map.of(0, 1L), PutMode.NO_EXIST));
             List<Integer> remove = new ArrayList<>(List.of(0, 1, 3, 4, 6));
