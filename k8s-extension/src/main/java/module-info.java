@@ -10,7 +10,7 @@ module dev.ebpf4j.k8s {
     requires kubernetes.model.networking;
 
     exports dev.ebpf4j.k8s.model;
-    exports dev.ebpf4j.k8s.lb;
+    // exports dev.ebpf4j.k8s.lb; (empty on the k8s-policy branch; the Service LB branch restores it)
     exports dev.ebpf4j.k8s.policy;
-    exports dev.ebpf4j.k8s.source;
+    // exports dev.ebpf4j.k8s.source; (empty on the k8s-policy branch; the Service LB branch restores it)
 }
