@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * NetworkPolicy enforcement on pod interfaces (host side of the pod's veth), IPv4.
+ *
+ *   policy_from_pod  tcx/ingress on the host veth: packets the pod sends    -> the pod's EGRESS policy
+ *   policy_to_pod    tcx/egress  on the host veth: packets sent to the pod  -> the pod's INGRESS policy
+ *
+ * Per packet: endpoint lookup by the pod's address; if the packet belongs to a tracked connection (same direction,
+ * or the reply of a connection accepted in the other direction) it passes, re-checked only when the policy
+ * revision changed since the connection was last checked. Otherwise, when the pod is isolated for the direction:
+ * ipcache LPM lookup of the peer (label identity + CIDR identity), then the policy LPM trie with the label
+ * identity, the CIDR identity and the ANY identity. Ingress from the node's own addresses always passes.
+ * Allowed packets continue down the tcx chain (TCX_NEXT); denied ones are counted per reason, reported to the
+ * ring buffer and dropped. Map layouts are mirrored by dev.ebpf4j.k8s.policy.PolicyMapLayout.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#define ETH_P_IP 0x0800
+#define AF_INET 2
+#define IP_MF 0x2000
+#define IP_OFFSET 0x1fff
+
+#define IDENTITY_ANY 0
+#define IDENTITY_HOST 1
+#define IDENTITY_WORLD 2
+
+#define DIR_INGRESS 1
+#define DIR_EGRESS 2
+#define FLAG_INGRESS_ISOLATED 1
+#define FLAG_EGRESS_ISOLATED 2
+
+#define DROP_NONE 0
+#define DROP_POLICY_EGRESS 1
+#define DROP_POLICY_INGRESS 2
+#define COUNTER_SLOTS 8
+
+#define VERDICT_ALLOWED 1
+#define VERDICT_DROPPED 2
+
+#define POLICY_PREFIX_FULL 96
+#define RULE_NONE 0xffffffffu
+
+struct endpoint_value {
+	__u32 endpoint_id;
+	__u32 identity;
+	__u32 flags;
+};
+
+struct ipcache_key {
+	__u32 prefixlen;
+	__be32 addr;
+};
+
+struct ipcache_value {
+	__u32 identity;
+	__u32 cidr_identity;
+};
+
+struct policy_key {
+	__u32 prefixlen;
+	__u32 endpoint;
+	__u32 identity;
+	__u8 direction;
+	__u8 protocol;
+	__be16 dport;
+};
+
+struct policy_value {
+	__u32 rule_id;
+};
+
+/* One entry per hook direction: a pod's own connections (EGRESS) and connections it accepted (INGRESS). */
+struct ct_key {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 sport;
+	__be16 dport;
+	__u8 protocol;
+	__u8 direction;
+	__u16 pad;
+};
+
+struct ct_value {
+	__u64 last_seen_ns;
+	__u32 revision;
+	__u32 rule_id;
+};
+
+struct policy_config {
+	__u32 revision; /* bumped by the control plane after every map update batch */
+	__u32 flags;
+};
+
+/* General flow record, shared with flow observability: addresses sized for IPv6, family says which. */
+struct flow_event {
+	__u64 timestamp_ns;
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u16 family;
+	__be16 sport;
+	__be16 dport;
+	__u8 protocol;
+	__u8 verdict;
+	__u8 drop_reason;
+	__u8 direction;
+	__u16 pad;
+	__u32 ifindex;
+	__u32 src_identity;
+	__u32 dst_identity;
+	__u32 rule_id;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __be32);
+	__type(value, struct endpoint_value);
+} policy_endpoints SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 262144);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct ipcache_key);
+	__type(value, struct ipcache_value);
+} policy_ipcache SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1048576);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct policy_key);
+	__type(value, struct policy_value);
+} policy_rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 262144);
+	__type(key, struct ct_key);
+	__type(value, struct ct_value);
+} policy_conntrack SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct policy_config);
+} policy_config SEC(".maps");
+
+/* Index 0 counts allowed new connections, index N drops with reason N. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, COUNTER_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} policy_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} policy_flows SEC(".maps");
+
+struct packet {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 sport;
+	__be16 dport;
+	__u8 protocol;
+};
+
+static __always_inline int parse(struct __sk_buff *skb, struct packet *pkt)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct ethhdr *eth = data;
+	struct iphdr *ip;
+
+	if ((void *)(eth + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP))
+		return -1;
+	ip = (void *)(eth + 1);
+	if ((void *)(ip + 1) > data_end || ip->ihl < 5)
+		return -1;
+	pkt->saddr = ip->saddr;
+	pkt->daddr = ip->daddr;
+	pkt->protocol = ip->protocol;
+	pkt->sport = 0;
+	pkt->dport = 0;
+	if (ip->frag_off & bpf_htons(IP_OFFSET))
+		return 0; /* later fragments carry no ports: they match port-less entries only */
+	if (ip->protocol == IPPROTO_TCP || ip->protocol == IPPROTO_UDP || ip->protocol == IPPROTO_SCTP) {
+		/* TCP, UDP and SCTP all start with source port, destination port. */
+		__be16 *ports = (void *)ip + ip->ihl * 4;
+		if ((void *)(ports + 2) > data_end)
+			return -1;
+		pkt->sport = ports[0];
+		pkt->dport = ports[1];
+	}
+	return 0;
+}
+
+static __always_inline __u32 lookup_rule(__u32 endpoint, __u32 identity, __u8 direction, __u8 protocol,
+					 __be16 dport)
+{
+	struct policy_key key = {
+		.prefixlen = POLICY_PREFIX_FULL,
+		.endpoint = endpoint,
+		.identity = identity,
+		.direction = direction,
+		.protocol = protocol,
+		.dport = dport,
+	};
+	struct policy_value *v = bpf_map_lookup_elem(&policy_rules, &key);
+
+	return v ? v->rule_id : RULE_NONE;
+}
+
+/* Returns the allowing rule id, RULE_NONE when denied; peer_identity receives the peer's label identity. */
+static __always_inline __u32 policy_allows(const struct endpoint_value *ep, __be32 peer, __u8 direction,
+					   __u8 protocol, __be16 dport, __u32 *peer_identity)
+{
+	struct ipcache_key ikey = { .prefixlen = 32, .addr = peer };
+	struct ipcache_value *ident = bpf_map_lookup_elem(&policy_ipcache, &ikey);
+	__u32 identity = ident ? ident->identity : IDENTITY_WORLD;
+	__u32 cidr = ident ? ident->cidr_identity : 0;
+	__u32 rule;
+
+	*peer_identity = identity;
+	if (direction == DIR_INGRESS && identity == IDENTITY_HOST)
+		return 0;
+	rule = lookup_rule(ep->endpoint_id, identity, direction, protocol, dport);
+	if (rule == RULE_NONE && cidr)
+		rule = lookup_rule(ep->endpoint_id, cidr, direction, protocol, dport);
+	if (rule == RULE_NONE)
+		rule = lookup_rule(ep->endpoint_id, IDENTITY_ANY, direction, protocol, dport);
+	return rule;
+}
+
+static __always_inline __u32 current_revision(void)
+{
+	__u32 zero = 0;
+	struct policy_config *cfg = bpf_map_lookup_elem(&policy_config, &zero);
+
+	return cfg ? cfg->revision : 0;
+}
+
+static __always_inline void count(__u32 slot)
+{
+	__u64 *c = bpf_map_lookup_elem(&policy_counters, &slot);
+
+	if (c)
+		*c += 1;
+}
+
+static __always_inline void report_drop(struct __sk_buff *skb, const struct packet *pkt, __u8 direction,
+					__u8 reason, __u32 src_identity, __u32 dst_identity)
+{
+	struct flow_event *e = bpf_ringbuf_reserve(&policy_flows, sizeof(*e), 0);
+
+	if (!e)
+		return;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->timestamp_ns = bpf_ktime_get_ns();
+	__builtin_memcpy(e->saddr, &pkt->saddr, 4);
+	__builtin_memcpy(e->daddr, &pkt->daddr, 4);
+	e->family = AF_INET;
+	e->sport = pkt->sport;
+	e->dport = pkt->dport;
+	e->protocol = pkt->protocol;
+	e->verdict = VERDICT_DROPPED;
+	e->drop_reason = reason;
+	e->direction = direction;
+	e->ifindex = skb->ifindex;
+	e->src_identity = src_identity;
+	e->dst_identity = dst_identity;
+	e->rule_id = RULE_NONE;
+	bpf_ringbuf_submit(e, 0);
+}
+
+/*
+ * direction: which policy of the local pod applies (EGRESS: the pod is the source; INGRESS: the destination).
+ */
+static __always_inline int enforce(struct __sk_buff *skb, __u8 direction)
+{
+	struct packet pkt;
+	struct endpoint_value *ep;
+	struct ct_key fwd = {}, rev = {};
+	struct ct_value *ct;
+	__be32 local, peer;
+	__u32 revision, rule, peer_identity = IDENTITY_WORLD, isolated_flag;
+	__u8 other = direction == DIR_EGRESS ? DIR_INGRESS : DIR_EGRESS;
+
+	if (parse(skb, &pkt) < 0)
+		return TCX_NEXT;
+	local = direction == DIR_EGRESS ? pkt.saddr : pkt.daddr;
+	peer = direction == DIR_EGRESS ? pkt.daddr : pkt.saddr;
+	ep = bpf_map_lookup_elem(&policy_endpoints, &local);
+	if (!ep)
+		return TCX_NEXT;
+	isolated_flag = direction == DIR_EGRESS ? FLAG_EGRESS_ISOLATED : FLAG_INGRESS_ISOLATED;
+
+	fwd.saddr = pkt.saddr;
+	fwd.daddr = pkt.daddr;
+	fwd.sport = pkt.sport;
+	fwd.dport = pkt.dport;
+	fwd.protocol = pkt.protocol;
+	fwd.direction = direction;
+	revision = current_revision();
+
+	ct = bpf_map_lookup_elem(&policy_conntrack, &fwd);
+	if (ct) {
+		if (ct->revision == revision || !(ep->flags & isolated_flag))
+			goto established;
+		rule = policy_allows(ep, peer, direction, pkt.protocol, pkt.dport, &peer_identity);
+		if (rule != RULE_NONE)
+			goto established;
+		bpf_map_delete_elem(&policy_conntrack, &fwd);
+		goto denied;
+	}
+	/* A reply: the packet reverses a connection this pod's other hook accepted. */
+	rev.saddr = pkt.daddr;
+	rev.daddr = pkt.saddr;
+	rev.sport = pkt.dport;
+	rev.dport = pkt.sport;
+	rev.protocol = pkt.protocol;
+	rev.direction = other;
+	ct = bpf_map_lookup_elem(&policy_conntrack, &rev);
+	if (ct) {
+		__u32 other_flag = other == DIR_EGRESS ? FLAG_EGRESS_ISOLATED : FLAG_INGRESS_ISOLATED;
+
+		if (ct->revision == revision || !(ep->flags & other_flag))
+			goto established;
+		/* Re-check the original connection: same peer, its destination port is this packet's source port. */
+		rule = policy_allows(ep, peer, other, pkt.protocol, pkt.sport, &peer_identity);
+		if (rule != RULE_NONE)
+			goto established;
+		bpf_map_delete_elem(&policy_conntrack, &rev);
+		direction = other;
+		goto denied;
+	}
+
+	if (ep->flags & isolated_flag) {
+		rule = policy_allows(ep, peer, direction, pkt.protocol, pkt.dport, &peer_identity);
+		if (rule == RULE_NONE)
+			goto denied;
+	} else {
+		rule = RULE_NONE;
+	}
+	{
+		struct ct_value nv = { .last_seen_ns = bpf_ktime_get_ns(), .revision = revision, .rule_id = rule };
+
+		bpf_map_update_elem(&policy_conntrack, &fwd, &nv, BPF_ANY);
+	}
+	count(DROP_NONE);
+	return TCX_NEXT;
+
+established:
+	ct->last_seen_ns = bpf_ktime_get_ns();
+	ct->revision = revision;
+	return TCX_NEXT;
+
+denied: {
+	__u8 reason = direction == DIR_EGRESS ? DROP_POLICY_EGRESS : DROP_POLICY_INGRESS;
+	__u32 src_id = direction == DIR_EGRESS ? ep->identity : peer_identity;
+	__u32 dst_id = direction == DIR_EGRESS ? peer_identity : ep->identity;
+
+	count(reason);
+	report_drop(skb, &pkt, direction, reason, src_id, dst_id);
+	return TCX_DROP;
+}
+}
+
+SEC("tcx/ingress")
+int policy_from_pod(struct __sk_buff *skb)
+{
+	return enforce(skb, DIR_EGRESS);
+}
+
+SEC("tcx/egress")
+int policy_to_pod(struct __sk_buff *skb)
+{
+	return enforce(skb, DIR_INGRESS);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

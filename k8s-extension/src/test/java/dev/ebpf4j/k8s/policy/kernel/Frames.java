@@ -1,0 +1,34 @@
+package dev.ebpf4j.k8s.policy.kernel;
+
+import dev.ebpf4j.k8s.model.L4Protocol;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+
+/** Minimal Ethernet/IPv4/L4 frames for test runs (the programs module's Packets builder replaces this). */
+final class Frames {
+
+    private Frames() {
+    }
+
+    static byte[] ipv4(InetAddress src, InetAddress dst, L4Protocol protocol, int sport, int dport) {
+        int l4 = switch (protocol) {
+            case TCP -> 20;
+            case UDP -> 8;
+            case SCTP -> 12;
+        };
+        ByteBuffer b = ByteBuffer.allocate(14 + 20 + l4);
+        b.put(new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1}).putShort((short) 0x0800);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + l4)).putShort((short) 1).putShort((short) 0x4000)
+                .put((byte) 64).put((byte) protocol.number()).putShort((short) 0)
+                .put(src.getAddress()).put(dst.getAddress());
+        b.putShort((short) sport).putShort((short) dport);
+        if (protocol == L4Protocol.TCP) {
+            b.putInt(1).putInt(0).put((byte) 0x50).put((byte) 0x02).putShort((short) 65535).putInt(0);
+        } else if (protocol == L4Protocol.UDP) {
+            b.putShort((short) 8).putShort((short) 0);
+        } else {
+            b.putInt(0x1234).putInt(0);
+        }
+        return b.array();
+    }
+}

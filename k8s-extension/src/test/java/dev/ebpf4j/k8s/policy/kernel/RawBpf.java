@@ -1,0 +1,104 @@
+package dev.ebpf4j.k8s.policy.kernel;
+
+import dev.ebpf4j.core.internal.libbpf.Native;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Test-only bridge to libbpf's low-level map calls and BPF_PROG_TEST_RUN, used until the typed maps module and
+ * the programs module's ProgramTester are merged; then these tests move onto them. Confined to one thread.
+ */
+final class RawBpf implements AutoCloseable {
+
+    private static final MethodHandle UPDATE = Native.downcall("bpf_map_update_elem", FunctionDescriptor.of(
+            Native.C_INT, Native.C_INT, Native.C_POINTER, Native.C_POINTER, Native.C_LONG));
+    private static final MethodHandle LOOKUP = Native.downcall("bpf_map_lookup_elem", FunctionDescriptor.of(
+            Native.C_INT, Native.C_INT, Native.C_POINTER, Native.C_POINTER));
+    private static final MethodHandle DELETE = Native.downcall("bpf_map_delete_elem", FunctionDescriptor.of(
+            Native.C_INT, Native.C_INT, Native.C_POINTER));
+    private static final MethodHandle NEXT_KEY = Native.downcall("bpf_map_get_next_key", FunctionDescriptor.of(
+            Native.C_INT, Native.C_INT, Native.C_POINTER, Native.C_POINTER));
+    private static final MethodHandle TEST_RUN = Native.downcall("bpf_prog_test_run_opts", FunctionDescriptor.of(
+            Native.C_INT, Native.C_INT, Native.C_POINTER));
+    private static final int OPTS_SIZE = 80;
+
+    private final Arena arena = Arena.ofConfined();
+    private final MemorySegment key = arena.allocate(64, 8);
+    private final MemorySegment next = arena.allocate(64, 8);
+    private final MemorySegment value = arena.allocate(4096, 8);
+    private final MemorySegment packet = arena.allocate(2048, 8);
+    private final MemorySegment opts = arena.allocate(OPTS_SIZE, 8);
+
+    void update(int fd, byte[] k, byte[] v) {
+        MemorySegment.copy(k, 0, key, ValueLayout.JAVA_BYTE, 0, k.length);
+        MemorySegment.copy(v, 0, value, ValueLayout.JAVA_BYTE, 0, v.length);
+        check("map update", call(UPDATE, fd, key, value, 0L));
+    }
+
+    byte[] lookup(int fd, byte[] k, int valueSize) {
+        MemorySegment.copy(k, 0, key, ValueLayout.JAVA_BYTE, 0, k.length);
+        int rc = (int) invoke(LOOKUP, fd, key, value);
+        return rc == 0 ? value.asSlice(0, valueSize).toArray(ValueLayout.JAVA_BYTE) : null;
+    }
+
+    /** Deletes every key of a map; returns how many. */
+    int clear(int fd, int keySize) {
+        int n = 0;
+        while ((int) invoke(NEXT_KEY, fd, MemorySegment.NULL, next) == 0) {
+            check("map delete", (int) invoke(DELETE, fd, next));
+            n++;
+            if (n > 10_000_000) {
+                throw new IllegalStateException("map " + fd + " does not empty");
+            }
+        }
+        return n;
+    }
+
+    /** Runs a TC program once on an Ethernet frame; returns the program's return value. */
+    int run(int progFd, byte[] frame) {
+        MemorySegment.copy(frame, 0, packet, ValueLayout.JAVA_BYTE, 0, frame.length);
+        opts.fill((byte) 0);
+        opts.set(ValueLayout.JAVA_LONG, 0, OPTS_SIZE);
+        opts.set(ValueLayout.ADDRESS, 8, packet);
+        opts.set(ValueLayout.JAVA_INT, 24, frame.length);
+        opts.set(ValueLayout.JAVA_INT, 60, 1);
+        int rc;
+        try {
+            rc = (int) TEST_RUN.invokeExact(progFd, opts);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        check("prog test run", rc);
+        return opts.get(ValueLayout.JAVA_INT, 56);
+    }
+
+    private static int call(MethodHandle h, int fd, MemorySegment k, MemorySegment v, long flags) {
+        try {
+            return (int) h.invokeExact(fd, k, v, flags);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    private static Object invoke(MethodHandle h, Object... args) {
+        try {
+            return h.invokeWithArguments(args);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    private static void check(String op, int rc) {
+        if (rc != 0) {
+            throw new IllegalStateException(op + " failed: errno " + (-rc));
+        }
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}
