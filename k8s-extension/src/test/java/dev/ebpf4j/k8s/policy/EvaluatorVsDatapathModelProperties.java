@@ -19,7 +19,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * Differential test: for random clusters, the evaluator and the datapath simulation over the compiled map entries
  * agree on every probe (all pod pairs, pods with outside and node addresses, several ports, all protocols).
  */
-class EvaluatorVsDatapathModelProperties {
+public class EvaluatorVsDatapathModelProperties {
 
     private static final AtomicLong CLUSTERS = new AtomicLong();
     private static final AtomicLong PROBES = new AtomicLong();
@@ -52,7 +52,11 @@ class EvaluatorVsDatapathModelProperties {
         CLUSTERS.incrementAndGet();
     }
 
-    static List<Probe> probes(ClusterState state) {
+    /**
+     * @param state a cluster
+     * @return the probes checked for it
+     */
+    public static List<Probe> probes(ClusterState state) {
         List<InetAddress> ends = new ArrayList<>();
         for (Pod p : state.pods()) {
             ends.add(p.ips().getFirst());

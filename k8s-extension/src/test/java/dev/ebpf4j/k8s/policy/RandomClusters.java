@@ -30,9 +30,10 @@ import net.jqwik.api.Combinators;
  * 10.0.(i % 2).(i + 1); ipBlocks are built around pod, node and outside addresses so they cover pods, excepts
  * and the world alike.
  */
-final class RandomClusters {
+public final class RandomClusters {
 
-    static final Map<String, List<InetAddress>> NODES = Map.of(
+    /** The two nodes and their addresses. */
+    public static final Map<String, List<InetAddress>> NODES = Map.of(
             "n1", List.of(Cidr.address("192.168.0.1")), "n2", List.of(Cidr.address("192.168.0.2")));
     static final List<String> OUTSIDE = List.of("172.16.0.5", "10.0.0.200", "192.168.0.1", "192.168.0.2");
     static final int[] PROBE_PORTS = {53, 80, 81, 443, 8080, 9090};
@@ -50,7 +51,8 @@ final class RandomClusters {
         return Cidr.address("10.0." + (i % 2) + "." + (i + 1));
     }
 
-    static Arbitrary<ClusterState> clusters() {
+    /** @return random clusters */
+    public static Arbitrary<ClusterState> clusters() {
         Arbitrary<List<Namespace>> namespaces = Combinators.combine(
                         labels(List.of("team", "env"), List.of("a", "b")).list().ofSize(3), Arbitraries.integers().between(1, 3))
                 .as((labels, n) -> {
