@@ -113,6 +113,26 @@ class PolicyProgramIT {
         assertFalse(datapath.allowed(Probe.between(ya, xa, 80, L4Protocol.TCP)), "y/a opening a connection");
         long[] after = datapath.counters(TruthTableModel.NODE);
         assertEquals(1, after[DropReason.POLICY_EGRESS.code()] - before[DropReason.POLICY_EGRESS.code()]);
+
+        List<byte[]> events = datapath.raw().drainRingBuffer(
+                datapath.node(TruthTableModel.NODE).map("policy_flows").fd());
+        assertFalse(events.isEmpty(), "a drop event");
+        java.nio.ByteBuffer e = java.nio.ByteBuffer.wrap(events.getLast()).order(java.nio.ByteOrder.nativeOrder());
+        assertEquals(72, events.getLast().length, "sizeof(struct flow_event)");
+        assertEquals(ya.ips().getFirst(), addr(e, 8), "saddr");
+        assertEquals(xa.ips().getFirst(), addr(e, 24), "daddr");
+        assertEquals(2, e.getShort(40), "AF_INET");
+        assertEquals(80, Short.toUnsignedInt(Short.reverseBytes(e.getShort(44))), "dport");
+        assertEquals(6, e.get(46), "protocol");
+        assertEquals(2, e.get(47), "verdict dropped");
+        assertEquals(DropReason.POLICY_EGRESS.code(), e.get(48), "drop reason");
+        assertEquals(PolicyMapLayout.DIR_EGRESS, e.get(49), "direction");
+    }
+
+    private static java.net.InetAddress addr(java.nio.ByteBuffer b, int offset) {
+        byte[] a = new byte[4];
+        b.get(offset, a);
+        return dev.ebpf4j.k8s.model.Cidr.address((a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff));
     }
 
     @Test

@@ -23,7 +23,14 @@ final class RawBpf implements AutoCloseable {
             Native.C_INT, Native.C_INT, Native.C_POINTER, Native.C_POINTER));
     private static final MethodHandle TEST_RUN = Native.downcall("bpf_prog_test_run_opts", FunctionDescriptor.of(
             Native.C_INT, Native.C_INT, Native.C_POINTER));
+    private static final MethodHandle RB_NEW = Native.downcall("ring_buffer__new", FunctionDescriptor.of(
+            Native.C_POINTER, Native.C_INT, Native.C_POINTER, Native.C_POINTER, Native.C_POINTER));
+    private static final MethodHandle RB_CONSUME = Native.downcall("ring_buffer__consume", FunctionDescriptor.of(
+            Native.C_INT, Native.C_POINTER));
+    private static final MethodHandle RB_FREE = Native.downcall("ring_buffer__free", FunctionDescriptor.ofVoid(
+            Native.C_POINTER));
     private static final int OPTS_SIZE = 80;
+    private static final java.util.List<byte[]> SAMPLES = new java.util.ArrayList<>();
 
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment key = arena.allocate(64, 8);
@@ -73,6 +80,41 @@ final class RawBpf implements AutoCloseable {
         }
         check("prog test run", rc);
         return opts.get(ValueLayout.JAVA_INT, 56);
+    }
+
+    /** Reads every pending record of a ring buffer map. */
+    java.util.List<byte[]> drainRingBuffer(int fd) {
+        try {
+            MethodHandle cb = java.lang.invoke.MethodHandles.lookup().findStatic(RawBpf.class, "sample",
+                    java.lang.invoke.MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class, long.class));
+            MemorySegment stub = Native.LINKER.upcallStub(cb, FunctionDescriptor.of(Native.C_INT, Native.C_POINTER,
+                    Native.C_POINTER, Native.C_SIZE_T), arena);
+            MemorySegment rb = (MemorySegment) RB_NEW.invokeExact(fd, stub, MemorySegment.NULL, MemorySegment.NULL);
+            if (rb.equals(MemorySegment.NULL)) {
+                throw new IllegalStateException("ring_buffer__new failed");
+            }
+            try {
+                synchronized (SAMPLES) {
+                    SAMPLES.clear();
+                    int rc = (int) RB_CONSUME.invokeExact(rb);
+                    if (rc < 0) {
+                        throw new IllegalStateException("ring_buffer__consume failed: errno " + (-rc));
+                    }
+                    return new java.util.ArrayList<>(SAMPLES);
+                }
+            } finally {
+                RB_FREE.invokeExact(rb);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    private static int sample(MemorySegment ctx, MemorySegment data, long size) {
+        SAMPLES.add(data.reinterpret(size).toArray(ValueLayout.JAVA_BYTE));
+        return 0;
     }
 
     private static int call(MethodHandle h, int fd, MemorySegment k, MemorySegment v, long flags) {
