@@ -28,6 +28,16 @@ final class LpmTable {
         byLength.computeIfAbsent(len, l -> new HashMap<>()).put(masked(key, len), value.clone());
     }
 
+    boolean remove(byte[] key) {
+        int len = ByteBuffer.wrap(key).order(ByteOrder.nativeOrder()).getInt();
+        Map<ByteBuffer, byte[]> m = byLength.get(len);
+        return m != null && m.remove(masked(key, len)) != null;
+    }
+
+    int size() {
+        return byLength.values().stream().mapToInt(Map::size).sum();
+    }
+
     Optional<byte[]> lookup(byte[] key) {
         for (var e : byLength.descendingMap().entrySet()) {
             byte[] v = e.getValue().get(masked(key, e.getKey()));

@@ -5,9 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,25 +29,23 @@ public final class PolicyDatapathModel {
     public record Decision(boolean allowed, DropReason reason, int egressRule, int ingressRule) {
     }
 
-    private static final class Node {
-        final Map<ByteBuffer, byte[]> endpoints = new HashMap<>();
-        final LpmTable ipcache = new LpmTable(8);
-        final LpmTable policy = new LpmTable(16);
-    }
-
-    private final List<Node> nodes = new ArrayList<>();
+    private final List<InMemoryPolicyMaps> nodes = new ArrayList<>();
 
     /**
      * @param compiled the compiled maps of every node
      */
     public PolicyDatapathModel(Collection<CompiledPolicy> compiled) {
-        for (CompiledPolicy c : compiled) {
-            Node n = new Node();
-            c.endpoints().forEach(e -> n.endpoints.put(ByteBuffer.wrap(e.key()), e.value()));
-            c.ipcache().forEach(e -> n.ipcache.put(e.key(), e.value()));
-            c.policy().forEach(e -> n.policy.put(e.key(), e.value()));
-            nodes.add(n);
-        }
+        compiled.forEach(c -> nodes.add(InMemoryPolicyMaps.of(c)));
+    }
+
+    /**
+     * @param maps the (simulated) maps of every node, read live: later writes to them change the answers
+     * @return a model over those maps
+     */
+    public static PolicyDatapathModel over(List<InMemoryPolicyMaps> maps) {
+        PolicyDatapathModel m = new PolicyDatapathModel(List.of());
+        m.nodes.addAll(maps);
+        return m;
     }
 
     /**
@@ -83,14 +79,14 @@ public final class PolicyDatapathModel {
         return new Decision(true, DropReason.NONE, egressRule, ingressRule);
     }
 
-    private record Local(Node node, int endpointId, int flags) {
+    private record Local(InMemoryPolicyMaps node, int endpointId, int flags) {
     }
 
     private Optional<Local> local(Inet4Address address) {
-        for (Node n : nodes) {
-            byte[] v = n.endpoints.get(ByteBuffer.wrap(address.getAddress()));
-            if (v != null) {
-                ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.nativeOrder());
+        for (InMemoryPolicyMaps n : nodes) {
+            Optional<byte[]> v = n.endpoint(address.getAddress());
+            if (v.isPresent()) {
+                ByteBuffer b = ByteBuffer.wrap(v.get()).order(ByteOrder.nativeOrder());
                 return Optional.of(new Local(n, b.getInt(0), b.getInt(8)));
             }
         }
@@ -101,7 +97,7 @@ public final class PolicyDatapathModel {
     private static int verdict(Local ep, Inet4Address peer, int direction, Probe probe) {
         int identity = Identities.WORLD;
         int cidrIdentity = 0;
-        Optional<byte[]> hit = ep.node.ipcache.lookup(PolicyMapLayout.ipcacheKey(peer));
+        Optional<byte[]> hit = ep.node.ipcache(PolicyMapLayout.ipcacheKey(peer));
         if (hit.isPresent()) {
             ByteBuffer b = ByteBuffer.wrap(hit.get()).order(ByteOrder.nativeOrder());
             identity = b.getInt(0);
@@ -116,7 +112,7 @@ public final class PolicyDatapathModel {
         for (int id : candidates) {
             byte[] key = PolicyMapLayout.policyKey(PolicyMapLayout.PREFIX_FULL, ep.endpointId, id, direction, proto,
                     probe.port());
-            Optional<byte[]> rule = ep.node.policy.lookup(key);
+            Optional<byte[]> rule = ep.node.rule(key);
             if (rule.isPresent()) {
                 return ByteBuffer.wrap(rule.get()).order(ByteOrder.nativeOrder()).getInt(0);
             }
