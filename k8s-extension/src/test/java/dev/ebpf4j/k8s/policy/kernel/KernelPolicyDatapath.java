@@ -79,6 +79,28 @@ final class KernelPolicyDatapath implements AutoCloseable {
         }
     }
 
+    /** @return a writer onto one node's kernel maps */
+    dev.ebpf4j.k8s.policy.PolicyMapWriter writer(String node) {
+        BpfObject obj = nodes.get(node);
+        return new dev.ebpf4j.k8s.policy.PolicyMapWriter() {
+            @Override
+            public void put(String map, byte[] key, byte[] value) {
+                raw.update(obj.map(map).fd(), key, value);
+            }
+
+            @Override
+            public void delete(String map, byte[] key) {
+                raw.delete(obj.map(map).fd(), key);
+            }
+
+            @Override
+            public void revision(int revision) {
+                byte[] value = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(revision).putInt(0).array();
+                raw.update(obj.map("policy_config").fd(), new byte[4], value);
+            }
+        };
+    }
+
     /** Sets the policy revision of every node (what the control plane bumps after an update). */
     void revision(int revision) {
         byte[] value = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(revision).putInt(0).array();

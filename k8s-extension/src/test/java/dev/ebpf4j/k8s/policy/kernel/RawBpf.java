@@ -51,6 +51,15 @@ final class RawBpf implements AutoCloseable {
         return rc == 0 ? value.asSlice(0, valueSize).toArray(ValueLayout.JAVA_BYTE) : null;
     }
 
+    /** Deletes one key; a missing key is fine. */
+    void delete(int fd, byte[] k) {
+        MemorySegment.copy(k, 0, key, ValueLayout.JAVA_BYTE, 0, k.length);
+        int rc = (int) invoke(DELETE, fd, key);
+        if (rc != 0 && rc != -2) {
+            throw new IllegalStateException("map delete failed: errno " + (-rc));
+        }
+    }
+
     /** Deletes every key of a map; returns how many. */
     int clear(int fd, int keySize) {
         int n = 0;
