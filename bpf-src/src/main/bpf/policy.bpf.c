@@ -42,18 +42,18 @@
 #define POLICY_PREFIX_FULL 96
 #define RULE_NONE 0xffffffffu
 
-struct endpoint_value {
+struct policy_endpoint {
 	__u32 endpoint_id;
 	__u32 identity;
 	__u32 flags;
 };
 
-struct ipcache_key {
+struct policy_ipcache_key {
 	__u32 prefixlen;
 	__be32 addr;
 };
 
-struct ipcache_value {
+struct policy_ipcache_value {
 	__u32 identity;
 	__u32 cidr_identity;
 };
@@ -72,7 +72,7 @@ struct policy_value {
 };
 
 /* One entry per hook direction: a pod's own connections (EGRESS) and connections it accepted (INGRESS). */
-struct ct_key {
+struct policy_ct_key {
 	__be32 saddr;
 	__be32 daddr;
 	__be16 sport;
@@ -82,7 +82,7 @@ struct ct_key {
 	__u16 pad;
 };
 
-struct ct_value {
+struct policy_ct_value {
 	__u64 last_seen_ns;
 	__u32 revision;
 	__u32 rule_id;
@@ -116,15 +116,15 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __be32);
-	__type(value, struct endpoint_value);
+	__type(value, struct policy_endpoint);
 } policy_endpoints SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, 262144);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct ipcache_key);
-	__type(value, struct ipcache_value);
+	__type(key, struct policy_ipcache_key);
+	__type(value, struct policy_ipcache_value);
 } policy_ipcache SEC(".maps");
 
 struct {
@@ -138,8 +138,8 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 262144);
-	__type(key, struct ct_key);
-	__type(value, struct ct_value);
+	__type(key, struct policy_ct_key);
+	__type(value, struct policy_ct_value);
 } policy_conntrack SEC(".maps");
 
 struct {
@@ -217,11 +217,11 @@ static __always_inline __u32 lookup_rule(__u32 endpoint, __u32 identity, __u8 di
 }
 
 /* Returns the allowing rule id, RULE_NONE when denied; peer_identity receives the peer's label identity. */
-static __always_inline __u32 policy_allows(const struct endpoint_value *ep, __be32 peer, __u8 direction,
+static __always_inline __u32 policy_allows(const struct policy_endpoint *ep, __be32 peer, __u8 direction,
 					   __u8 protocol, __be16 dport, __u32 *peer_identity)
 {
-	struct ipcache_key ikey = { .prefixlen = 32, .addr = peer };
-	struct ipcache_value *ident = bpf_map_lookup_elem(&policy_ipcache, &ikey);
+	struct policy_ipcache_key ikey = { .prefixlen = 32, .addr = peer };
+	struct policy_ipcache_value *ident = bpf_map_lookup_elem(&policy_ipcache, &ikey);
 	__u32 identity = ident ? ident->identity : IDENTITY_WORLD;
 	__u32 cidr = ident ? ident->cidr_identity : 0;
 	__u32 rule;
@@ -284,9 +284,9 @@ static __always_inline void report_drop(struct __sk_buff *skb, const struct pack
 static __always_inline int enforce(struct __sk_buff *skb, __u8 direction)
 {
 	struct packet pkt;
-	struct endpoint_value *ep;
-	struct ct_key fwd = {}, rev = {};
-	struct ct_value *ct;
+	struct policy_endpoint *ep;
+	struct policy_ct_key fwd = {}, rev = {};
+	struct policy_ct_value *ct;
 	__be32 local, peer;
 	__u32 revision, rule, peer_identity = IDENTITY_WORLD, isolated_flag;
 	__u8 other = direction == DIR_EGRESS ? DIR_INGRESS : DIR_EGRESS;
@@ -348,7 +348,7 @@ static __always_inline int enforce(struct __sk_buff *skb, __u8 direction)
 		rule = RULE_NONE;
 	}
 	{
-		struct ct_value nv = { .last_seen_ns = bpf_ktime_get_ns(), .revision = revision, .rule_id = rule };
+		struct policy_ct_value nv = { .last_seen_ns = bpf_ktime_get_ns(), .revision = revision, .rule_id = rule };
 
 		bpf_map_update_elem(&policy_conntrack, &fwd, &nv, BPF_ANY);
 	}

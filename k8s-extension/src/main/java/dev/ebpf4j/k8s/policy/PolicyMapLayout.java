@@ -11,8 +11,8 @@ import java.nio.ByteOrder;
  * host byte order, addresses and ports in network byte order.
  *
  * <pre>
- * policy_endpoints  HASH     key __be32 addr                    value struct endpoint_value { u32 endpoint_id; u32 identity; u32 flags; }
- * policy_ipcache    LPM_TRIE key struct ipcache_key { u32 prefixlen; __be32 addr; }   value struct ipcache_value { u32 identity; u32 cidr_identity; }
+ * policy_endpoints  HASH     key __be32 addr                    value struct policy_endpoint { u32 endpoint_id; u32 identity; u32 flags; }
+ * policy_ipcache    LPM_TRIE key struct policy_ipcache_key { u32 prefixlen; __be32 addr; }   value struct policy_ipcache_value { u32 identity; u32 cidr_identity; }
  * policy_rules      LPM_TRIE key struct policy_key { u32 prefixlen; u32 endpoint; u32 identity; u8 direction; u8 protocol; __be16 dport; }
  *                            value struct policy_value { u32 rule_id; }
  * </pre>
