@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * NetworkPolicy enforcement on pod interfaces (host side of the pod's veth), IPv4.
+ * NetworkPolicy enforcement on pod interfaces (host side of the pod's veth), IPv4 and IPv6. Addresses in maps are
+ * 16 bytes, IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d).
  *
  *   policy_from_pod  tcx/ingress on the host veth: packets the pod sends    -> the pod's EGRESS policy
  *   policy_to_pod    tcx/egress  on the host veth: packets sent to the pod  -> the pod's INGRESS policy
@@ -18,7 +19,16 @@
 #include <bpf/bpf_endian.h>
 
 #define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86DD
 #define AF_INET 2
+#define AF_INET6 10
+#define NEXTHDR_HOP 0
+#define NEXTHDR_ROUTING 43
+#define NEXTHDR_FRAGMENT 44
+#define NEXTHDR_AUTH 51
+#define NEXTHDR_DEST 60
+#define MAX_EXT_HEADERS 6
+#define IPPROTO_ICMPV6 58
 #define IP_MF 0x2000
 #define IP_OFFSET 0x1fff
 
@@ -48,9 +58,13 @@ struct policy_endpoint {
 	__u32 flags;
 };
 
+struct policy_endpoint_key {
+	__u32 addr[4]; /* network order; IPv4 mapped */
+};
+
 struct policy_ipcache_key {
 	__u32 prefixlen;
-	__be32 addr;
+	__u32 addr[4];
 };
 
 struct policy_ipcache_value {
@@ -73,8 +87,8 @@ struct policy_value {
 
 /* One entry per hook direction: a pod's own connections (EGRESS) and connections it accepted (INGRESS). */
 struct policy_ct_key {
-	__be32 saddr;
-	__be32 daddr;
+	__u32 saddr[4];
+	__u32 daddr[4];
 	__be16 sport;
 	__be16 dport;
 	__u8 protocol;
@@ -115,7 +129,7 @@ struct flow_event {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
-	__type(key, __be32);
+	__type(key, struct policy_endpoint_key);
 	__type(value, struct policy_endpoint);
 } policy_endpoints SEC(".maps");
 
@@ -163,12 +177,89 @@ struct {
 } policy_flows SEC(".maps");
 
 struct packet {
-	__be32 saddr;
-	__be32 daddr;
+	__u32 saddr[4];
+	__u32 daddr[4];
 	__be16 sport;
 	__be16 dport;
 	__u8 protocol;
+	__u8 icmp_type;
+	__u16 family;
 };
+
+static __always_inline void map_v4(__u32 *dst, __be32 v4)
+{
+	dst[0] = 0;
+	dst[1] = 0;
+	dst[2] = bpf_htonl(0x0000ffff);
+	dst[3] = v4;
+}
+
+static __always_inline void copy6(__u32 *dst, const struct in6_addr *a)
+{
+	dst[0] = a->in6_u.u6_addr32[0];
+	dst[1] = a->in6_u.u6_addr32[1];
+	dst[2] = a->in6_u.u6_addr32[2];
+	dst[3] = a->in6_u.u6_addr32[3];
+}
+
+/* Reads source and destination port (TCP, UDP, SCTP all start with them) or the ICMPv6 type. */
+static __always_inline int parse_l4(void *l4, void *data_end, struct packet *pkt)
+{
+	if (pkt->protocol == IPPROTO_TCP || pkt->protocol == IPPROTO_UDP || pkt->protocol == IPPROTO_SCTP) {
+		__be16 *ports = l4;
+		if ((void *)(ports + 2) > data_end)
+			return -1;
+		pkt->sport = ports[0];
+		pkt->dport = ports[1];
+	} else if (pkt->protocol == IPPROTO_ICMPV6) {
+		__u8 *type = l4;
+		if ((void *)(type + 1) > data_end)
+			return -1;
+		pkt->icmp_type = *type;
+	}
+	return 0;
+}
+
+static __always_inline int parse_ipv6(void *l3, void *data_end, struct packet *pkt)
+{
+	struct ipv6hdr *ip6 = l3;
+	void *cursor;
+	__u8 next;
+
+	if ((void *)(ip6 + 1) > data_end)
+		return -1;
+	copy6(pkt->saddr, &ip6->saddr);
+	copy6(pkt->daddr, &ip6->daddr);
+	pkt->family = AF_INET6;
+	next = ip6->nexthdr;
+	cursor = ip6 + 1;
+	for (int i = 0; i < MAX_EXT_HEADERS; i++) {
+		__u8 *hdr = cursor;
+
+		if (next != NEXTHDR_HOP && next != NEXTHDR_ROUTING && next != NEXTHDR_DEST && next != NEXTHDR_FRAGMENT
+		    && next != NEXTHDR_AUTH)
+			break;
+		if ((void *)(hdr + 8) > data_end)
+			return -1;
+		if (next == NEXTHDR_FRAGMENT) {
+			__be16 off = *(__be16 *)(hdr + 2);
+			if (off & bpf_htons(0xfff8)) {
+				pkt->protocol = hdr[0];
+				return 0; /* a later fragment: no ports */
+			}
+			next = hdr[0];
+			cursor = hdr + 8;
+		} else if (next == NEXTHDR_AUTH) {
+			next = hdr[0];
+			cursor = hdr + (hdr[1] + 2) * 4;
+		} else {
+			next = hdr[0];
+			cursor = hdr + (hdr[1] + 1) * 8;
+		}
+	}
+	pkt->protocol = next;
+	return parse_l4(cursor, data_end, pkt);
+}
 
 static __always_inline int parse(struct __sk_buff *skb, struct packet *pkt)
 {
@@ -177,27 +268,23 @@ static __always_inline int parse(struct __sk_buff *skb, struct packet *pkt)
 	struct ethhdr *eth = data;
 	struct iphdr *ip;
 
-	if ((void *)(eth + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP))
+	if ((void *)(eth + 1) > data_end)
+		return -1;
+	__builtin_memset(pkt, 0, sizeof(*pkt));
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6))
+		return parse_ipv6(eth + 1, data_end, pkt);
+	if (eth->h_proto != bpf_htons(ETH_P_IP))
 		return -1;
 	ip = (void *)(eth + 1);
 	if ((void *)(ip + 1) > data_end || ip->ihl < 5)
 		return -1;
-	pkt->saddr = ip->saddr;
-	pkt->daddr = ip->daddr;
+	map_v4(pkt->saddr, ip->saddr);
+	map_v4(pkt->daddr, ip->daddr);
+	pkt->family = AF_INET;
 	pkt->protocol = ip->protocol;
-	pkt->sport = 0;
-	pkt->dport = 0;
 	if (ip->frag_off & bpf_htons(IP_OFFSET))
 		return 0; /* later fragments carry no ports: they match port-less entries only */
-	if (ip->protocol == IPPROTO_TCP || ip->protocol == IPPROTO_UDP || ip->protocol == IPPROTO_SCTP) {
-		/* TCP, UDP and SCTP all start with source port, destination port. */
-		__be16 *ports = (void *)ip + ip->ihl * 4;
-		if ((void *)(ports + 2) > data_end)
-			return -1;
-		pkt->sport = ports[0];
-		pkt->dport = ports[1];
-	}
-	return 0;
+	return parse_l4((void *)ip + ip->ihl * 4, data_end, pkt);
 }
 
 static __always_inline __u32 lookup_rule(__u32 endpoint, __u32 identity, __u8 direction, __u8 protocol,
@@ -217,11 +304,17 @@ static __always_inline __u32 lookup_rule(__u32 endpoint, __u32 identity, __u8 di
 }
 
 /* Returns the allowing rule id, RULE_NONE when denied; peer_identity receives the peer's label identity. */
-static __always_inline __u32 policy_allows(const struct policy_endpoint *ep, __be32 peer, __u8 direction,
+static __always_inline __u32 policy_allows(const struct policy_endpoint *ep, const __u32 *peer, __u8 direction,
 					   __u8 protocol, __be16 dport, __u32 *peer_identity)
 {
-	struct policy_ipcache_key ikey = { .prefixlen = 32, .addr = peer };
-	struct policy_ipcache_value *ident = bpf_map_lookup_elem(&policy_ipcache, &ikey);
+	struct policy_ipcache_key ikey = { .prefixlen = 128 };
+	struct policy_ipcache_value *ident;
+
+	ikey.addr[0] = peer[0];
+	ikey.addr[1] = peer[1];
+	ikey.addr[2] = peer[2];
+	ikey.addr[3] = peer[3];
+	ident = bpf_map_lookup_elem(&policy_ipcache, &ikey);
 	__u32 identity = ident ? ident->identity : IDENTITY_WORLD;
 	__u32 cidr = ident ? ident->cidr_identity : 0;
 	__u32 rule;
@@ -262,9 +355,14 @@ static __always_inline void report_drop(struct __sk_buff *skb, const struct pack
 		return;
 	__builtin_memset(e, 0, sizeof(*e));
 	e->timestamp_ns = bpf_ktime_get_ns();
-	__builtin_memcpy(e->saddr, &pkt->saddr, 4);
-	__builtin_memcpy(e->daddr, &pkt->daddr, 4);
-	e->family = AF_INET;
+	if (pkt->family == AF_INET) {
+		__builtin_memcpy(e->saddr, &pkt->saddr[3], 4);
+		__builtin_memcpy(e->daddr, &pkt->daddr[3], 4);
+	} else {
+		__builtin_memcpy(e->saddr, pkt->saddr, 16);
+		__builtin_memcpy(e->daddr, pkt->daddr, 16);
+	}
+	e->family = pkt->family;
 	e->sport = pkt->sport;
 	e->dport = pkt->dport;
 	e->protocol = pkt->protocol;
@@ -286,22 +384,31 @@ static __always_inline int enforce(struct __sk_buff *skb, __u8 direction)
 	struct packet pkt;
 	struct policy_endpoint *ep;
 	struct policy_ct_key fwd = {}, rev = {};
+	struct policy_endpoint_key local;
 	struct policy_ct_value *ct;
-	__be32 local, peer;
+	const __u32 *peer;
 	__u32 revision, rule, peer_identity = IDENTITY_WORLD, isolated_flag;
 	__u8 other = direction == DIR_EGRESS ? DIR_INGRESS : DIR_EGRESS;
 
 	if (parse(skb, &pkt) < 0)
 		return TCX_NEXT;
-	local = direction == DIR_EGRESS ? pkt.saddr : pkt.daddr;
-	peer = direction == DIR_EGRESS ? pkt.daddr : pkt.saddr;
+	/* IPv6 neighbour discovery (RS, RA, NS, NA, redirect) keeps the link working whatever the policy. */
+	if (pkt.protocol == IPPROTO_ICMPV6 && pkt.icmp_type >= 133 && pkt.icmp_type <= 137)
+		return TCX_NEXT;
+	if (direction == DIR_EGRESS) {
+		__builtin_memcpy(local.addr, pkt.saddr, 16);
+		peer = pkt.daddr;
+	} else {
+		__builtin_memcpy(local.addr, pkt.daddr, 16);
+		peer = pkt.saddr;
+	}
 	ep = bpf_map_lookup_elem(&policy_endpoints, &local);
 	if (!ep)
 		return TCX_NEXT;
 	isolated_flag = direction == DIR_EGRESS ? FLAG_EGRESS_ISOLATED : FLAG_INGRESS_ISOLATED;
 
-	fwd.saddr = pkt.saddr;
-	fwd.daddr = pkt.daddr;
+	__builtin_memcpy(fwd.saddr, pkt.saddr, 16);
+	__builtin_memcpy(fwd.daddr, pkt.daddr, 16);
 	fwd.sport = pkt.sport;
 	fwd.dport = pkt.dport;
 	fwd.protocol = pkt.protocol;
@@ -319,8 +426,8 @@ static __always_inline int enforce(struct __sk_buff *skb, __u8 direction)
 		goto denied;
 	}
 	/* A reply: the packet reverses a connection this pod's other hook accepted. */
-	rev.saddr = pkt.daddr;
-	rev.daddr = pkt.saddr;
+	__builtin_memcpy(rev.saddr, pkt.daddr, 16);
+	__builtin_memcpy(rev.daddr, pkt.saddr, 16);
 	rev.sport = pkt.dport;
 	rev.dport = pkt.sport;
 	rev.protocol = pkt.protocol;

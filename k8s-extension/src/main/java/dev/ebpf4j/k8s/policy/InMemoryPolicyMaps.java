@@ -13,7 +13,7 @@ public final class InMemoryPolicyMaps implements PolicyMapWriter {
 
     private final String node;
     private final Map<ByteBuffer, byte[]> endpoints = new HashMap<>();
-    private final LpmTable ipcache = new LpmTable(8);
+    private final LpmTable ipcache = new LpmTable(20);
     private final LpmTable rules = new LpmTable(16);
     private int revision;
 

@@ -12,7 +12,6 @@ import dev.ebpf4j.k8s.policy.IdentityAllocator.LabelSet;
 import dev.ebpf4j.k8s.policy.PolicyMapLayout.EndpointEntry;
 import dev.ebpf4j.k8s.policy.PolicyMapLayout.IpcacheEntry;
 import dev.ebpf4j.k8s.policy.PolicyMapLayout.PolicyEntry;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,8 +40,8 @@ import java.util.TreeMap;
  *       (ingress) or on the peer identity's pods (egress).</li>
  * </ul>
  *
- * IPv6 addresses and ipBlocks are not compiled yet (the datapath is IPv4). Identities and endpoint numbers stay
- * stable across calls on the same compiler. Not thread-safe.
+ * IPv4 and IPv6 are compiled alike (IPv4 as IPv4-mapped IPv6, see {@link PolicyMapLayout}). Identities and
+ * endpoint numbers stay stable across calls on the same compiler. Not thread-safe.
  */
 public final class PolicyCompiler {
 
@@ -91,8 +90,12 @@ public final class PolicyCompiler {
         List<IpBlock> blocks = ipv4Blocks(state);
         Map<Integer, CidrInfo> cidrInfo = new HashMap<>();
         Map<Cidr, IpcacheEntry> ipcache = new LinkedHashMap<>();
-        for (IpBlock b : blocks) {
-            for (Cidr p : prefixes(b)) {
+        List<Cidr> prefixes = new ArrayList<>();
+        // The IPv4 root keeps IPv4 addresses from falling through to an IPv6 prefix covering ::ffff:0:0/96.
+        prefixes.add(PolicyMapLayout.IPV4_ROOT);
+        blocks.forEach(b -> prefixes.addAll(prefixes(b)));
+        {
+            for (Cidr p : prefixes) {
                 Set<IpBlock> matching = new LinkedHashSet<>();
                 for (IpBlock other : blocks) {
                     if (other.cidr().contains(p) && other.except().stream().noneMatch(e -> e.contains(p))) {
@@ -104,19 +107,15 @@ public final class PolicyCompiler {
         }
         for (var e : podIdentity.entrySet()) {
             for (InetAddress ip : e.getKey().ips()) {
-                if (ip instanceof Inet4Address) {
-                    Cidr host = Cidr.host(ip);
-                    ipcache.put(host, new IpcacheEntry(host, e.getValue(),
-                            cidrIdentity(matching(blocks, ip), e.getValue(), blocks, cidrInfo)));
-                }
+                Cidr host = Cidr.host(ip);
+                ipcache.put(host, new IpcacheEntry(host, e.getValue(),
+                        cidrIdentity(matching(blocks, ip), e.getValue(), blocks, cidrInfo)));
             }
         }
         for (InetAddress ip : state.nodeAddresses().getOrDefault(node, List.of())) {
-            if (ip instanceof Inet4Address) {
-                Cidr host = Cidr.host(ip);
-                ipcache.put(host, new IpcacheEntry(host, Identities.HOST,
-                        cidrIdentity(matching(blocks, ip), null, blocks, cidrInfo)));
-            }
+            Cidr host = Cidr.host(ip);
+            ipcache.put(host, new IpcacheEntry(host, Identities.HOST,
+                    cidrIdentity(matching(blocks, ip), null, blocks, cidrInfo)));
         }
 
         List<EndpointEntry> endpoints = new ArrayList<>();
@@ -126,16 +125,13 @@ public final class PolicyCompiler {
         List<Pod> local = state.pods().stream().filter(p -> p.node().equals(node))
                 .sorted(Comparator.comparing(Pod::key)).toList();
         for (Pod pod : local) {
-            Inet4Address v4 = (Inet4Address) pod.ips().stream().filter(a -> a instanceof Inet4Address).findFirst()
-                    .orElse(null);
-            if (v4 == null) {
+            if (pod.ips().isEmpty()) {
                 continue;
             }
             int endpoint = endpointIds.computeIfAbsent(pod.key(), k -> endpointIds.size() + 1);
             List<NetworkPolicy> ingress = evaluator.isolatingPolicies(pod, PolicyType.INGRESS);
             List<NetworkPolicy> egress = evaluator.isolatingPolicies(pod, PolicyType.EGRESS);
-            for (Inet4Address addr : pod.ips().stream().filter(a -> a instanceof Inet4Address)
-                    .map(a -> (Inet4Address) a).toList()) {
+            for (InetAddress addr : pod.ips()) {
                 endpoints.add(new EndpointEntry(addr, endpoint, podIdentity.get(pod), !ingress.isEmpty(),
                         !egress.isEmpty()));
             }
@@ -262,7 +258,7 @@ public final class PolicyCompiler {
             for (PolicyType t : PolicyType.values()) {
                 for (NetworkPolicyRule r : p.rules(t)) {
                     for (NetworkPolicyPeer peer : r.peers()) {
-                        if (!peer.selectsPods() && peer.ipBlock().cidr().isIpv4()) {
+                        if (!peer.selectsPods()) {
                             out.add(peer.ipBlock());
                         }
                     }

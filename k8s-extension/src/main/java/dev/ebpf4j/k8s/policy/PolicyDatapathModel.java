@@ -1,6 +1,6 @@
 package dev.ebpf4j.k8s.policy;
 
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -49,12 +49,14 @@ public final class PolicyDatapathModel {
     }
 
     /**
-     * @param probe an IPv4 connection attempt
+     * @param probe a connection attempt (IPv4 or IPv6)
      * @return the decision
      */
     public Decision decide(Probe probe) {
-        if (!(probe.source() instanceof Inet4Address src) || !(probe.destination() instanceof Inet4Address dst)) {
-            throw new IllegalArgumentException("the datapath model handles IPv4 probes only: " + probe);
+        InetAddress src = probe.source();
+        InetAddress dst = probe.destination();
+        if (src.getAddress().length != dst.getAddress().length) {
+            throw new IllegalArgumentException("a probe's addresses must be of one family: " + probe);
         }
         Optional<Local> from = local(src);
         Optional<Local> to = local(dst);
@@ -82,9 +84,9 @@ public final class PolicyDatapathModel {
     private record Local(InMemoryPolicyMaps node, int endpointId, int flags) {
     }
 
-    private Optional<Local> local(Inet4Address address) {
+    private Optional<Local> local(InetAddress address) {
         for (InMemoryPolicyMaps n : nodes) {
-            Optional<byte[]> v = n.endpoint(address.getAddress());
+            Optional<byte[]> v = n.endpoint(PolicyMapLayout.mapped(address));
             if (v.isPresent()) {
                 ByteBuffer b = ByteBuffer.wrap(v.get()).order(ByteOrder.nativeOrder());
                 return Optional.of(new Local(n, b.getInt(0), b.getInt(8)));
@@ -94,7 +96,7 @@ public final class PolicyDatapathModel {
     }
 
     /** @return the allowing rule id, or -1 (deny); {@code Integer.MAX_VALUE} for ingress from the host */
-    private static int verdict(Local ep, Inet4Address peer, int direction, Probe probe) {
+    private static int verdict(Local ep, InetAddress peer, int direction, Probe probe) {
         int identity = Identities.WORLD;
         int cidrIdentity = 0;
         Optional<byte[]> hit = ep.node.ipcache(PolicyMapLayout.ipcacheKey(peer));

@@ -2,17 +2,18 @@ package dev.ebpf4j.k8s.policy;
 
 import dev.ebpf4j.k8s.model.Cidr;
 import dev.ebpf4j.k8s.model.PolicyType;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
  * The byte layouts of the policy datapath maps, identical to the structs in {@code policy.bpf.c}. Numbers are in
- * host byte order, addresses and ports in network byte order.
+ * host byte order, addresses and ports in network byte order. Addresses are 16 bytes: IPv6 as is, IPv4 as
+ * IPv4-mapped IPv6 ({@code ::ffff:a.b.c.d}), so an IPv4 prefix of length n is stored with prefix length 96 + n.
  *
  * <pre>
- * policy_endpoints  HASH     key __be32 addr                    value struct policy_endpoint { u32 endpoint_id; u32 identity; u32 flags; }
- * policy_ipcache    LPM_TRIE key struct policy_ipcache_key { u32 prefixlen; __be32 addr; }   value struct policy_ipcache_value { u32 identity; u32 cidr_identity; }
+ * policy_endpoints  HASH     key u8 addr[16]                    value struct policy_endpoint { u32 endpoint_id; u32 identity; u32 flags; }
+ * policy_ipcache    LPM_TRIE key struct policy_ipcache_key { u32 prefixlen; u8 addr[16]; }   value struct policy_ipcache_value { u32 identity; u32 cidr_identity; }
  * policy_rules      LPM_TRIE key struct policy_key { u32 prefixlen; u32 endpoint; u32 identity; u8 direction; u8 protocol; __be16 dport; }
  *                            value struct policy_value { u32 rule_id; }
  * </pre>
@@ -62,17 +63,17 @@ public final class PolicyMapLayout {
     /**
      * A local endpoint (pod address on this node).
      *
-     * @param address the pod's IPv4 address
+     * @param address one of the pod's addresses
      * @param endpointId the endpoint number
      * @param identity the pod's label identity
      * @param ingressIsolated whether some policy isolates its ingress
      * @param egressIsolated whether some policy isolates its egress
      */
-    public record EndpointEntry(Inet4Address address, int endpointId, int identity, boolean ingressIsolated,
+    public record EndpointEntry(InetAddress address, int endpointId, int identity, boolean ingressIsolated,
                                 boolean egressIsolated) {
-        /** @return the 4-byte key */
+        /** @return the 16-byte key */
         public byte[] key() {
-            return address.getAddress();
+            return mapped(address);
         }
 
         /** @return the 12-byte value */
@@ -85,14 +86,15 @@ public final class PolicyMapLayout {
     /**
      * An ipcache prefix.
      *
-     * @param prefix the IPv4 prefix
+     * @param prefix the prefix (either family)
      * @param identity the label or reserved identity of addresses with this longest match
      * @param cidrIdentity the CIDR identity (set of matching ipBlocks) of those addresses, 0 for none
      */
     public record IpcacheEntry(Cidr prefix, int identity, int cidrIdentity) {
-        /** @return the 8-byte LPM key */
+        /** @return the 20-byte LPM key */
         public byte[] key() {
-            return buffer(8).putInt(prefix.prefixLength()).put(prefix.network().getAddress()).array();
+            int len = prefix.isIpv4() ? 96 + prefix.prefixLength() : prefix.prefixLength();
+            return buffer(20).putInt(len).put(mapped(prefix.network())).array();
         }
 
         /** @return the 8-byte value */
@@ -150,11 +152,30 @@ public final class PolicyMapLayout {
     }
 
     /**
-     * @param address an IPv4 address
-     * @return a full-length (/32) ipcache lookup key
+     * @param address an address
+     * @return a full-length (/128) ipcache lookup key
      */
-    public static byte[] ipcacheKey(Inet4Address address) {
-        return buffer(8).putInt(32).put(address.getAddress()).array();
+    public static byte[] ipcacheKey(InetAddress address) {
+        return buffer(20).putInt(128).put(mapped(address)).array();
+    }
+
+    /** The IPv4-mapped range {@code ::ffff:0:0/96} as the IPv4 root prefix {@code 0.0.0.0/0}. */
+    public static final Cidr IPV4_ROOT = Cidr.parse("0.0.0.0/0");
+
+    /**
+     * @param address an IPv4 or IPv6 address
+     * @return 16 bytes: the IPv6 address, or the IPv4-mapped IPv6 form of an IPv4 address
+     */
+    public static byte[] mapped(InetAddress address) {
+        byte[] a = address.getAddress();
+        if (a.length == 16) {
+            return a;
+        }
+        byte[] out = new byte[16];
+        out[10] = (byte) 0xff;
+        out[11] = (byte) 0xff;
+        System.arraycopy(a, 0, out, 12, 4);
+        return out;
     }
 
     static ByteBuffer buffer(int size) {

@@ -59,7 +59,7 @@ public class EvaluatorVsDatapathModelProperties {
     public static List<Probe> probes(ClusterState state) {
         List<InetAddress> ends = new ArrayList<>();
         for (Pod p : state.pods()) {
-            ends.add(p.ips().getFirst());
+            ends.addAll(p.ips());
         }
         List<InetAddress> outside = RandomClusters.OUTSIDE.stream().map(Cidr::address).toList();
         List<Probe> probes = new ArrayList<>();
@@ -67,11 +67,14 @@ public class EvaluatorVsDatapathModelProperties {
             for (L4Protocol proto : L4Protocol.values()) {
                 for (InetAddress a : ends) {
                     for (InetAddress b : ends) {
-                        if (!a.equals(b)) {
+                        if (!a.equals(b) && sameFamily(a, b)) {
                             probes.add(new Probe(a, b, port, proto));
                         }
                     }
                     for (InetAddress o : outside) {
+                        if (!sameFamily(a, o)) {
+                            continue;
+                        }
                         probes.add(new Probe(a, o, port, proto));
                         probes.add(new Probe(o, a, port, proto));
                     }
@@ -79,6 +82,10 @@ public class EvaluatorVsDatapathModelProperties {
             }
         }
         return probes;
+    }
+
+    private static boolean sameFamily(InetAddress a, InetAddress b) {
+        return a.getAddress().length == b.getAddress().length;
     }
 
     @AfterContainer

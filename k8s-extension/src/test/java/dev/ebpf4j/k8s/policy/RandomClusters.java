@@ -34,11 +34,15 @@ public final class RandomClusters {
 
     /** The two nodes and their addresses. */
     public static final Map<String, List<InetAddress>> NODES = Map.of(
-            "n1", List.of(Cidr.address("192.168.0.1")), "n2", List.of(Cidr.address("192.168.0.2")));
-    static final List<String> OUTSIDE = List.of("172.16.0.5", "10.0.0.200", "192.168.0.1", "192.168.0.2");
+            "n1", List.of(Cidr.address("192.168.0.1"), Cidr.address("fd01::1")),
+            "n2", List.of(Cidr.address("192.168.0.2"), Cidr.address("fd01::2")));
+    static final List<String> OUTSIDE = List.of("172.16.0.5", "10.0.0.200", "192.168.0.1", "192.168.0.2",
+            "2001:db8::5", "fd00::200", "fd01::1");
     static final int[] PROBE_PORTS = {53, 80, 81, 443, 8080, 9090};
     private static final List<String> BASES = List.of("10.0.0.1", "10.0.1.2", "10.0.0.3", "10.0.1.4", "10.0.0.0",
             "172.16.0.5", "192.168.0.1", "10.0.0.200");
+    private static final List<String> BASES6 = List.of("fd00::1", "fd00:0:0:1::2", "fd00::3", "fd00::", "::",
+            "2001:db8::5", "fd01::1", "fd00::200");
     private static final List<ContainerPort> NAMED = List.of(
             ContainerPort.named("http", 80, L4Protocol.TCP), ContainerPort.named("http", 8080, L4Protocol.TCP),
             ContainerPort.named("dns", 53, L4Protocol.UDP), ContainerPort.named("dns", 53, L4Protocol.TCP),
@@ -49,6 +53,10 @@ public final class RandomClusters {
 
     static InetAddress podIp(int i) {
         return Cidr.address("10.0." + (i % 2) + "." + (i + 1));
+    }
+
+    static InetAddress podIp6(int i) {
+        return Cidr.address("fd00:0:0:" + (i % 2) + "::" + (i + 1));
     }
 
     /** @return random clusters */
@@ -76,7 +84,9 @@ public final class RandomClusters {
             List<Pod> out = new ArrayList<>();
             for (int i = 0; i < list.size(); i++) {
                 Pod p = list.get(i);
-                out.add(new Pod(p.namespace(), "p" + i, p.labels(), List.of(podIp(i)), p.node(), p.ports()));
+                // Every third pod is single-stack IPv4, the others dual-stack.
+                List<InetAddress> ips = i % 3 == 2 ? List.of(podIp(i)) : List.of(podIp(i), podIp6(i));
+                out.add(new Pod(p.namespace(), "p" + i, p.labels(), ips, p.node(), p.ports()));
             }
             return out;
         });
@@ -127,6 +137,19 @@ public final class RandomClusters {
     }
 
     private static Arbitrary<IpBlock> ipBlock() {
+        return Arbitraries.oneOf(ipBlock4(), ipBlock6());
+    }
+
+    private static Arbitrary<IpBlock> ipBlock6() {
+        Arbitrary<Cidr> cidr = Combinators.combine(Arbitraries.of(BASES6), Arbitraries.of(0, 8, 48, 64, 127, 128))
+                .as((b, len) -> new Cidr(Cidr.address(b), len));
+        Arbitrary<Cidr> except = Combinators.combine(Arbitraries.of(BASES6), Arbitraries.of(16, 64, 120, 128))
+                .as((b, len) -> new Cidr(Cidr.address(b), len));
+        return Combinators.combine(cidr, except.list().ofMaxSize(2)).as((c, ex) -> new IpBlock(c,
+                ex.stream().filter(e -> c.contains(e) && e.prefixLength() > c.prefixLength()).distinct().toList()));
+    }
+
+    private static Arbitrary<IpBlock> ipBlock4() {
         Arbitrary<Cidr> cidr = Combinators.combine(Arbitraries.of(BASES), Arbitraries.of(0, 8, 16, 23, 24, 30, 32))
                 .as((b, len) -> new Cidr(Cidr.address(b), len));
         Arbitrary<Cidr> except = Combinators.combine(Arbitraries.of(BASES), Arbitraries.of(16, 24, 31, 32))

@@ -4,10 +4,28 @@ import dev.ebpf4j.k8s.model.L4Protocol;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 
-/** Minimal Ethernet/IPv4/L4 frames for test runs (the programs module's Packets builder replaces this). */
+/** Minimal Ethernet/IPv4-or-IPv6/L4 frames for test runs (the programs module's Packets builder replaces this). */
 final class Frames {
 
     private Frames() {
+    }
+
+    static byte[] ip(InetAddress src, InetAddress dst, L4Protocol protocol, int sport, int dport) {
+        return src.getAddress().length == 4 ? ipv4(src, dst, protocol, sport, dport) : ipv6(src, dst, protocol, sport, dport);
+    }
+
+    static byte[] ipv6(InetAddress src, InetAddress dst, L4Protocol protocol, int sport, int dport) {
+        byte[] v4 = ipv4(Cidr4.ANY, Cidr4.ANY, protocol, sport, dport);
+        byte[] l4 = java.util.Arrays.copyOfRange(v4, 34, v4.length);
+        ByteBuffer b = ByteBuffer.allocate(14 + 40 + l4.length);
+        b.put(new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1}).putShort((short) 0x86dd);
+        b.putInt(0x60000000).putShort((short) l4.length).put((byte) protocol.number()).put((byte) 64)
+                .put(src.getAddress()).put(dst.getAddress()).put(l4);
+        return b.array();
+    }
+
+    private static final class Cidr4 {
+        static final InetAddress ANY = dev.ebpf4j.k8s.model.Cidr.address("0.0.0.0");
     }
 
     static byte[] ipv4(InetAddress src, InetAddress dst, L4Protocol protocol, int sport, int dport) {

@@ -5,7 +5,6 @@ import dev.ebpf4j.core.build.BpfBuilder;
 import dev.ebpf4j.k8s.policy.CompiledPolicy;
 import dev.ebpf4j.k8s.policy.PolicyMapLayout;
 import dev.ebpf4j.k8s.policy.Probe;
-import java.net.Inet4Address;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -121,7 +120,7 @@ final class KernelPolicyDatapath implements AutoCloseable {
         if (sourcePort > 60000) {
             sourcePort = 40000;
         }
-        byte[] frame = Frames.ipv4((Inet4Address) src, (Inet4Address) dst, protocolOf.protocol(), sport, dport);
+        byte[] frame = Frames.ip(src, dst, protocolOf.protocol(), sport, dport);
         boolean pass = true;
         for (BpfObject obj : nodes.values()) {
             pass &= raw.run(obj.program("policy_from_pod").fd(), frame) != TCX_DROP;

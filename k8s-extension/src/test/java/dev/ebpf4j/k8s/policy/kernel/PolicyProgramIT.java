@@ -62,10 +62,10 @@ class PolicyProgramIT {
     @Test
     void mapLayoutsMatchTheCompiler() {
         BpfObject obj = datapath.node(TruthTableModel.NODE);
-        assertLayout(obj, PolicyMapLayout.ENDPOINTS_MAP, MapType.HASH, 4, 12);
-        assertLayout(obj, PolicyMapLayout.IPCACHE_MAP, MapType.LPM_TRIE, 8, 8);
+        assertLayout(obj, PolicyMapLayout.ENDPOINTS_MAP, MapType.HASH, 16, 12);
+        assertLayout(obj, PolicyMapLayout.IPCACHE_MAP, MapType.LPM_TRIE, 20, 8);
         assertLayout(obj, PolicyMapLayout.RULES_MAP, MapType.LPM_TRIE, 16, 4);
-        assertLayout(obj, "policy_conntrack", MapType.LRU_HASH, 16, 16);
+        assertLayout(obj, "policy_conntrack", MapType.LRU_HASH, 40, 16);
         assertEquals(MapType.RINGBUF, obj.map("policy_flows").type());
         assertTrue(obj.program("policy_from_pod").isLoaded() && obj.program("policy_to_pod").isLoaded());
     }
