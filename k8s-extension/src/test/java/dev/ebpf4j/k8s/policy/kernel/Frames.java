@@ -24,6 +24,27 @@ final class Frames {
         return b.array();
     }
 
+    /** An IPv6 frame whose L4 header follows a hop-by-hop options header. */
+    static byte[] ipv6WithHopByHop(InetAddress src, InetAddress dst, L4Protocol protocol, int sport, int dport) {
+        byte[] plain = ipv6(src, dst, protocol, sport, dport);
+        byte[] l4 = java.util.Arrays.copyOfRange(plain, 54, plain.length);
+        ByteBuffer b = ByteBuffer.allocate(plain.length + 8);
+        b.put(plain, 0, 54);
+        b.putShort(18, (short) (l4.length + 8)).put(20, (byte) 0);
+        b.put((byte) protocol.number()).put((byte) 0).put(new byte[] {1, 4, 0, 0, 0, 0}).put(l4);
+        return b.array();
+    }
+
+    /** An ICMPv6 message of the given type (checksum not computed: the program does not check it). */
+    static byte[] icmpv6(InetAddress src, InetAddress dst, int type) {
+        ByteBuffer b = ByteBuffer.allocate(14 + 40 + 8);
+        b.put(new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1}).putShort((short) 0x86dd);
+        b.putInt(0x60000000).putShort((short) 8).put((byte) 58).put((byte) 255)
+                .put(src.getAddress()).put(dst.getAddress());
+        b.put((byte) type).put((byte) 0).putShort((short) 0).putInt(0);
+        return b.array();
+    }
+
     private static final class Cidr4 {
         static final InetAddress ANY = dev.ebpf4j.k8s.model.Cidr.address("0.0.0.0");
     }

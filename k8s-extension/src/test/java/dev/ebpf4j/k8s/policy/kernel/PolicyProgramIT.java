@@ -160,6 +160,28 @@ class PolicyProgramIT {
         assertTrue(datapath.send(ya.ips().getFirst(), xb.ips().getFirst(), 80, 46001, p), "and its replies");
     }
 
+    @Test
+    void ipv6ExtensionHeadersAreFollowedAndNeighbourDiscoveryPasses() {
+        java.net.InetAddress pod6 = dev.ebpf4j.k8s.model.Cidr.address("fd00::10");
+        java.net.InetAddress peer6 = dev.ebpf4j.k8s.model.Cidr.address("2001:db8::7");
+        Pod pod = new Pod("x", "v6", Map.of("pod", "v6"), List.of(dev.ebpf4j.k8s.model.Cidr.address("10.9.9.9"), pod6),
+                TruthTableModel.NODE, List.of());
+        NetworkPolicy only80 = new NetworkPolicy("x", "only-80", sel("pod", "v6"), EnumSet.of(PolicyType.INGRESS),
+                List.of(NetworkPolicyRule.ports(dev.ebpf4j.k8s.model.NetworkPolicyPort.number(L4Protocol.TCP, 80))),
+                List.of());
+        ClusterState state = TruthTableModel.initialState().withPod(pod).withPolicy(only80);
+        datapath.load(List.of(new PolicyCompiler().compile(state, TruthTableModel.NODE)));
+        int toPod = datapath.node(TruthTableModel.NODE).program("policy_to_pod").fd();
+        RawBpf raw = datapath.raw();
+        assertTrue(raw.run(toPod, Frames.ipv6WithHopByHop(peer6, pod6, L4Protocol.TCP, 40001, 80))
+                != KernelPolicyDatapath.TCX_DROP, "port 80 behind a hop-by-hop header");
+        assertEquals(KernelPolicyDatapath.TCX_DROP,
+                raw.run(toPod, Frames.ipv6WithHopByHop(peer6, pod6, L4Protocol.TCP, 40002, 81)), "port 81");
+        assertTrue(raw.run(toPod, Frames.icmpv6(peer6, pod6, 135)) != KernelPolicyDatapath.TCX_DROP,
+                "neighbour solicitation");
+        assertEquals(KernelPolicyDatapath.TCX_DROP, raw.run(toPod, Frames.icmpv6(peer6, pod6, 128)), "echo request");
+    }
+
     private static LabelSelector sel(String k, String v) {
         return LabelSelector.matchLabels(Map.of(k, v));
     }
