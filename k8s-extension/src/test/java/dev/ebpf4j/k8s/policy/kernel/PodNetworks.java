@@ -1,60 +1,57 @@
 package dev.ebpf4j.k8s.policy.kernel;
 
-import dev.ebpf4j.core.internal.libbpf.Native;
+import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.k8s.policy.truthtable.TruthTableModel;
+import dev.ebpf4j.programs.AttachStrategy;
+import dev.ebpf4j.programs.Link;
+import dev.ebpf4j.programs.TcDirection;
+import dev.ebpf4j.programs.TcOptions;
+import dev.ebpf4j.programs.TcProgram;
+import dev.ebpf4j.testkit.NetNamespace;
+import dev.ebpf4j.testkit.Topology;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The 9 model pods as real network namespaces behind one "node" namespace (never the root namespace, no route
  * out): pod x/a has 10.0.1.1/32 on eth0, reaches 10.0.0.0/16 through 169.254.1.1 (a local address of the node),
  * and its veth peer in the node namespace carries the policy programs (tcx ingress = from the pod, tcx egress = to
- * the pod). Each pod runs a TCP/UDP server on ports 80 and 81. Test-only: attach moves onto the programs module's
- * TcxLink when it is merged.
+ * the pod), attached as tcx links by the programs module. Each pod runs a TCP/UDP server on ports 80 and 81.
+ * Namespaces come from the testkit {@link Topology}, which also verifies that none has a way out.
  */
 final class PodNetworks implements AutoCloseable {
 
-    private static final int CLONE_NEWNET = 0x40000000;
-    private static final int BPF_TCX_INGRESS = 46;
-    private static final int BPF_TCX_EGRESS = 47;
-    private static final MethodHandle OPEN = Native.libc("open", FunctionDescriptor.of(Native.C_INT, Native.C_POINTER, Native.C_INT));
-    private static final MethodHandle CLOSE = Native.libc("close", FunctionDescriptor.of(Native.C_INT, Native.C_INT));
-    private static final MethodHandle SETNS = Native.libc("setns", FunctionDescriptor.of(Native.C_INT, Native.C_INT, Native.C_INT));
-    private static final MethodHandle LINK_CREATE = Native.downcall("bpf_link_create", FunctionDescriptor.of(
-            Native.C_INT, Native.C_INT, Native.C_INT, Native.C_INT, Native.C_POINTER));
+    /** Namespace name prefix (a leak check looks for it). */
+    static final String PREFIX = "e4jp";
 
-    private final String suffix = HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
-    private final String nodeNs = "e4j-pol-node-" + suffix;
-    private final Map<String, String> podNs = new LinkedHashMap<>();
+    private final Topology topology = Topology.create(PREFIX);
+    private final NetNamespace node;
+    private final Map<String, NetNamespace> podNs = new LinkedHashMap<>();
     private final Map<String, String> hostVeth = new LinkedHashMap<>();
     private final List<Process> servers = new ArrayList<>();
-    private final List<Integer> links = new ArrayList<>();
+    private final List<Link> links = new ArrayList<>();
     private final Path scripts;
 
     PodNetworks(Path tempDir) {
+        scripts = tempDir;
         try {
-            scripts = tempDir;
             for (String f : List.of("server.py", "probe.py")) {
                 try (var in = PodNetworks.class.getResourceAsStream("/netpol/" + f)) {
                     Files.write(tempDir.resolve(f), in.readAllBytes());
                 }
             }
+            node = topology.namespace("node");
             build();
+            topology.verifyIsolated();
         } catch (IOException | RuntimeException e) {
             close();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
@@ -62,28 +59,21 @@ final class PodNetworks implements AutoCloseable {
     }
 
     private void build() throws IOException {
-        sh("ip", "netns", "add", nodeNs);
-        sh("ip", "-n", nodeNs, "link", "set", "lo", "up");
-        // The pods' gateway is a local address of the node (answered by ARP on every veth); no dummy driver here.
-        sh("ip", "-n", nodeNs, "addr", "add", "169.254.1.1/32", "dev", "lo");
-        sh("nsenter", "--net=/run/netns/" + nodeNs, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        // The pods' gateway is a local address of the node (answered by ARP on every veth).
+        node.ip("addr", "add", "169.254.1.1/32", "dev", "lo");
+        node.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
         for (String key : TruthTableModel.podKeys()) {
             String[] p = key.split("/");
-            String ns = "e4j-pol-" + p[0] + p[1] + "-" + suffix;
-            String veth = "e4j" + p[0] + p[1] + suffix;
+            NetNamespace ns = topology.namespace(p[0] + p[1]);
+            String veth = "h" + p[0] + p[1];
             String ip = TruthTableModel.ip(p[0], p[1]).getHostAddress();
-            sh("ip", "netns", "add", ns);
             podNs.put(key, ns);
-            sh("ip", "-n", nodeNs, "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns);
+            topology.veth(node, veth, null, ns, "eth0", ip + "/32");
             hostVeth.put(key, veth);
-            sh("ip", "-n", ns, "link", "set", "lo", "up");
-            sh("ip", "-n", ns, "link", "set", "eth0", "up");
-            sh("ip", "-n", ns, "addr", "add", ip + "/32", "dev", "eth0");
-            sh("ip", "-n", ns, "route", "add", "169.254.1.1", "dev", "eth0", "scope", "link");
-            sh("ip", "-n", ns, "route", "add", "10.0.0.0/16", "via", "169.254.1.1", "dev", "eth0");
-            sh("ip", "-n", nodeNs, "link", "set", veth, "up");
-            sh("ip", "-n", nodeNs, "route", "add", ip + "/32", "dev", veth);
-            Process server = new ProcessBuilder("nsenter", "--net=/run/netns/" + ns, "python3",
+            ns.ip("route", "add", "169.254.1.1", "dev", "eth0", "scope", "link");
+            ns.ip("route", "add", "10.0.0.0/16", "via", "169.254.1.1", "dev", "eth0");
+            node.ip("route", "add", ip + "/32", "dev", veth);
+            Process server = new ProcessBuilder("nsenter", "--net=" + ns.path(), "python3",
                     scripts.resolve("server.py").toString(), "80", "81").redirectErrorStream(true).start();
             servers.add(server);
             String ready = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
@@ -93,50 +83,17 @@ final class PodNetworks implements AutoCloseable {
         }
     }
 
-    /** Attaches the two programs to every pod's host-side veth with tcx links (from a thread inside the node ns). */
-    void attach(int fromPodFd, int toPodFd) {
-        Throwable[] failure = {null};
-        Thread t = new Thread(() -> {
-            try (Arena arena = Arena.ofConfined()) {
-                int nsFd = (int) OPEN.invokeExact(arena.allocateFrom("/run/netns/" + nodeNs), 0);
-                if (nsFd < 0 || (int) SETNS.invokeExact(nsFd, CLONE_NEWNET) != 0) {
-                    throw new IllegalStateException("cannot enter " + nodeNs);
-                }
-                int ignored = (int) CLOSE.invokeExact(nsFd);
-                for (String veth : hostVeth.values()) {
-                    int ifindex = ifindex(veth);
-                    links.add(link(fromPodFd, ifindex, BPF_TCX_INGRESS));
-                    links.add(link(toPodFd, ifindex, BPF_TCX_EGRESS));
-                }
-            } catch (Throwable e) {
-                failure[0] = e;
+    /** Attaches the two programs to every pod's host-side veth as tcx links, from inside the node namespace. */
+    void attach(BpfObject datapath) {
+        TcProgram fromPod = TcProgram.of(datapath.program("policy_from_pod"));
+        TcProgram toPod = TcProgram.of(datapath.program("policy_to_pod"));
+        TcOptions tcx = TcOptions.defaults().strategy(AttachStrategy.LINK);
+        node.run(() -> {
+            for (String veth : hostVeth.values()) {
+                links.add(fromPod.attach(veth, TcDirection.INGRESS, tcx));
+                links.add(toPod.attach(veth, TcDirection.EGRESS, tcx));
             }
         });
-        t.start();
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        if (failure[0] instanceof RuntimeException e) {
-            throw e;
-        } else if (failure[0] != null) {
-            throw new IllegalStateException("attach failed", failure[0]);
-        }
-    }
-
-    private static int link(int prog, int ifindex, int type) throws Throwable {
-        int fd = (int) LINK_CREATE.invokeExact(prog, ifindex, type, MemorySegment.NULL);
-        if (fd < 0) {
-            throw new IllegalStateException("tcx link create (type " + type + ", ifindex " + ifindex + "): errno " + (-fd));
-        }
-        return fd;
-    }
-
-    private int ifindex(String veth) {
-        String out = sh("ip", "-n", nodeNs, "-o", "link", "show", "dev", veth);
-        return Integer.parseInt(out.substring(0, out.indexOf(':')).trim());
     }
 
     /**
@@ -150,7 +107,7 @@ final class PodNetworks implements AutoCloseable {
         for (String from : keys) {
             for (String to : keys) {
                 String[] p = to.split("/");
-                input.append("/run/netns/").append(podNs.get(from)).append(' ')
+                input.append(podNs.get(from).path()).append(' ')
                         .append(TruthTableModel.ip(p[0], p[1]).getHostAddress()).append(' ').append(port).append(' ')
                         .append(protocol).append('\n');
             }
@@ -163,10 +120,6 @@ final class PodNetworks implements AutoCloseable {
             m[i / 9][i % 9] = f[1].equals("1");
         }
         return m;
-    }
-
-    private static String sh(String... cmd) {
-        return run(List.of(cmd), "");
     }
 
     private static String run(List<String> cmd, String stdin) {
@@ -189,11 +142,12 @@ final class PodNetworks implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int fd : links) {
+        List<RuntimeException> failures = new ArrayList<>();
+        for (Link l : links) {
             try {
-                int ignored = (int) CLOSE.invokeExact(fd);
-            } catch (Throwable e) {
-                throw Native.unexpected(e);
+                l.close();
+            } catch (Exception e) {
+                failures.add(new IllegalStateException("closing " + l, e));
             }
         }
         links.clear();
@@ -201,25 +155,20 @@ final class PodNetworks implements AutoCloseable {
             try {
                 s.getOutputStream().close();
             } catch (IOException ignored) {
-                // the process is destroyed below either way
+                // destroyed below either way
             }
             s.destroy();
         }
         servers.clear();
-        for (String ns : podNs.values()) {
-            runQuietly("ip", "netns", "del", ns);
-        }
-        podNs.clear();
-        runQuietly("ip", "netns", "del", nodeNs);
-    }
-
-    private static void runQuietly(String... cmd) {
         try {
-            new ProcessBuilder(cmd).redirectErrorStream(true).start().waitFor();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            topology.close();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+        if (!failures.isEmpty()) {
+            IllegalStateException e = new IllegalStateException("pod network cleanup failed");
+            failures.forEach(e::addSuppressed);
+            throw e;
         }
     }
 }

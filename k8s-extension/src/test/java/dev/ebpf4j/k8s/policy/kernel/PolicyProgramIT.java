@@ -171,15 +171,14 @@ class PolicyProgramIT {
                 List.of());
         ClusterState state = TruthTableModel.initialState().withPod(pod).withPolicy(only80);
         datapath.load(List.of(new PolicyCompiler().compile(state, TruthTableModel.NODE)));
-        int toPod = datapath.node(TruthTableModel.NODE).program("policy_to_pod").fd();
-        RawBpf raw = datapath.raw();
-        assertTrue(raw.run(toPod, Frames.ipv6WithHopByHop(peer6, pod6, L4Protocol.TCP, 40001, 80))
+        var toPod = datapath.tester(TruthTableModel.NODE, "policy_to_pod");
+        assertTrue(toPod.run(Frames.ipv6WithHopByHop(peer6, pod6, L4Protocol.TCP, 40001, 80)).verdict()
                 != KernelPolicyDatapath.TCX_DROP, "port 80 behind a hop-by-hop header");
         assertEquals(KernelPolicyDatapath.TCX_DROP,
-                raw.run(toPod, Frames.ipv6WithHopByHop(peer6, pod6, L4Protocol.TCP, 40002, 81)), "port 81");
-        assertTrue(raw.run(toPod, Frames.icmpv6(peer6, pod6, 135)) != KernelPolicyDatapath.TCX_DROP,
+                toPod.run(Frames.ipv6WithHopByHop(peer6, pod6, L4Protocol.TCP, 40002, 81)).verdict(), "port 81");
+        assertTrue(toPod.run(Frames.icmpv6(peer6, pod6, 135)).verdict() != KernelPolicyDatapath.TCX_DROP,
                 "neighbour solicitation");
-        assertEquals(KernelPolicyDatapath.TCX_DROP, raw.run(toPod, Frames.icmpv6(peer6, pod6, 128)), "echo request");
+        assertEquals(KernelPolicyDatapath.TCX_DROP, toPod.run(Frames.icmpv6(peer6, pod6, 128)).verdict(), "echo request");
     }
 
     private static LabelSelector sel(String k, String v) {

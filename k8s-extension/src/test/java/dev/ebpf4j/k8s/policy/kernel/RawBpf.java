@@ -8,8 +8,8 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Test-only bridge to libbpf's low-level map calls and BPF_PROG_TEST_RUN, used until the typed maps module and
- * the programs module's ProgramTester are merged; then these tests move onto them. Confined to one thread.
+ * Test-only bridge to libbpf's low-level map calls and ring buffer, used until the typed maps module is merged;
+ * then these tests move onto it. Confined to one thread.
  */
 final class RawBpf implements AutoCloseable {
 
@@ -21,23 +21,18 @@ final class RawBpf implements AutoCloseable {
             Native.C_INT, Native.C_INT, Native.C_POINTER));
     private static final MethodHandle NEXT_KEY = Native.downcall("bpf_map_get_next_key", FunctionDescriptor.of(
             Native.C_INT, Native.C_INT, Native.C_POINTER, Native.C_POINTER));
-    private static final MethodHandle TEST_RUN = Native.downcall("bpf_prog_test_run_opts", FunctionDescriptor.of(
-            Native.C_INT, Native.C_INT, Native.C_POINTER));
     private static final MethodHandle RB_NEW = Native.downcall("ring_buffer__new", FunctionDescriptor.of(
             Native.C_POINTER, Native.C_INT, Native.C_POINTER, Native.C_POINTER, Native.C_POINTER));
     private static final MethodHandle RB_CONSUME = Native.downcall("ring_buffer__consume", FunctionDescriptor.of(
             Native.C_INT, Native.C_POINTER));
     private static final MethodHandle RB_FREE = Native.downcall("ring_buffer__free", FunctionDescriptor.ofVoid(
             Native.C_POINTER));
-    private static final int OPTS_SIZE = 80;
     private static final java.util.List<byte[]> SAMPLES = new java.util.ArrayList<>();
 
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment key = arena.allocate(64, 8);
     private final MemorySegment next = arena.allocate(64, 8);
     private final MemorySegment value = arena.allocate(4096, 8);
-    private final MemorySegment packet = arena.allocate(2048, 8);
-    private final MemorySegment opts = arena.allocate(OPTS_SIZE, 8);
 
     void update(int fd, byte[] k, byte[] v) {
         MemorySegment.copy(k, 0, key, ValueLayout.JAVA_BYTE, 0, k.length);
@@ -71,24 +66,6 @@ final class RawBpf implements AutoCloseable {
             }
         }
         return n;
-    }
-
-    /** Runs a TC program once on an Ethernet frame; returns the program's return value. */
-    int run(int progFd, byte[] frame) {
-        MemorySegment.copy(frame, 0, packet, ValueLayout.JAVA_BYTE, 0, frame.length);
-        opts.fill((byte) 0);
-        opts.set(ValueLayout.JAVA_LONG, 0, OPTS_SIZE);
-        opts.set(ValueLayout.ADDRESS, 8, packet);
-        opts.set(ValueLayout.JAVA_INT, 24, frame.length);
-        opts.set(ValueLayout.JAVA_INT, 60, 1);
-        int rc;
-        try {
-            rc = (int) TEST_RUN.invokeExact(progFd, opts);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-        check("prog test run", rc);
-        return opts.get(ValueLayout.JAVA_INT, 56);
     }
 
     /** Reads every pending record of a ring buffer map. */

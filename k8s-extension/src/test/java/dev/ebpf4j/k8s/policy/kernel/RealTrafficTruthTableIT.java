@@ -48,12 +48,20 @@ class RealTrafficTruthTableIT {
         Path objDir = Files.createDirectories(tempDir.resolve("obj"));
         datapath = new KernelPolicyDatapath(objDir, List.of(TruthTableModel.NODE));
         pods = new PodNetworks(Files.createDirectories(tempDir.resolve("py")));
-        var obj = datapath.node(TruthTableModel.NODE);
-        pods.attach(obj.program("policy_from_pod").fd(), obj.program("policy_to_pod").fd());
+        pods.attach(datapath.node(TruthTableModel.NODE));
     }
 
     @AfterAll
     static void tearDown() {
+        try {
+            closeAll();
+        } finally {
+            assertTrue(dev.ebpf4j.testkit.Topology.leftoverNamespaces(PodNetworks.PREFIX).isEmpty(),
+                    "namespaces left behind: " + dev.ebpf4j.testkit.Topology.leftoverNamespaces(PodNetworks.PREFIX));
+        }
+    }
+
+    private static void closeAll() {
         System.out.printf("real traffic: %d matrices measured (%d probes)%n", matrices, matrices * 81);
         if (pods != null) {
             pods.close();
