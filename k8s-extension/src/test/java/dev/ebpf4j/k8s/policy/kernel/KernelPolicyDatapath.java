@@ -60,6 +60,17 @@ final class KernelPolicyDatapath implements AutoCloseable {
         return raw;
     }
 
+    /** Empties every map of every node (policy, conntrack, revision 0). */
+    void clear() {
+        for (BpfObject obj : nodes.values()) {
+            for (String map : List.of(PolicyMapLayout.ENDPOINTS_MAP, PolicyMapLayout.IPCACHE_MAP,
+                    PolicyMapLayout.RULES_MAP, "policy_conntrack")) {
+                raw.clear(obj.map(map).fd(), obj.map(map).keySize());
+            }
+        }
+        revision(0);
+    }
+
     /** Replaces every node's maps with the compiled entries and empties conntrack. */
     void load(List<CompiledPolicy> compiled) {
         load(compiled, false);

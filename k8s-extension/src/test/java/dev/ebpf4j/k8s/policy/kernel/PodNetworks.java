@@ -44,7 +44,7 @@ final class PodNetworks implements AutoCloseable {
     PodNetworks(Path tempDir) {
         scripts = tempDir;
         try {
-            for (String f : List.of("server.py", "probe.py")) {
+            for (String f : List.of("server.py", "probe.py", "session.py")) {
                 try (var in = PodNetworks.class.getResourceAsStream("/netpol/" + f)) {
                     Files.write(tempDir.resolve(f), in.readAllBytes());
                 }
@@ -120,6 +120,67 @@ final class PodNetworks implements AutoCloseable {
             m[i / 9][i % 9] = f[1].equals("1");
         }
         return m;
+    }
+
+    /** Long-lived TCP connections to the pods' echo port 8080, driven one command at a time. */
+    final class Session implements AutoCloseable {
+        private final Process process;
+        private final BufferedReader out;
+
+        private Session() throws IOException {
+            process = new ProcessBuilder("python3", scripts.resolve("session.py").toString()).start();
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        /** @return whether {@code from} could connect to {@code to}:8080 */
+        boolean open(String id, String from, String to) {
+            String[] p = to.split("/");
+            return command("open " + id + " " + podNs.get(from).path() + " "
+                    + TruthTableModel.ip(p[0], p[1]).getHostAddress() + " 8080");
+        }
+
+        /** @return whether a byte sent on the connection came back */
+        boolean send(String id) {
+            return command("send " + id);
+        }
+
+        private boolean command(String line) {
+            try {
+                process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                process.getOutputStream().flush();
+                String answer = out.readLine();
+                if (answer == null) {
+                    throw new IllegalStateException("session.py exited");
+                }
+                return answer.trim().endsWith(" 1");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                process.getOutputStream().close();
+                if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroy();
+                }
+            } catch (IOException e) {
+                process.destroy();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroy();
+            }
+        }
+    }
+
+    /** @return a new session of long-lived connections */
+    Session session() {
+        try {
+            return new Session();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String run(List<String> cmd, String stdin) {

@@ -1,8 +1,18 @@
 package dev.ebpf4j.k8s.policy.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ebpf4j.k8s.model.L4Protocol;
+import dev.ebpf4j.k8s.model.LabelSelector;
+import dev.ebpf4j.k8s.model.NetworkPolicy;
+import dev.ebpf4j.k8s.model.NetworkPolicyPeer;
+import dev.ebpf4j.k8s.model.NetworkPolicyRule;
+import dev.ebpf4j.k8s.model.PolicyType;
+import dev.ebpf4j.k8s.policy.NodePolicyUpdater;
+import java.util.EnumSet;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import dev.ebpf4j.k8s.policy.ClusterState;
 import dev.ebpf4j.k8s.policy.PolicyCompiler;
 import dev.ebpf4j.k8s.policy.PolicyEvaluator;
@@ -69,6 +79,37 @@ class RealTrafficTruthTableIT {
         if (datapath != null) {
             datapath.close();
         }
+    }
+
+    /**
+     * Updates with real TCP connections: established connections that stay allowed keep flowing, those the new
+     * policy denies stop on their next packet, and new connections see the new policy as soon as apply returns.
+     */
+    @Test
+    void policyUpdateKeepsAllowedConnectionsAndCutsDeniedOnes() {
+        datapath.clear();
+        NodePolicyUpdater updater = new NodePolicyUpdater(TruthTableModel.NODE, datapath.writer(TruthTableModel.NODE));
+        ClusterState base = TruthTableModel.initialState();
+        updater.apply(base.withPolicy(ingressToYa("from-x", LabelSelector.matchLabels(Map.of("ns", "x")), null)));
+        try (PodNetworks.Session session = pods.session()) {
+            assertTrue(session.open("xa", "x/a", "y/a") && session.send("xa"), "x/a -> y/a before");
+            assertTrue(session.open("xb", "x/b", "y/a") && session.send("xb"), "x/b -> y/a before");
+            assertFalse(session.open("za", "z/a", "y/a"), "z/a -> y/a denied before");
+
+            updater.apply(base.withPolicy(ingressToYa("from-x", LabelSelector.matchLabels(Map.of("ns", "x")),
+                    LabelSelector.matchLabels(Map.of("pod", "a")))));
+            assertTrue(session.send("xa"), "established x/a -> y/a stays allowed");
+            assertFalse(session.send("xb"), "established x/b -> y/a is cut");
+            assertFalse(session.open("xb2", "x/b", "y/a"), "a new x/b -> y/a is denied");
+            assertTrue(session.open("xa2", "x/a", "y/a") && session.send("xa2"), "a new x/a -> y/a is allowed");
+        }
+    }
+
+    private static NetworkPolicy ingressToYa(String name, LabelSelector namespaces, LabelSelector podsInThem) {
+        NetworkPolicyPeer peer = podsInThem == null ? NetworkPolicyPeer.namespaces(namespaces)
+                : NetworkPolicyPeer.podsInNamespaces(podsInThem, namespaces);
+        return new NetworkPolicy("y", name, LabelSelector.matchLabels(Map.of("pod", "a")),
+                EnumSet.of(PolicyType.INGRESS), List.of(NetworkPolicyRule.peers(peer)), List.of());
     }
 
     static Stream<TruthTableCase> cases() {
