@@ -96,6 +96,17 @@ final class PodNetworks implements AutoCloseable {
         });
     }
 
+    /** The node's own address (on its loopback, the source of the node's connections to pods). */
+    static final String NODE_ADDRESS = "169.254.1.1";
+
+    /** @return whether a TCP or UDP probe from the node namespace reaches the pod */
+    boolean fromNode(String to, int port, String protocol) {
+        String[] p = to.split("/");
+        String out = run(List.of("python3", scripts.resolve("probe.py").toString()), node.path() + " "
+                + TruthTableModel.ip(p[0], p[1]).getHostAddress() + " " + port + " " + protocol + "\n");
+        return out.trim().endsWith(" 1");
+    }
+
     /**
      * Probes a full matrix: every ordered pod pair (loopback included, callers ignore it).
      *

@@ -105,6 +105,22 @@ class RealTrafficTruthTableIT {
         }
     }
 
+    @Test
+    void theNodeReachesIsolatedPodsOnlyWhenItsAddressIsKnown() {
+        NetworkPolicy denyAll = new NetworkPolicy("x", "deny", LabelSelector.everything(),
+                EnumSet.of(PolicyType.INGRESS), List.of(), List.of());
+        ClusterState state = TruthTableModel.initialState().withPolicy(denyAll);
+        datapath.load(List.of(new PolicyCompiler().compile(state, TruthTableModel.NODE)));
+        assertFalse(pods.fromNode("x/a", 80, "TCP"), "an unknown source is the world, and x is closed");
+        assertTrue(pods.fromNode("y/a", 80, "TCP"), "y is open");
+        ClusterState withNode = new ClusterState(state.namespaces(), state.pods(), state.policies(),
+                Map.of(TruthTableModel.NODE, List.of(TruthTableModel.NODE_IP,
+                        dev.ebpf4j.k8s.model.Cidr.address(PodNetworks.NODE_ADDRESS))));
+        datapath.load(List.of(new PolicyCompiler().compile(withNode, TruthTableModel.NODE)));
+        assertTrue(pods.fromNode("x/a", 80, "TCP"), "the pod's own node is always allowed in");
+        assertTrue(pods.fromNode("x/b", 81, "UDP"), "over UDP too");
+    }
+
     private static NetworkPolicy ingressToYa(String name, LabelSelector namespaces, LabelSelector podsInThem) {
         NetworkPolicyPeer peer = podsInThem == null ? NetworkPolicyPeer.namespaces(namespaces)
                 : NetworkPolicyPeer.podsInNamespaces(podsInThem, namespaces);
