@@ -48,6 +48,10 @@ public class EvaluatorVsDatapathModelProperties {
             }
             assertEquals(expected.allowed(), actual.allowed(), () -> probe + ": evaluator " + expected
                     + ", datapath model " + actual + "\nstate: " + state);
+            if (!expected.allowed()) {
+                DropReason reason = expected.egress().allowed() ? DropReason.POLICY_INGRESS : DropReason.POLICY_EGRESS;
+                assertEquals(reason, actual.reason(), () -> probe + ": drop reason\nstate: " + state);
+            }
         }
         CLUSTERS.incrementAndGet();
     }

@@ -15,6 +15,7 @@ import dev.ebpf4j.k8s.model.Pod;
 import dev.ebpf4j.k8s.model.PolicyType;
 import dev.ebpf4j.k8s.policy.ClusterState;
 import dev.ebpf4j.k8s.policy.DropReason;
+import dev.ebpf4j.k8s.policy.FlowEvent;
 import dev.ebpf4j.k8s.policy.PolicyCompiler;
 import dev.ebpf4j.k8s.policy.PolicyMapLayout;
 import dev.ebpf4j.k8s.policy.Probe;
@@ -117,22 +118,15 @@ class PolicyProgramIT {
         List<byte[]> events = datapath.raw().drainRingBuffer(
                 datapath.node(TruthTableModel.NODE).map("policy_flows").fd());
         assertFalse(events.isEmpty(), "a drop event");
-        java.nio.ByteBuffer e = java.nio.ByteBuffer.wrap(events.getLast()).order(java.nio.ByteOrder.nativeOrder());
-        assertEquals(72, events.getLast().length, "sizeof(struct flow_event)");
-        assertEquals(ya.ips().getFirst(), addr(e, 8), "saddr");
-        assertEquals(xa.ips().getFirst(), addr(e, 24), "daddr");
-        assertEquals(2, e.getShort(40), "AF_INET");
-        assertEquals(80, Short.toUnsignedInt(Short.reverseBytes(e.getShort(44))), "dport");
-        assertEquals(6, e.get(46), "protocol");
-        assertEquals(2, e.get(47), "verdict dropped");
-        assertEquals(DropReason.POLICY_EGRESS.code(), e.get(48), "drop reason");
-        assertEquals(PolicyMapLayout.DIR_EGRESS, e.get(49), "direction");
-    }
-
-    private static java.net.InetAddress addr(java.nio.ByteBuffer b, int offset) {
-        byte[] a = new byte[4];
-        b.get(offset, a);
-        return dev.ebpf4j.k8s.model.Cidr.address((a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff));
+        FlowEvent e = FlowEvent.decode(events.getLast());
+        assertEquals(ya.ips().getFirst(), e.source());
+        assertEquals(xa.ips().getFirst(), e.destination());
+        assertEquals(80, e.destinationPort());
+        assertEquals(6, e.protocol());
+        assertTrue(e.dropped());
+        assertEquals(DropReason.POLICY_EGRESS, e.reason());
+        assertEquals(PolicyType.EGRESS, e.direction());
+        assertTrue(e.sourceIdentity() >= dev.ebpf4j.k8s.policy.Identities.FIRST_LABEL, "y/a's label identity");
     }
 
     @Test
