@@ -107,18 +107,19 @@ class PolicyProgramIT {
                 List.of());
         ClusterState state = TruthTableModel.initialState().withPolicy(policy);
         datapath.load(List.of(new PolicyCompiler().compile(state, TruthTableModel.NODE)));
-        long[] before = datapath.counters(TruthTableModel.NODE);
+        var maps = datapath.maps(TruthTableModel.NODE);
+        maps.drainEvents(e -> { });
+        long before = maps.counter(DropReason.POLICY_EGRESS);
         Probe request = Probe.between(xa, ya, 80, L4Protocol.TCP);
         assertTrue(datapath.send(xa.ips().getFirst(), ya.ips().getFirst(), 45000, 80, request), "request");
         assertTrue(datapath.send(ya.ips().getFirst(), xa.ips().getFirst(), 80, 45000, request), "reply");
         assertFalse(datapath.allowed(Probe.between(ya, xa, 80, L4Protocol.TCP)), "y/a opening a connection");
-        long[] after = datapath.counters(TruthTableModel.NODE);
-        assertEquals(1, after[DropReason.POLICY_EGRESS.code()] - before[DropReason.POLICY_EGRESS.code()]);
+        assertEquals(1, maps.counter(DropReason.POLICY_EGRESS) - before);
 
-        List<byte[]> events = datapath.raw().drainRingBuffer(
-                datapath.node(TruthTableModel.NODE).map("policy_flows").fd());
-        assertFalse(events.isEmpty(), "a drop event");
-        FlowEvent e = FlowEvent.decode(events.getLast());
+        List<FlowEvent> events = new java.util.ArrayList<>();
+        maps.drainEvents(events::add);
+        assertEquals(1, events.size(), "one drop event");
+        FlowEvent e = events.getFirst();
         assertEquals(ya.ips().getFirst(), e.source());
         assertEquals(xa.ips().getFirst(), e.destination());
         assertEquals(80, e.destinationPort());
