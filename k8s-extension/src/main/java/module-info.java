@@ -11,6 +11,5 @@ module dev.ebpf4j.k8s {
 
     exports dev.ebpf4j.k8s.model;
     exports dev.ebpf4j.k8s.lb;
-    exports dev.ebpf4j.k8s.policy;
     exports dev.ebpf4j.k8s.source;
 }
