@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * control plane without a kernel. It stores exactly what the kernel maps store (service entries keyed by frontend,
  * slot and Maglev elements keyed by (service id, revision, index), backends keyed by id) and, after every step of
  * every plan, checks the invariants the BPF programs rely on, recording any violation.
- * Not thread-safe.
+ * Thread-safe: every method is synchronized, so a test can inspect it while a controller thread applies plans.
  */
 public final class SimulatedLbDatapath implements LbDatapath {
     private record ElementKey(int serviceId, int revision, int index) {
@@ -29,7 +29,7 @@ public final class SimulatedLbDatapath implements LbDatapath {
     private long stepsApplied;
 
     @Override
-    public void apply(UpdatePlan plan) {
+    public synchronized void apply(UpdatePlan plan) {
         for (UpdatePlan.Step step : plan.steps()) {
             Map<Frontend, Integer> countsBefore = new HashMap<>();
             services.forEach((f, e) -> countsBefore.put(f, e.count()));
@@ -85,32 +85,44 @@ public final class SimulatedLbDatapath implements LbDatapath {
     }
 
     /** Invariant violations seen so far (empty when the control plane is correct). */
-    public List<String> violations() {
+    public synchronized List<String> violations() {
         return List.copyOf(violations);
     }
 
     /** Steps applied so far. */
-    public long stepsApplied() {
+    public synchronized long stepsApplied() {
         return stepsApplied;
     }
 
     /** The service map entry of a frontend key. */
-    public Optional<ServiceEntry> service(InetAddress address, int port, Protocol protocol) {
+    public synchronized Optional<ServiceEntry> service(InetAddress address, int port, Protocol protocol) {
         return Optional.ofNullable(services.get(new Frontend(address, port, protocol, FrontendKind.CLUSTER_IP)));
     }
 
+    /** The backends in the live slots of a frontend, in slot order (empty for an unknown frontend). */
+    public synchronized List<Backend> activeBackends(InetAddress address, int port, Protocol protocol) {
+        ServiceEntry s = services.get(new Frontend(address, port, protocol, FrontendKind.CLUSTER_IP));
+        List<Backend> out = new ArrayList<>();
+        if (s == null) return out;
+        for (int i = 0; i < s.count(); i++) {
+            Integer id = slots.get(new ElementKey(s.id(), s.revision(), i));
+            out.add(id == null ? null : backends.get(id));
+        }
+        return out;
+    }
+
     /** Number of slot and Maglev elements stored, to check that old revisions are cleaned up. */
-    public int tableElements() {
+    public synchronized int tableElements() {
         return slots.size() + maglev.size();
     }
 
     /** The backend map. */
-    public Map<Integer, Backend> backends() {
+    public synchronized Map<Integer, Backend> backends() {
         return Map.copyOf(backends);
     }
 
     /** The content as an {@link LbState}-comparable snapshot of service entries. */
-    public Map<Frontend, ServiceEntry> services() {
+    public synchronized Map<Frontend, ServiceEntry> services() {
         return Map.copyOf(services);
     }
 
@@ -119,7 +131,7 @@ public final class SimulatedLbDatapath implements LbDatapath {
      * the Maglev flag, else slot {@code hash % count}; empty when the frontend is unknown or has no active slot
      * (the connection is refused).
      */
-    public Optional<Backend> select(InetAddress address, int port, Protocol protocol, long hash) {
+    public synchronized Optional<Backend> select(InetAddress address, int port, Protocol protocol, long hash) {
         ServiceEntry s = services.get(new Frontend(address, port, protocol, FrontendKind.CLUSTER_IP));
         if (s == null || s.count() == 0) return Optional.empty();
         Integer id = s.has(ServiceEntry.FLAG_MAGLEV)
@@ -129,7 +141,7 @@ public final class SimulatedLbDatapath implements LbDatapath {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         services.clear();
         slots.clear();
         maglev.clear();
