@@ -32,27 +32,46 @@ struct {
 	__type(value, struct lb_rev);
 } lb_sock_rev SEC(".maps");
 
-static __always_inline void load_addr(struct bpf_sock_addr *ctx, struct lb_addr *a, bool v6)
+/*
+ * Loads the socket address into a and returns its family. Dual-stack sockets (the default of Java and many
+ * runtimes) reach IPv4 peers through v4-mapped IPv6 addresses (::ffff:a.b.c.d) and so through the *6 hooks:
+ * those are looked up as IPv4, and *mapped says to write them back mapped.
+ */
+static __always_inline __u8 load_addr(struct bpf_sock_addr *ctx, struct lb_addr *a, bool v6, bool *mapped)
 {
-	if (v6) {
-		a->w[0] = ctx->user_ip6[0];
-		a->w[1] = ctx->user_ip6[1];
-		a->w[2] = ctx->user_ip6[2];
-		a->w[3] = ctx->user_ip6[3];
-	} else {
+	*mapped = false;
+	if (!v6) {
 		a->w[0] = ctx->user_ip4;
+		return LB_AF_INET;
 	}
+	a->w[0] = ctx->user_ip6[0];
+	a->w[1] = ctx->user_ip6[1];
+	a->w[2] = ctx->user_ip6[2];
+	a->w[3] = ctx->user_ip6[3];
+	if (a->w[0] == 0 && a->w[1] == 0 && a->w[2] == bpf_htonl(0xffff)) {
+		*mapped = true;
+		a->w[0] = a->w[3];
+		a->w[2] = 0;
+		a->w[3] = 0;
+		return LB_AF_INET;
+	}
+	return LB_AF_INET6;
 }
 
-static __always_inline void store_addr(struct bpf_sock_addr *ctx, const struct lb_addr *a, bool v6)
+static __always_inline void store_addr(struct bpf_sock_addr *ctx, const struct lb_addr *a, bool v6, bool mapped)
 {
-	if (v6) {
+	if (!v6) {
+		ctx->user_ip4 = a->w[0];
+	} else if (mapped) {
+		ctx->user_ip6[0] = 0;
+		ctx->user_ip6[1] = 0;
+		ctx->user_ip6[2] = bpf_htonl(0xffff);
+		ctx->user_ip6[3] = a->w[0];
+	} else {
 		ctx->user_ip6[0] = a->w[0];
 		ctx->user_ip6[1] = a->w[1];
 		ctx->user_ip6[2] = a->w[2];
 		ctx->user_ip6[3] = a->w[3];
-	} else {
-		ctx->user_ip4 = a->w[0];
 	}
 }
 
@@ -66,12 +85,12 @@ static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6)
 	struct lb_backend *b;
 	struct lb_svc *svc;
 	__u32 backend_id = 0;
+	bool mapped;
 	__u64 cookie;
 
-	load_addr(ctx, &key.addr, v6);
+	key.family = load_addr(ctx, &key.addr, v6, &mapped);
 	key.port = (__be16)ctx->user_port;
 	key.proto = (__u8)ctx->protocol;
-	key.family = v6 ? LB_AF_INET6 : LB_AF_INET;
 	svc = bpf_map_lookup_elem(&lb_services, &key);
 	if (!svc)
 		return 1;
@@ -89,7 +108,7 @@ static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6)
 	rval.addr = key.addr;
 	rval.port = key.port;
 	bpf_map_update_elem(&lb_sock_rev, &rkey, &rval, BPF_ANY);
-	store_addr(ctx, &b->addr, v6);
+	store_addr(ctx, &b->addr, v6, mapped);
 	ctx->user_port = (__u32)b->port;
 	return 1;
 }
@@ -99,14 +118,14 @@ static __always_inline int sock_reverse(struct bpf_sock_addr *ctx, bool v6)
 {
 	struct lb_rev_key rkey = {};
 	struct lb_rev *r;
+	bool mapped;
 
 	rkey.cookie = bpf_get_socket_cookie(ctx);
-	load_addr(ctx, &rkey.addr, v6);
+	rkey.family = load_addr(ctx, &rkey.addr, v6, &mapped);
 	rkey.port = (__be16)ctx->user_port;
-	rkey.family = v6 ? LB_AF_INET6 : LB_AF_INET;
 	r = bpf_map_lookup_elem(&lb_sock_rev, &rkey);
 	if (r) {
-		store_addr(ctx, &r->addr, v6);
+		store_addr(ctx, &r->addr, v6, mapped);
 		ctx->user_port = (__u32)r->port;
 	}
 	return 1;
