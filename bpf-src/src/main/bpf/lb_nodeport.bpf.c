@@ -2,8 +2,10 @@
 /*
  * TC load balancing for traffic that reaches the node from outside: NodePorts, externalIPs and load-balancer
  * IPs (IPv4, TCP and UDP). lb_nodeport_ingress (tcx ingress of the node's external interface) DNATs a new flow
- * to a backend and records it in an LRU connection-tracking map; lb_nodeport_reply (tcx ingress of the
- * interfaces facing the backends) rewrites the replies' source back to the address and port the client used.
+ * to a backend and records it in an LRU connection-tracking map; lb_nodeport_reply (tcx egress of the same
+ * interface) rewrites the replies' source back to the address and port the client used. The reply rewrite
+ * must run after routing: a forwarded packet whose source is already a node address would be dropped as a
+ * martian on input.
  * A frontend without a usable backend is passed up unchanged: for a node port the node's own stack then
  * answers with a TCP RST or ICMP port unreachable, so clients are refused at once instead of timing out.
  */
@@ -179,7 +181,7 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
-SEC("tcx/ingress")
+SEC("tcx/egress")
 int lb_nodeport_reply(struct __sk_buff *skb)
 {
 	struct lb_ct_key key = {};
