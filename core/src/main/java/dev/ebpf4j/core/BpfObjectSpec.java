@@ -77,6 +77,13 @@ public final class BpfObjectSpec implements AutoCloseable {
         return specs;
     }
 
+    /** The object's BTF (types of its maps, globals and functions), if it was compiled with {@code -g}. */
+    public java.util.Optional<Btf> btf() {
+        open();
+        if (btf == null) btf = BpfObject.objectBtf(object).orElse(null);
+        return java.util.Optional.ofNullable(btf);
+    }
+
     /** Sets a map's max entries (for example to size a table for the node). */
     public BpfObjectSpec maxEntries(String map, int maxEntries) {
         if (maxEntries <= 0) throw new IllegalArgumentException("max entries must be positive, got " + maxEntries);
@@ -115,7 +122,7 @@ public final class BpfObjectSpec implements AutoCloseable {
     public BpfObjectSpec constant(String variable, long value) {
         GlobalVar v = globalVar(variable);
         if (!(v.type instanceof BtfType.Int || v.type instanceof BtfType.Enum)) {
-            throw new IllegalArgumentException("global '" + variable + "' is " + btf().describe(v.typeId)
+            throw new IllegalArgumentException("global '" + variable + "' is " + requireBtf().describe(v.typeId)
                     + ", not an integer; use constant(String, byte[])");
         }
         int size = v.size;
@@ -124,7 +131,7 @@ public final class BpfObjectSpec implements AutoCloseable {
             long min = signed ? -(1L << (size * 8 - 1)) : 0, max = signed ? (1L << (size * 8 - 1)) - 1 : (1L << (size * 8)) - 1;
             if (value < min || value > max) {
                 throw new IllegalArgumentException("value " + value + " does not fit global '" + variable + "' ("
-                        + btf().describe(v.typeId) + ", " + size + " bytes, range " + min + ".." + max + ")");
+                        + requireBtf().describe(v.typeId) + ", " + size + " bytes, range " + min + ".." + max + ")");
             }
         }
         byte[] bytes = new byte[size];
@@ -142,7 +149,7 @@ public final class BpfObjectSpec implements AutoCloseable {
     public BpfObjectSpec constant(String variable, byte[] value) {
         GlobalVar v = globalVar(variable);
         if (value.length != v.size) {
-            throw new IllegalArgumentException("global '" + variable + "' (" + btf().describe(v.typeId) + ") is " + v.size
+            throw new IllegalArgumentException("global '" + variable + "' (" + requireBtf().describe(v.typeId) + ") is " + v.size
                     + " bytes, got " + value.length);
         }
         write(v, value);
@@ -189,18 +196,20 @@ public final class BpfObjectSpec implements AutoCloseable {
     private record GlobalVar(MemorySegment map, String section, int offset, int size, int typeId, BtfType type) {}
 
     private GlobalVar globalVar(String variable) {
-        Btf b = btf();
+        Btf b = requireBtf();
         List<String> known = new ArrayList<>();
         for (BtfType t : b.types()) {
             if (!(t instanceof BtfType.DataSec sec)) continue;
+            // Only .rodata/.data/.bss (and their .name suffixes) are backed by libbpf's internal maps; .maps and license are not.
+            MemorySegment map = maps.entrySet().stream().filter(e -> e.getKey().endsWith(sec.name()))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+            if (map == null) continue;
             for (BtfType.SectionVar sv : sec.vars()) {
                 if (!(b.type(sv.type()) instanceof BtfType.Var var)) continue;
                 known.add(var.name());
-                if (!var.name().equals(variable)) continue;
-                MemorySegment map = maps.entrySet().stream().filter(e -> e.getKey().endsWith(sec.name()))
-                        .map(Map.Entry::getValue).findFirst().orElseThrow(() -> new IllegalStateException(
-                                "global '" + variable + "' is in section " + sec.name() + ", which has no map"));
-                return new GlobalVar(map, sec.name(), sv.offset(), sv.size(), var.type(), b.type(b.resolve(var.type())));
+                if (var.name().equals(variable)) {
+                    return new GlobalVar(map, sec.name(), sv.offset(), sv.size(), var.type(), b.type(b.resolve(var.type())));
+                }
             }
         }
         throw new IllegalArgumentException("no global variable '" + variable + "' in object '" + name + "'; globals: " + known);
@@ -218,10 +227,9 @@ public final class BpfObjectSpec implements AutoCloseable {
         }
     }
 
-    private Btf btf() {
-        if (btf == null) btf = BpfObject.objectBtf(open()).orElseThrow(() -> new IllegalStateException(
+    private Btf requireBtf() {
+        return btf().orElseThrow(() -> new IllegalStateException(
                 "object '" + name + "' has no BTF; compile with -g to use globals by name"));
-        return btf;
     }
 
     private MemorySegment open() {

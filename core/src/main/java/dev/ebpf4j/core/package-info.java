@@ -1,0 +1,20 @@
+/**
+ * Loading BPF objects: open an ELF object, adjust it, load it with CO-RE against the kernel's BTF, and get its
+ * maps and programs; the sealed {@link dev.ebpf4j.core.BpfException} family reports what failed and why.
+ *
+ * {@snippet :
+ * BpfObjectSpec spec = BpfObject.open(Path.of("counter.bpf.o"));
+ * spec.maxEntries("flows", 65_536).constant("drop_enabled", true);
+ * try (BpfObject obj = spec.load()) {                // VerifierException carries the verifier log
+ *     MapHandle counts = obj.map("counts");
+ *     ProgramHandle prog = obj.program("xdp_count");
+ * }
+ * }
+ *
+ * <p>Requirements: Linux 5.8 or newer with BTF ({@code /sys/kernel/btf/vmlinux}, or a BTF file given with
+ * {@link dev.ebpf4j.core.ObjectOptions#kernelBtf}); CAP_BPF (or CAP_SYS_ADMIN) to load, plus CAP_NET_ADMIN or
+ * CAP_PERFMON depending on the program type; JDK 22+ with native access enabled for {@code dev.ebpf4j.core}
+ * ({@code --enable-native-access=dev.ebpf4j.core}, or {@code ALL-UNNAMED} on the class path). libbpf 1.4.6 is
+ * bundled in the jar and extracted on first use; see {@link dev.ebpf4j.core.Libbpf}.
+ */
+package dev.ebpf4j.core;
