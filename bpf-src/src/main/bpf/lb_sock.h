@@ -1,10 +1,13 @@
-// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Socket-level Service load balancing for east-west traffic: at connect()/sendmsg() the cgroup hooks replace
  * a ClusterIP:port with a backend's address, so no packet ever carries the VIP and nothing is NATed per
  * packet; recvmsg()/getpeername() translate the backend back to the VIP so that applications see the address
  * they connected to. A service with no ready backend fails connect() with ECONNREFUSED at once.
  */
+#ifndef EBPF4J_LB_SOCK_H
+#define EBPF4J_LB_SOCK_H
+
 #include "lb_common.h"
 
 #define LB_ECONNREFUSED 111
@@ -179,4 +182,4 @@ int lb_getpeername6(struct bpf_sock_addr *ctx)
 	return sock_reverse(ctx, true);
 }
 
-char LICENSE[] SEC("license") = "Dual BSD/GPL";
+#endif

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * TC load balancing for traffic that reaches the node from outside: NodePorts, externalIPs and load-balancer
  * IPs (IPv4, TCP and UDP). lb_nodeport_ingress (tcx ingress of the node's external interface) DNATs a new flow
@@ -9,6 +9,9 @@
  * A frontend without a usable backend is passed up unchanged: for a node port the node's own stack then
  * answers with a TCP RST or ICMP port unreachable, so clients are refused at once instead of timing out.
  */
+#ifndef EBPF4J_LB_NODEPORT_H
+#define EBPF4J_LB_NODEPORT_H
+
 #include "lb_common.h"
 
 #define TC_ACT_OK 0
@@ -204,4 +207,4 @@ int lb_nodeport_reply(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
-char LICENSE[] SEC("license") = "Dual BSD/GPL";
+#endif
