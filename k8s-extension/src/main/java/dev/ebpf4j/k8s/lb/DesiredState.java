@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,7 +30,10 @@ import java.util.TreeSet;
  * @param backends  every backend any frontend refers to, with its state (ACTIVE wins when endpoints disagree)
  */
 public record DesiredState(Map<Frontend, FrontendSpec> frontends, Map<Backend.Key, BackendState> backends) {
-    private static final Comparator<Backend.Key> KEY_ORDER = Comparator.comparing(Backend.Key::toString);
+    private static final Comparator<Backend.Key> KEY_ORDER = Comparator
+            .comparing(Backend.Key::address, AddressOrder.ADDRESSES)
+            .thenComparingInt(Backend.Key::port)
+            .thenComparing(Backend.Key::protocol);
 
     /** Copies into sorted maps. */
     public DesiredState {
@@ -62,24 +66,77 @@ public record DesiredState(Map<Frontend, FrontendSpec> frontends, Map<Backend.Ke
 
     /** Computes the desired state of a snapshot under a node configuration. Pure function. */
     public static DesiredState compute(ClusterSnapshot snapshot, LbConfig config) {
-        Map<Frontend, FrontendSpec> frontends = new TreeMap<>();
-        Map<Backend.Key, BackendState> backends = new TreeMap<>(KEY_ORDER);
-        for (Service svc : snapshot.services().values()) {
-            if (svc.headless()) continue;
-            List<EndpointSlice> slices = snapshot.slicesOf(svc.id());
-            for (ServicePort port : svc.ports()) {
-                for (InetAddress family : families(svc)) {
-                    boolean v6 = family instanceof Inet6Address;
-                    for (Frontend f : frontendsOf(svc, port, v6, config)) {
-                        if (frontends.containsKey(f)) continue; // two Services claiming one address: first name wins
-                        TrafficPolicy policy = f.kind().external() ? svc.externalTrafficPolicy() : svc.internalTrafficPolicy();
-                        FrontendSpec spec = spec(svc, port, slices, v6, policy == TrafficPolicy.LOCAL, config, backends);
-                        frontends.put(f, spec);
-                    }
+        return new Incremental(config).compute(snapshot);
+    }
+
+    /** What one Service contributes: its frontends (in order) and the states of its backends. */
+    private record ServicePart(List<Map.Entry<Frontend, FrontendSpec>> frontends, Map<Backend.Key, BackendState> backends) {
+    }
+
+    /** A cache entry: the inputs (compared by identity) and what they gave. */
+    private record Cached(Service service, List<EndpointSlice> slices, ServicePart part) {
+        boolean sameInputs(Service s, List<EndpointSlice> sl) {
+            if (s != service || sl.size() != slices.size()) return false;
+            for (int i = 0; i < sl.size(); i++) if (sl.get(i) != slices.get(i)) return false;
+            return true;
+        }
+    }
+
+    /**
+     * Computes desired states for successive snapshots, recomputing only the Services whose Service object or
+     * EndpointSlice objects changed (sources keep unchanged objects identical between snapshots), and reusing the
+     * very same {@link FrontendSpec} instances for the rest, which lets {@link LbPlanner} skip them. Not
+     * thread-safe.
+     */
+    public static final class Incremental {
+        private final LbConfig config;
+        private Map<ServiceName, Cached> cache = new HashMap<>();
+
+        /** A computer for one node configuration. */
+        public Incremental(LbConfig config) {
+            this.config = config;
+        }
+
+        /** The desired state of {@code snapshot}; equal to {@link DesiredState#compute} of it. */
+        public DesiredState compute(ClusterSnapshot snapshot) {
+            Map<ServiceName, List<EndpointSlice>> slicesByService = new HashMap<>();
+            for (EndpointSlice s : snapshot.slices().values()) {
+                slicesByService.computeIfAbsent(s.service(), k -> new ArrayList<>()).add(s);
+            }
+            Map<ServiceName, Cached> next = new HashMap<>();
+            Map<Frontend, FrontendSpec> frontends = new TreeMap<>();
+            Map<Backend.Key, BackendState> backends = new TreeMap<>(KEY_ORDER);
+            for (Service svc : snapshot.services().values()) {
+                if (svc.headless()) continue;
+                List<EndpointSlice> slices = slicesByService.getOrDefault(svc.id(), List.of());
+                Cached c = cache.get(svc.id());
+                if (c == null || !c.sameInputs(svc, slices)) c = new Cached(svc, slices, part(svc, slices, config));
+                next.put(svc.id(), c);
+                // two Services claiming one address: the first by namespace/name wins
+                for (var e : c.part().frontends()) frontends.putIfAbsent(e.getKey(), e.getValue());
+                for (var e : c.part().backends().entrySet()) {
+                    if (e.getValue() == BackendState.ACTIVE) backends.put(e.getKey(), BackendState.ACTIVE);
+                    else backends.putIfAbsent(e.getKey(), e.getValue());
+                }
+            }
+            cache = next;
+            return new DesiredState(frontends, backends);
+        }
+    }
+
+    private static ServicePart part(Service svc, List<EndpointSlice> slices, LbConfig config) {
+        List<Map.Entry<Frontend, FrontendSpec>> frontends = new ArrayList<>();
+        Map<Backend.Key, BackendState> backends = new HashMap<>();
+        for (ServicePort port : svc.ports()) {
+            for (InetAddress family : families(svc)) {
+                boolean v6 = family instanceof Inet6Address;
+                for (Frontend f : frontendsOf(svc, port, v6, config)) {
+                    TrafficPolicy policy = f.kind().external() ? svc.externalTrafficPolicy() : svc.internalTrafficPolicy();
+                    frontends.add(Map.entry(f, spec(svc, port, slices, v6, policy == TrafficPolicy.LOCAL, config, backends)));
                 }
             }
         }
-        return new DesiredState(frontends, backends);
+        return new ServicePart(List.copyOf(frontends), backends);
     }
 
     private static List<InetAddress> families(Service svc) {

@@ -19,7 +19,7 @@ import java.util.Objects;
  */
 public record Frontend(InetAddress address, int port, Protocol protocol, FrontendKind kind) implements Comparable<Frontend> {
     private static final Comparator<Frontend> ORDER = Comparator
-            .comparing((Frontend f) -> f.address.getHostAddress())
+            .comparing(Frontend::address, AddressOrder.ADDRESSES)
             .thenComparingInt(Frontend::port)
             .thenComparing(Frontend::protocol);
 

@@ -37,6 +37,7 @@ public final class LbController {
     private final LbConfig config;
     private final LbDatapath datapath;
     private final LbPlanner planner;
+    private final DesiredState.Incremental desired;
     private final AtomicReference<SyncResult> last = new AtomicReference<>();
 
     /** A controller for freshly created (empty) maps. */
@@ -49,6 +50,7 @@ public final class LbController {
         this.config = Objects.requireNonNull(config, "config");
         this.datapath = Objects.requireNonNull(datapath, "datapath");
         this.planner = new LbPlanner(config, applied);
+        this.desired = new DesiredState.Incremental(config);
     }
 
     /** Syncs on every snapshot the source announces; failures are logged and retried with the next snapshot. */
@@ -65,7 +67,7 @@ public final class LbController {
     /** Brings the datapath to the state of {@code snapshot}. */
     public synchronized SyncResult sync(ClusterSnapshot snapshot) {
         long start = System.nanoTime();
-        UpdatePlan plan = planner.plan(DesiredState.compute(snapshot, config));
+        UpdatePlan plan = planner.plan(desired.compute(snapshot));
         if (!plan.isEmpty()) datapath.apply(plan);
         planner.commit(plan);
         SyncResult r = new SyncResult(snapshot.generation(), plan, Duration.ofNanos(System.nanoTime() - start));

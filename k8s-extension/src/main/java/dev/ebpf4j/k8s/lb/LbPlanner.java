@@ -24,6 +24,10 @@ public final class LbPlanner {
     private LbState applied;
     private int nextServiceId = 1;
     private int nextBackendId = 1;
+    /** The specs behind the applied state: a frontend whose spec is the same instance again needs no work. */
+    private Map<Frontend, DesiredState.FrontendSpec> appliedSpecs = Map.of();
+    private UpdatePlan lastPlan;
+    private Map<Frontend, DesiredState.FrontendSpec> lastPlanSpecs = Map.of();
 
     /** A planner that continues from a state already in the maps (such as {@link LbState#EMPTY} for new maps). */
     public LbPlanner(LbConfig config, LbState applied) {
@@ -67,6 +71,11 @@ public final class LbPlanner {
             Frontend f = e.getKey();
             DesiredState.FrontendSpec spec = e.getValue();
             ServiceEntry old = before.services().get(f);
+            if (old != null && appliedSpecs.get(f) == spec && before.tables().containsKey(old.id())) {
+                servicesAfter.put(f, old);
+                tablesAfter.put(old.id(), before.tables().get(old.id()));
+                continue;
+            }
             int id = old != null ? old.id() : allocateServiceId(usedServiceIds);
             int[] slots = spec.active().stream().mapToInt(idOf::get).toArray();
             SlotTable oldTable = old == null ? null : before.tables().get(id);
@@ -109,7 +118,10 @@ public final class LbPlanner {
         if (!deleteServices.isEmpty()) steps.add(new UpdatePlan.DeleteServices(deleteServices));
         if (!deleteTables.isEmpty()) steps.add(new UpdatePlan.DeleteTables(deleteTables));
         if (!deleteBackends.isEmpty()) steps.add(new UpdatePlan.DeleteBackends(deleteBackends));
-        return new UpdatePlan(steps, before, new LbState(servicesAfter, tablesAfter, backendsAfter));
+        UpdatePlan plan = new UpdatePlan(steps, before, new LbState(servicesAfter, tablesAfter, backendsAfter));
+        lastPlan = plan;
+        lastPlanSpecs = desired.frontends();
+        return plan;
     }
 
     /**
@@ -122,6 +134,7 @@ public final class LbPlanner {
             throw new IllegalStateException("plan was computed against a state that is no longer the applied one; plan again");
         }
         applied = plan.after();
+        appliedSpecs = plan == lastPlan ? lastPlanSpecs : Map.of();
     }
 
     /**

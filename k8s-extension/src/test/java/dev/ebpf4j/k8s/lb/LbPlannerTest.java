@@ -179,6 +179,34 @@ class LbPlannerTest {
     }
 
     @Test
+    void incrementalSyncsMatchFullComputationAndTheDatapath() {
+        Random r = new Random(7);
+        List<dev.ebpf4j.k8s.model.Service> services = new ArrayList<>();
+        List<dev.ebpf4j.k8s.model.EndpointSlice> slices = new ArrayList<>();
+        for (int s = 0; s < 20; s++) {
+            services.add(web("svc" + s, InetAddress.ofLiteral("10.96.1." + (s + 1))));
+            slices.add(slice("svc" + s, ready(4)));
+        }
+        var controller = new LbController(config, datapath);
+        var incremental = new DesiredState.Incremental(config);
+        for (int round = 0; round < 300; round++) {
+            int s = r.nextInt(services.size());
+            var eps = new ArrayList<dev.ebpf4j.k8s.model.Endpoint>();
+            for (var e : ready(8)) if (r.nextBoolean()) eps.add(r.nextInt(4) == 0 ? terminating(e.address().getHostAddress()) : e);
+            slices.set(s, slice("svc" + s, eps)); // only this slice object changes; all others stay identical
+            var snap = ClusterSnapshot.of(services, slices, round);
+            assertEquals(DesiredState.compute(snap, config), incremental.compute(snap));
+            controller.sync(snap);
+            assertEquals(List.of(), datapath.violations());
+            for (var e : DesiredState.compute(snap, config).frontends().entrySet()) {
+                List<Backend.Key> active = datapath.activeBackends(e.getKey().address(), e.getKey().port(), e.getKey().protocol())
+                        .stream().map(Backend::key).toList();
+                assertEquals(e.getValue().active(), active, "round " + round + " " + e.getKey());
+            }
+        }
+    }
+
+    @Test
     void commitRejectsAStalePlan() {
         var snap = ClusterSnapshot.of(List.of(web("web", VIP)), List.of(slice("web", ready(3))), 1);
         UpdatePlan p1 = planner.plan(DesiredState.compute(snap, config));
