@@ -5,6 +5,8 @@
 module dev.ebpf4j.k8s {
     requires dev.ebpf4j.core;
     requires dev.ebpf4j.bpf;
+    requires dev.ebpf4j.maps;
+    requires dev.ebpf4j.programs;
     requires kubernetes.client.api;
     requires kubernetes.model.core;
     requires kubernetes.model.discovery;
@@ -13,4 +15,7 @@ module dev.ebpf4j.k8s {
     exports dev.ebpf4j.k8s.model;
     exports dev.ebpf4j.k8s.lb;
     exports dev.ebpf4j.k8s.source;
+
+    // the maps module defines record codecs next to the LB map records
+    opens dev.ebpf4j.k8s.lb to dev.ebpf4j.maps;
 }

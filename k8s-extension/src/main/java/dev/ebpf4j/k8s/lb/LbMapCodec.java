@@ -1,13 +1,17 @@
 package dev.ebpf4j.k8s.lb;
 
+import dev.ebpf4j.maps.codec.Codec;
+import dev.ebpf4j.maps.codec.Length;
+import dev.ebpf4j.maps.codec.NetworkOrder;
+import dev.ebpf4j.maps.codec.Unsigned;
+
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
- * Byte layouts of the load-balancer maps, matching the structs of {@code bpf-src/src/main/bpf/lb_common.h}:
- * integers in host (little-endian) order, addresses and ports in network order.
+ * Java mirrors of the structs in {@code bpf-src/src/main/bpf/lb_common.h}, as records with maps-module codecs: the
+ * maps API checks each record's field offsets against the object's BTF when a map view is made, so a layout drift
+ * between C and Java fails at load, not in the datapath. Integers are host order, addresses and ports network order.
  */
 final class LbMapCodec {
     static final String SERVICES = "lb_services";
@@ -16,71 +20,63 @@ final class LbMapCodec {
     static final String BACKENDS = "lb_backends";
     static final String AFFINITY = "lb_affinity";
 
-    static final int SVC_KEY_SIZE = 20;
-    static final int SVC_VALUE_SIZE = 24;
-    static final int SLOT_KEY_SIZE = 12;
-    static final int SLOT_VALUE_SIZE = 4;
-    static final int BACKEND_KEY_SIZE = 4;
-    static final int BACKEND_VALUE_SIZE = 24;
-
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
+
+    /** struct lb_svc_key (20 bytes). */
+    record SvcKey(@Length(16) byte[] addr, @NetworkOrder @Unsigned(bits = 16) int port, @Unsigned(bits = 8) int proto,
+                  @Unsigned(bits = 8) int family) {
+    }
+
+    /** struct lb_svc (24 bytes). */
+    record Svc(int id, int rev, int count, int maglevSize, int affinityTimeout, int flags) {
+    }
+
+    /** struct lb_slot_key (12 bytes), also the lb_maglev key. */
+    record SlotKey(int svcId, int rev, int index) {
+    }
+
+    /** struct lb_backend (24 bytes). */
+    record BackendValue(@Length(16) byte[] addr, @NetworkOrder @Unsigned(bits = 16) int port, @Unsigned(bits = 8) int proto,
+                        @Unsigned(bits = 8) int family, @Unsigned(bits = 8) int state, @Length(3) byte[] pad) {
+    }
+
+    static final Codec<SvcKey> SVC_KEY = Codec.of(SvcKey.class);
+    static final Codec<Svc> SVC = Codec.of(Svc.class);
+    static final Codec<SlotKey> SLOT_KEY = Codec.of(SlotKey.class);
+    static final Codec<BackendValue> BACKEND = Codec.of(BackendValue.class);
+    static final Codec<Integer> ID = Codec.s32();
 
     private LbMapCodec() {
     }
 
-    private static ByteBuffer buffer(int size) {
-        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
     /** struct lb_addr: 16 bytes, IPv4 in the first 4. */
-    private static void putAddress(ByteBuffer b, InetAddress a) {
+    private static byte[] address(InetAddress a) {
         byte[] raw = a.getAddress();
-        b.put(raw);
-        if (raw.length == 4) b.put(new byte[12]);
+        if (raw.length == 16) return raw;
+        byte[] out = new byte[16];
+        System.arraycopy(raw, 0, out, 0, 4);
+        return out;
     }
 
     private static int family(InetAddress a) {
         return a instanceof Inet4Address ? AF_INET : AF_INET6;
     }
 
-    /** Network-order 16-bit port written as the two bytes of a {@code __be16}. */
-    private static void putPort(ByteBuffer b, int port) {
-        b.put((byte) (port >>> 8)).put((byte) port);
+    static SvcKey serviceKey(Frontend f) {
+        return new SvcKey(address(f.address()), f.port(), f.protocol().ipProtocol(), family(f.address()));
     }
 
-    /** struct lb_svc_key. */
-    static byte[] serviceKey(Frontend f) {
-        ByteBuffer b = buffer(SVC_KEY_SIZE);
-        putAddress(b, f.address());
-        putPort(b, f.port());
-        b.put((byte) f.protocol().ipProtocol()).put((byte) family(f.address()));
-        return b.array();
+    static Svc serviceValue(ServiceEntry e) {
+        return new Svc(e.id(), e.revision(), e.count(), e.maglevSize(), e.affinityTimeoutSeconds(), e.flags());
     }
 
-    /** struct lb_svc. */
-    static byte[] serviceValue(ServiceEntry e) {
-        return buffer(SVC_VALUE_SIZE).putInt(e.id()).putInt(e.revision()).putInt(e.count()).putInt(e.maglevSize())
-                .putInt(e.affinityTimeoutSeconds()).putInt(e.flags()).array();
+    static SlotKey slotKey(int serviceId, int revision, int index) {
+        return new SlotKey(serviceId, revision, index);
     }
 
-    /** struct lb_slot_key (also the lb_maglev key). */
-    static byte[] slotKey(int serviceId, int revision, int index) {
-        return buffer(SLOT_KEY_SIZE).putInt(serviceId).putInt(revision).putInt(index).array();
-    }
-
-    /** A __u32 backend id: the lb_slots/lb_maglev value and the lb_backends key. */
-    static byte[] u32(int v) {
-        return buffer(4).putInt(v).array();
-    }
-
-    /** struct lb_backend. */
-    static byte[] backendValue(Backend be) {
-        ByteBuffer b = buffer(BACKEND_VALUE_SIZE);
-        putAddress(b, be.address());
-        putPort(b, be.port());
-        b.put((byte) be.protocol().ipProtocol()).put((byte) family(be.address()))
-                .put((byte) (be.state() == BackendState.ACTIVE ? 0 : 1));
-        return b.array();
+    static BackendValue backendValue(Backend b) {
+        return new BackendValue(address(b.address()), b.port(), b.protocol().ipProtocol(), family(b.address()),
+                b.state() == BackendState.ACTIVE ? 0 : 1, new byte[3]);
     }
 }
