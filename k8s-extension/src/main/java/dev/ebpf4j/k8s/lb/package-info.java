@@ -4,17 +4,20 @@
  *
  * <p>The pipeline is {@link dev.ebpf4j.k8s.source.ClusterSnapshot} → {@link dev.ebpf4j.k8s.lb.DesiredState}
  * (frontends and their backends) → {@link dev.ebpf4j.k8s.lb.LbPlanner} (stable ids, table revisions, an
- * {@link dev.ebpf4j.k8s.lb.UpdatePlan}) → {@link dev.ebpf4j.k8s.lb.LbDatapath}; {@link dev.ebpf4j.k8s.lb.LbController}
- * runs it on every snapshot a source announces.
+ * {@link dev.ebpf4j.k8s.lb.UpdatePlan}) → {@link dev.ebpf4j.k8s.lb.LbDatapath} ({@link dev.ebpf4j.k8s.lb.KernelLbDatapath} writes the BPF maps of
+ * {@link dev.ebpf4j.k8s.lb.LbObject}); {@link dev.ebpf4j.k8s.lb.LbController} runs it on every snapshot a source
+ * announces, and {@link dev.ebpf4j.k8s.lb.LoadBalancer} bundles object, datapath, controller and attachments.
  *
  * {@snippet :
- * try (var source = InformerSource.connect(); var datapath = new SimulatedLbDatapath()) {
- *     var controller = new LbController(LbConfig.forNode("node-1").withSelection(Selection.MAGLEV), datapath);
- *     controller.follow(source);
+ * try (var lb = LoadBalancer.load(LbConfig.forNode("node-1").withSelection(Selection.MAGLEV));
+ *      var source = InformerSource.connect()) {
+ *     lb.attachCgroup(Path.of("/sys/fs/cgroup/kubepods")); // ClusterIP via the socket hooks
+ *     lb.attachNodePort("eth0");                          // NodePort / external IPs via tcx
+ *     lb.controller().follow(source);
  *     source.start(Duration.ofSeconds(30));
- *     System.out.println(controller.applied().services());
  * }
  * }
+ * Control-plane tests use {@link dev.ebpf4j.k8s.lb.SimulatedLbDatapath} in place of the kernel maps.
  *
  * <p>Requirements: the planning classes and {@link dev.ebpf4j.k8s.lb.SimulatedLbDatapath} need nothing from the
  * kernel. The BPF datapath ({@code lb_sock.bpf.c}, {@code lb_nodeport.bpf.c}) needs Linux 5.10+ with BTF for the

@@ -1,6 +1,5 @@
 package dev.ebpf4j.k8s.lb;
 
-import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.k8s.model.AddressType;
 import dev.ebpf4j.k8s.model.Endpoint;
 import dev.ebpf4j.k8s.model.EndpointPort;
@@ -14,9 +13,6 @@ import dev.ebpf4j.k8s.model.SessionAffinity;
 import dev.ebpf4j.k8s.model.TargetPort;
 import dev.ebpf4j.k8s.model.TrafficPolicy;
 import dev.ebpf4j.k8s.source.ClusterSnapshot;
-import dev.ebpf4j.programs.Link;
-import dev.ebpf4j.programs.TcDirection;
-import dev.ebpf4j.programs.TcProgram;
 import dev.ebpf4j.testkit.FdLeakCheck;
 import dev.ebpf4j.testkit.NetNamespace;
 import dev.ebpf4j.testkit.Topology;
@@ -67,10 +63,8 @@ class NodePortTrafficIT {
     @Test
     void externalClientReachesAllBackendsThroughTheNodePort(@TempDir Path dir) throws Exception {
         List<ServerSocket> servers = new ArrayList<>();
-        List<Link> links = new ArrayList<>();
         try (Topology topo = Topology.create("e4jnp");
-             BpfObject obj = LbObject.open().load();
-             KernelLbDatapath datapath = KernelLbDatapath.of(obj)) {
+             LoadBalancer lb = LoadBalancer.load(LbConfig.forNode("n1"))) {
             NetNamespace ext = topo.namespace("ext");
             NetNamespace node = topo.namespace("node");
             topo.veth(ext, "eth0", "10.0.0.2/24", node, "ext0", "10.0.0.1/24");
@@ -86,11 +80,8 @@ class NodePortTrafficIT {
             }
             node.exec("sysctl", "-qw", "net.ipv4.ip_forward=1");
             topo.verifyIsolated();
-            new LbController(LbConfig.forNode("n1"), datapath).sync(snapshot(3));
-            node.run(() -> {
-                links.add(TcProgram.of(obj.program("lb_nodeport_ingress")).attach("ext0", TcDirection.INGRESS));
-                links.add(TcProgram.of(obj.program("lb_nodeport_reply")).attach("ext0", TcDirection.EGRESS));
-            });
+            lb.controller().sync(snapshot(3));
+            node.run(() -> lb.attachNodePort("ext0"));
 
             Set<String> seen = new TreeSet<>();
             for (int i = 0; i < 40; i++) {
@@ -104,7 +95,7 @@ class NodePortTrafficIT {
             }
             assertEquals(Set.of("b1", "b2", "b3"), seen);
 
-            new LbController(LbConfig.forNode("n1"), datapath).sync(snapshot(0));
+            lb.controller().sync(snapshot(0));
             long micros = ext.call(() -> {
                 try (Socket s = new Socket()) {
                     long t0 = System.nanoTime();
@@ -115,7 +106,6 @@ class NodePortTrafficIT {
             System.out.println("NodePort without endpoints refused in " + micros + " µs");
             assertTrue(micros < 1_000_000, "refused only after " + micros + " µs");
         } finally {
-            for (Link l : links) l.close();
             for (ServerSocket s : servers) s.close();
         }
     }

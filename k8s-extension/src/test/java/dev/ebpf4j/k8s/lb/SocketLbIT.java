@@ -1,6 +1,5 @@
 package dev.ebpf4j.k8s.lb;
 
-import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.k8s.model.AddressType;
 import dev.ebpf4j.k8s.model.Endpoint;
 import dev.ebpf4j.k8s.model.EndpointConditions;
@@ -12,8 +11,6 @@ import dev.ebpf4j.k8s.model.ServiceName;
 import dev.ebpf4j.k8s.model.ServicePort;
 import dev.ebpf4j.k8s.model.SessionAffinity;
 import dev.ebpf4j.k8s.source.ClusterSnapshot;
-import dev.ebpf4j.programs.CgroupSockAddrProgram;
-import dev.ebpf4j.programs.Link;
 import dev.ebpf4j.testkit.FdLeakCheck;
 import dev.ebpf4j.testkit.NetNamespace;
 import dev.ebpf4j.testkit.TestCgroup;
@@ -60,10 +57,8 @@ class SocketLbIT {
     private static Topology topology;
     private static NetNamespace client;
     private static TestCgroup cgroup;
-    private static BpfObject object;
-    private static KernelLbDatapath datapath;
+    private static LoadBalancer lb;
     private static LbController controller;
-    private static final List<Link> links = new ArrayList<>();
     private static final List<AutoCloseable> servers = new ArrayList<>();
 
     @BeforeAll
@@ -80,14 +75,10 @@ class SocketLbIT {
                 startServers(b, "b" + i, InetAddress.ofLiteral("fd00:1:" + i + "::1"));
             }
             topology.verifyIsolated();
-            object = LbObject.open().load();
-            datapath = KernelLbDatapath.of(object);
-            controller = new LbController(LbConfig.forNode("n1"), datapath);
+            lb = LoadBalancer.load(new LbConfig("n1", Selection.RANDOM, false));
+            controller = lb.controller();
             cgroup = TestCgroup.create("e4j-k8slb");
-            for (String p : List.of("lb_connect4", "lb_sendmsg4", "lb_recvmsg4", "lb_getpeername4",
-                    "lb_connect6", "lb_sendmsg6", "lb_recvmsg6", "lb_getpeername6")) {
-                links.add(CgroupSockAddrProgram.of(object.program(p)).attach(cgroup.path()));
-            }
+            lb.attachCgroup(cgroup.path());
         } catch (Exception | Error e) {
             tearDown();
             throw e;
@@ -96,12 +87,9 @@ class SocketLbIT {
 
     @AfterAll
     static void tearDown() throws Exception {
-        for (Link l : links) l.close();
-        links.clear();
         for (AutoCloseable s : servers) s.close();
         servers.clear();
-        if (datapath != null) datapath.close();
-        if (object != null) object.close();
+        if (lb != null) lb.close();
         if (cgroup != null) cgroup.close();
         if (topology != null) topology.close();
     }
