@@ -169,6 +169,53 @@ class SocketLbIT {
     }
 
     @Test
+    void manifestDirectoryDrivesTheKernelDatapath(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String svc = """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: web, namespace: default}
+                spec:
+                  clusterIP: 10.96.0.10
+                  ports: [{name: http, port: 80, targetPort: 8080}]
+                """;
+        java.nio.file.Files.writeString(dir.resolve("svc.yaml"), svc);
+        java.nio.file.Files.writeString(dir.resolve("eps.yaml"), slice("10.1.2.1"));
+        try (var source = new dev.ebpf4j.k8s.source.ManifestDirectorySource(dir)) {
+            controller.follow(source);
+            source.start(java.time.Duration.ofSeconds(5));
+            awaitGreeting("b2");
+            java.nio.file.Files.writeString(dir.resolve("eps.yaml"), slice("10.1.3.1"));
+            awaitGreeting("b3");
+        }
+    }
+
+    private static String slice(String ip) {
+        return """
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata: {name: web-1, namespace: default, labels: {kubernetes.io/service-name: web}}
+                addressType: IPv4
+                ports: [{name: http, port: 8080, protocol: TCP}]
+                endpoints: [{addresses: [%s]}]
+                """.formatted(ip);
+    }
+
+    private static void awaitGreeting(String backend) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = greeting();
+                if (backend.equals(last)) return;
+            } catch (Exception e) {
+                last = e.toString();
+            }
+            Thread.sleep(20);
+        }
+        fail("never reached " + backend + "; last: " + last);
+    }
+
+    @Test
     void ipv6ClusterIp() throws Exception {
         InetAddress vip6 = InetAddress.ofLiteral("fd00:96::10");
         Service svc = Service.clusterIp(new ServiceName("default", "web6"), vip6, List.of(ServicePort.of("http", Protocol.TCP, 80)));
