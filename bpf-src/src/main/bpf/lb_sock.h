@@ -35,6 +35,25 @@ struct {
 	__type(value, struct lb_rev);
 } lb_sock_rev SEC(".maps");
 
+/* lb_sock_fwd key (32 bytes): an unconnected socket and the frontend it sends to. */
+struct lb_fwd_key {
+	__u64 cookie;
+	struct lb_svc_key svc;
+	__u32 pad;
+};
+
+/*
+ * lb_sock_fwd: the backend (__u32 id) each unconnected UDP socket sends a frontend's datagrams to. It makes
+ * successive sendmsg() calls of one socket one flow, as conntrack does for kube-proxy (same 5-tuple, same
+ * backend), and keeps that flow on its backend while the backend terminates.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 131072);
+	__type(key, struct lb_fwd_key);
+	__type(value, __u32);
+} lb_sock_fwd SEC(".maps");
+
 /*
  * Loads the socket address into a and returns its family. Dual-stack sockets (the default of Java and many
  * runtimes) reach IPv4 peers through v4-mapped IPv6 addresses (::ffff:a.b.c.d) and so through the *6 hooks:
@@ -79,8 +98,9 @@ static __always_inline void store_addr(struct bpf_sock_addr *ctx, const struct l
 }
 
 /* Forward translation for connect and sendmsg. Returns the verdict: 1 go on, 0 refuse. */
-static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6)
+static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6, bool sendmsg)
 {
+	struct lb_fwd_key fkey = {};
 	struct lb_svc_key key = {};
 	struct lb_addr client = {};
 	struct lb_rev_key rkey = {};
@@ -98,7 +118,23 @@ static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6)
 	if (!svc)
 		return 1;
 	cookie = bpf_get_socket_cookie(ctx);
-	b = lb_select(svc, cookie, bpf_get_netns_cookie(ctx), &client, &backend_id);
+	b = NULL;
+	if (sendmsg) {
+		__u32 *id;
+
+		fkey.cookie = cookie;
+		fkey.svc = key;
+		id = bpf_map_lookup_elem(&lb_sock_fwd, &fkey);
+		if (id) {
+			backend_id = *id;
+			b = bpf_map_lookup_elem(&lb_backends, &backend_id);
+		}
+	}
+	if (!b) {
+		b = lb_select(svc, cookie, bpf_get_netns_cookie(ctx), &client, &backend_id);
+		if (b && sendmsg)
+			bpf_map_update_elem(&lb_sock_fwd, &fkey, &backend_id, BPF_ANY);
+	}
 	if (!b || b->family != key.family) {
 		/* Refuse with ECONNREFUSED rather than the default EPERM: clients fail fast, as with a closed port. */
 		bpf_set_retval(-LB_ECONNREFUSED);
@@ -137,13 +173,13 @@ static __always_inline int sock_reverse(struct bpf_sock_addr *ctx, bool v6)
 SEC("cgroup/connect4")
 int lb_connect4(struct bpf_sock_addr *ctx)
 {
-	return sock_forward(ctx, false);
+	return sock_forward(ctx, false, false);
 }
 
 SEC("cgroup/sendmsg4")
 int lb_sendmsg4(struct bpf_sock_addr *ctx)
 {
-	return sock_forward(ctx, false);
+	return sock_forward(ctx, false, true);
 }
 
 SEC("cgroup/recvmsg4")
@@ -161,13 +197,13 @@ int lb_getpeername4(struct bpf_sock_addr *ctx)
 SEC("cgroup/connect6")
 int lb_connect6(struct bpf_sock_addr *ctx)
 {
-	return sock_forward(ctx, true);
+	return sock_forward(ctx, true, false);
 }
 
 SEC("cgroup/sendmsg6")
 int lb_sendmsg6(struct bpf_sock_addr *ctx)
 {
-	return sock_forward(ctx, true);
+	return sock_forward(ctx, true, true);
 }
 
 SEC("cgroup/recvmsg6")

@@ -29,6 +29,7 @@ class LbObjectsIT {
             assertSizes(obj.map(LbMapCodec.BACKENDS), 4, 24);
             assertSizes(obj.map(LbMapCodec.AFFINITY), 32, 16);
             assertSizes(obj.map("lb_sock_rev"), 32, 20);
+            assertSizes(obj.map("lb_sock_fwd"), 32, 4);
             assertSizes(obj.map("lb_ct"), 16, 24);
             // the typed views check every field of the Java map records against the object's BTF
             KernelLbDatapath.of(obj).close();

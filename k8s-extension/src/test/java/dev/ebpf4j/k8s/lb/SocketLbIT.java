@@ -260,22 +260,31 @@ class SocketLbIT {
     }
 
     @Test
-    void clusterIpUdpRepliesComeFromTheVip() throws Exception {
+    void clusterIpUdpRepliesComeFromTheVipAndEachSocketIsOneFlow() throws Exception {
         sync(service(SessionAffinity.NONE), allReady());
-        List<String> answers = inClient(() -> {
-            List<String> out = new ArrayList<>();
-            try (DatagramChannel ch = DatagramChannel.open()) {
-                for (int i = 0; i < 30; i++) {
-                    ch.send(ByteBuffer.wrap(new byte[]{'?'}), new InetSocketAddress(VIP, 53));
-                    ByteBuffer buf = ByteBuffer.allocate(64);
-                    var from = (InetSocketAddress) ch.receive(buf);
-                    assertEquals(new InetSocketAddress(VIP, 53), from, "recvmsg4 translated the source back to the VIP");
-                    out.add(new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII));
+        List<List<String>> perSocket = inClient(() -> {
+            List<List<String>> out = new ArrayList<>();
+            for (int sock = 0; sock < 30; sock++) {
+                List<String> answers = new ArrayList<>();
+                try (DatagramChannel ch = DatagramChannel.open()) {
+                    for (int i = 0; i < 5; i++) {
+                        ch.send(ByteBuffer.wrap(new byte[]{'?'}), new InetSocketAddress(VIP, 53));
+                        ByteBuffer buf = ByteBuffer.allocate(64);
+                        var from = (InetSocketAddress) ch.receive(buf);
+                        assertEquals(new InetSocketAddress(VIP, 53), from, "recvmsg translated the source back to the VIP");
+                        answers.add(new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII));
+                    }
                 }
+                out.add(answers);
             }
             return out;
         });
-        assertTrue(answers.containsAll(List.of("b1", "b2", "b3")), "answers " + answers);
+        java.util.Set<String> all = new java.util.TreeSet<>();
+        for (List<String> answers : perSocket) {
+            assertEquals(1, new java.util.HashSet<>(answers).size(), "one socket's datagrams went to several backends: " + answers);
+            all.addAll(answers);
+        }
+        assertEquals(java.util.Set.of("b1", "b2", "b3"), all, "sockets spread over the backends");
     }
 
     @Test
