@@ -8,9 +8,15 @@ module dev.ebpf4j.k8s {
     requires kubernetes.model.core;
     requires kubernetes.model.discovery;
     requires kubernetes.model.networking;
+    requires info.picocli;
+    requires jdk.httpserver;
 
-    exports dev.ebpf4j.k8s.model;
-    exports dev.ebpf4j.k8s.lb;
-    exports dev.ebpf4j.k8s.policy;
-    exports dev.ebpf4j.k8s.source;
+    // exports dev.ebpf4j.k8s.model; (empty in branch observe: restore when merged)
+    // exports dev.ebpf4j.k8s.lb; (empty in branch observe: restore when merged)
+    // exports dev.ebpf4j.k8s.policy; (empty in branch observe: restore when merged)
+    // exports dev.ebpf4j.k8s.source; (empty in branch observe: restore when merged)
+    exports dev.ebpf4j.k8s.observe;
+    //TMP exports dev.ebpf4j.k8s.cli;
+
+    //TMP opens dev.ebpf4j.k8s.cli to info.picocli;
 }
