@@ -41,7 +41,7 @@ public record FlowEndpoint(InetAddress address, int port, EndpointIdentity ident
     /** {@code ns/pod:port} when the pod is known, else {@code ip:port} (IPv6 in brackets). */
     public String display() {
         String host = identity != null ? identity.qualifiedName()
-                : address instanceof java.net.Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+                : address instanceof java.net.Inet6Address ? "[" + Addresses.text(address) + "]" : Addresses.text(address);
         return port == 0 ? host : host + ":" + port;
     }
 }
