@@ -16,7 +16,7 @@ module dev.ebpf4j.k8s {
     // exports dev.ebpf4j.k8s.policy; (empty in branch observe: restore when merged)
     // exports dev.ebpf4j.k8s.source; (empty in branch observe: restore when merged)
     exports dev.ebpf4j.k8s.observe;
-    //TMP exports dev.ebpf4j.k8s.cli;
+exports dev.ebpf4j.k8s.cli;
 
-    //TMP opens dev.ebpf4j.k8s.cli to info.picocli;
+opens dev.ebpf4j.k8s.cli to info.picocli;
 }

@@ -45,14 +45,14 @@ public final class FlowJson {
                 field(b, "rcode", d.rcodeName()).append(",\"ips\":[");
                 for (int i = 0; i < d.answers().size(); i++) {
                     if (i > 0) b.append(',');
-                    string(b, Addresses.text(d.answers().get(i)));
+                    quote(b, Addresses.text(d.answers().get(i)));
                 }
                 b.append(']');
             }
             b.append(",\"latency_ns\":").append(d.latency().toNanos()).append("}}");
         }
         b.append(",\"summary\":");
-        string(b, FlowFormat.summary(f));
+        quote(b, FlowFormat.summary(f));
         return b.append('}').toString();
     }
 
@@ -79,13 +79,13 @@ public final class FlowJson {
     }
 
     private static StringBuilder field(StringBuilder b, String name, String value) {
-        string(b, name);
+        quote(b, name);
         b.append(':');
-        return string(b, value);
+        return quote(b, value);
     }
 
     /** Appends {@code s} as a JSON string literal. */
-    static StringBuilder string(StringBuilder b, String s) {
+    public static StringBuilder quote(StringBuilder b, String s) {
         b.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
