@@ -50,6 +50,11 @@ public final class FlowHistory {
         return () -> subscribers.remove(subscriber);
     }
 
+    /** Current subscribers (followers). */
+    public int subscriberCount() {
+        return subscribers.size();
+    }
+
     /** Flows added since creation, including evicted ones. */
     public synchronized long totalAdded() {
         return total;
