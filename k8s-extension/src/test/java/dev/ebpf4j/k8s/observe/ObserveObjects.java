@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 /** Compiles the observe_*.bpf.c datapath sources from bpf-src into a temporary directory (cached by BpfBuilder). */
 public final class ObserveObjects {
-    static final Path SOURCES = Path.of("../bpf-src/src/main/bpf");
+    public static final Path SOURCES = Path.of("../bpf-src/src/main/bpf");
     private static Path output;
 
     private ObserveObjects() {}
