@@ -1,0 +1,99 @@
+package dev.ebpf4j.bpf;
+
+import dev.ebpf4j.core.BpfObject;
+import dev.ebpf4j.core.BpfObjectSpec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * The BPF objects this jar carries, by name. Each is the resource {@code /dev/ebpf4j/bpf/<name>.bpf.o}, compiled
+ * from {@code bpf-src/src/main/bpf/<name>.bpf.c} by the ebpf4j Maven plugin.
+ *
+ * {@snippet :
+ * try (BpfObject obj = BpfObjects.open(BpfObjects.XDP_COUNTER)
+ *         .constant("verdict", 1)   // XDP_DROP instead of XDP_PASS
+ *         .load()) {
+ *     obj.program("xdp_count");
+ * }
+ * }
+ *
+ * <p>Thread-safe: every call reads the resource afresh and returns a new, independent spec.
+ */
+public final class BpfObjects {
+    /**
+     * The XDP packet counter: program {@code xdp_count} (section {@code xdp}) counts packets and bytes per CPU in
+     * the {@code PERCPU_ARRAY} map {@code counters} (key {@code __u32} slot, value {@code struct xdp_counter_value
+     * {__u64 packets; __u64 bytes;}}, 16 bytes), one slot per {@code enum xdp_counter_slot}: 0 all packets, 1 TCP,
+     * 2 UDP, 3 ICMP and ICMPv6, 4 any other or non-IP packet. It returns the {@code .rodata} constant
+     * {@code verdict} ({@code enum xdp_action}, {@code XDP_PASS} = 2 unless set before load; 1 = {@code XDP_DROP}).
+     * The plugin generates {@link XdpCounterValue} (the value record), {@link XdpCounterSlot} (slot numbers) and
+     * {@link XdpAction} (verdicts) from the object's BTF.
+     */
+    public static final String XDP_COUNTER = "xdp_counter";
+
+    /** The class-path resource of the XDP counter: {@value}. */
+    public static final String XDP_COUNTER_RESOURCE = "/dev/ebpf4j/bpf/xdp_counter.bpf.o";
+
+    private static final List<String> NAMES = List.of(XDP_COUNTER);
+
+    private BpfObjects() {}
+
+    /**
+     * The names of the objects in this jar.
+     *
+     * @return names such as {@link #XDP_COUNTER}
+     */
+    public static List<String> names() {
+        return NAMES;
+    }
+
+    /**
+     * The absolute class-path resource name of an object.
+     *
+     * @param name an object name from {@link #names()}
+     * @return {@code /dev/ebpf4j/bpf/<name>.bpf.o}
+     * @throws IllegalArgumentException if there is no object of that name (the message lists the names)
+     */
+    public static String resourcePath(String name) {
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException("no BPF object '" + name + "' in ebpf4j-bpf-objects; objects: " + NAMES);
+        }
+        return "/dev/ebpf4j/bpf/" + name + ".bpf.o";
+    }
+
+    /**
+     * The ELF bytes of an object.
+     *
+     * @param name an object name from {@link #names()}
+     * @return a fresh copy of the object file's bytes
+     * @throws IllegalArgumentException if there is no object of that name
+     */
+    public static byte[] bytes(String name) {
+        String resource = resourcePath(name);
+        // Read through this class so that it works from the module path without the caller needing access.
+        try (InputStream in = BpfObjects.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + resource + " is missing from the ebpf4j-bpf-objects jar;"
+                        + " rebuild it with the ebpf4j Maven plugin (mvn -pl bpf-src package)");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource, e);
+        }
+    }
+
+    /**
+     * Opens an object for adjustment and loading: {@code BpfObjects.open(XDP_COUNTER).load()}.
+     *
+     * @param name an object name from {@link #names()}
+     * @return the opened, not yet loaded object; close it if it is never loaded
+     * @throws IllegalArgumentException if there is no object of that name
+     * @throws dev.ebpf4j.core.BpfException if libbpf cannot parse the object
+     */
+    public static BpfObjectSpec open(String name) {
+        return BpfObject.open(bytes(name), name);
+    }
+}
