@@ -74,11 +74,12 @@ enum obs_tcp_event {
 	OBS_TCP_CONNECT = 1,     /* CLOSE -> SYN_SENT */
 	OBS_TCP_ESTABLISHED = 2, /* SYN_SENT -> ESTABLISHED, latency_ns = handshake time */
 	OBS_TCP_ACCEPTED = 3,    /* SYN_RECV -> ESTABLISHED (server side) */
-	OBS_TCP_CLOSE = 4,       /* orderly close */
+	OBS_TCP_CLOSE = 4,       /* closed without a socket error (orderly close, or aborted locally) */
 	OBS_TCP_REFUSED = 5,     /* SYN_SENT -> CLOSE with ECONNREFUSED (RST answered the SYN) */
 	OBS_TCP_TIMEOUT = 6,     /* closed with ETIMEDOUT */
 	OBS_TCP_RESET = 7,       /* closed with ECONNRESET / EPIPE */
 	OBS_TCP_RETRANSMIT = 8,  /* tcp:tcp_retransmit_skb */
+	OBS_TCP_ERROR = 9,       /* closed with another socket error (sk_err says which, e.g. EHOSTUNREACH) */
 };
 
 enum obs_l7_event {

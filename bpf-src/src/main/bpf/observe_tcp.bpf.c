@@ -64,7 +64,7 @@ static __always_inline void count_lost(void)
 		}                                                                           \
 	} while (0)
 
-static __always_inline __u8 close_kind(int old, __u16 err)
+static __always_inline __u8 close_kind(__u16 err)
 {
 	if (err == OBS_ECONNREFUSED)
 		return OBS_TCP_REFUSED;
@@ -72,9 +72,9 @@ static __always_inline __u8 close_kind(int old, __u16 err)
 		return OBS_TCP_TIMEOUT;
 	if (err == OBS_ECONNRESET || err == OBS_EPIPE)
 		return OBS_TCP_RESET;
-	/* A SYN answered by RST on some paths leaves sk_err unset until later: SYN_SENT -> CLOSE is a failure. */
-	if (old == S_SYN_SENT)
-		return OBS_TCP_REFUSED;
+	/* tcp_done_with_error() sets sk_err before the CLOSE transition, so 0 means a local close (or abort). */
+	if (err != 0)
+		return OBS_TCP_ERROR;
 	return OBS_TCP_CLOSE;
 }
 
@@ -102,7 +102,7 @@ int observe_tcp_state(struct trace_event_raw_inet_sock_set_state *ctx)
 		subtype = OBS_TCP_ACCEPTED;
 	} else if (new == S_CLOSE) {
 		err = (__u16)BPF_CORE_READ((struct sock *)ctx->skaddr, sk_err);
-		subtype = close_kind(old, err);
+		subtype = close_kind(err);
 		if (old == S_SYN_SENT)
 			bpf_map_delete_elem(&observe_syn_start, &key);
 	} else {
