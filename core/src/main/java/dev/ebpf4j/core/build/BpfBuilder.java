@@ -113,7 +113,7 @@ public final class BpfBuilder {
                 full.addAll(List.of("-MD", "-MF", depFile.toString(), "-c", source.toString(), "-o", tmpObject.toString()));
                 String stderr = run(full);
                 List<Diagnostic> diagnostics = diagnostics(stderr);
-                cache.store(key, tmpObject, Files.readString(depFile));
+                cache.store(key, source, tmpObject, Files.readString(depFile));
                 copy(cache.object(key), output);
                 return inspect(output, false, diagnostics);
             } finally {

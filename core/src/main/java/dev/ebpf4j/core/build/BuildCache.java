@@ -12,8 +12,10 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Objects keyed by the source, the command line and the compiler binary; each entry records the headers clang read
- * (from its dependency file) with their hashes, and is a hit only while all of them are unchanged.
+ * Objects keyed by the source's content, the command line and the compiler binary; each entry records the headers
+ * clang read (from its dependency file) with their hashes, and is a hit only while all of them are unchanged.
+ * Where the source file lives does not matter: the same content compiled from a copy in another directory hits,
+ * as long as the headers it includes are the same files with the same content.
  */
 final class BuildCache {
     private final Path directory;
@@ -29,7 +31,11 @@ final class BuildCache {
     String key(Path source, List<String> command, Path compiler) throws IOException {
         MessageDigest digest = digest();
         digest.update(Files.readAllBytes(source));
-        digest.update(String.join("\0", command).getBytes(StandardCharsets.UTF_8));
+        String sourceDirInclude = "-I" + source.toAbsolutePath().getParent();
+        for (String arg : command) {
+            digest.update((arg.equals(sourceDirInclude) ? "-I<source directory>" : arg).getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+        }
         Path real = compiler.toRealPath();
         digest.update((real + "\0" + Files.size(real) + "\0" + Files.getLastModifiedTime(real)).getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(digest.digest());
@@ -53,9 +59,13 @@ final class BuildCache {
         return true;
     }
 
-    void store(String key, Path object, String depFile) throws IOException {
+    void store(String key, Path source, Path object, String depFile) throws IOException {
         List<String> lines = new ArrayList<>();
-        for (Path dep : parseDepFile(depFile)) lines.add(sha256(Files.readAllBytes(dep)) + " " + dep.toAbsolutePath());
+        Path self = source.toAbsolutePath().normalize();
+        for (Path dep : parseDepFile(depFile)) {
+            if (dep.toAbsolutePath().normalize().equals(self)) continue; // its content is in the key
+            lines.add(sha256(Files.readAllBytes(dep)) + " " + dep.toAbsolutePath());
+        }
         Path tmp = Files.createTempFile(directory, key, ".deps.part");
         Files.write(tmp, lines);
         Files.copy(object, directory.resolve(key + ".o.tmp"), StandardCopyOption.REPLACE_EXISTING);

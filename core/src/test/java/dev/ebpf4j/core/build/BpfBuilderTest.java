@@ -47,9 +47,19 @@ class BpfBuilderTest {
         assertEquals(1, invocations(dir), "a cache hit does not run clang");
         assertEquals(-1, Files.mismatch(first.object(), second.object()));
 
+        // The same content from another directory is the same object, provided it includes the same header files.
+        Path elsewhere = Files.createDirectories(dir.resolve("copy")).resolve("probe.bpf.c");
+        Files.writeString(elsewhere, PROGRAM.replace("\"limits.h\"", "\"" + header + "\""));
+        builder.compile(elsewhere, dir.resolve("out/copy1.bpf.o"));
+        Path third = Files.createDirectories(dir.resolve("copy2")).resolve("probe.bpf.c");
+        Files.copy(elsewhere, third);
+        Files.delete(elsewhere);
+        assertTrue(builder.compile(third, dir.resolve("out/copy2.bpf.o")).cacheHit(), "moved source hits");
+        assertEquals(2, invocations(dir));
+
         Files.writeString(header, "#define LIMIT 2\n");
         assertFalse(builder.compile(src, dir.resolve("out/changed.bpf.o")).cacheHit(), "an included header changed");
-        assertEquals(2, invocations(dir));
+        assertEquals(3, invocations(dir));
     }
 
     @Test

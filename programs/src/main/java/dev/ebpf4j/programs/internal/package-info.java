@@ -1,0 +1,11 @@
+/**
+ * FFM bindings the programs module adds to core's: libbpf's fd-based link, attach, XDP/TC netlink and test-run calls,
+ * and the libc calls attach needs (sockets, perf events, namespaces). Not exported.
+ *
+ * {@snippet :
+ * int fd = Calls.check("link detach", () -> (int) LinkCalls.LINK_DETACH.invokeExact(linkFd));
+ * }
+ *
+ * <p>Requirements: the bundled libbpf 1.4.6 (struct layouts here follow its headers).
+ */
+package dev.ebpf4j.programs.internal;

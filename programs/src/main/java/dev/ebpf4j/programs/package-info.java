@@ -1,0 +1,31 @@
+/**
+ * Attaching eBPF programs to kernel hooks: typed programs narrowed from a loaded object's
+ * {@link dev.ebpf4j.core.ProgramHandle}, {@link dev.ebpf4j.programs.Link}s that detach on close, and
+ * {@link dev.ebpf4j.programs.ProgramTester} to run packet programs with {@code BPF_PROG_TEST_RUN}.
+ *
+ * {@snippet :
+ * try (BpfObject obj = BpfObject.open(Path.of("lb.bpf.o")).load()) {
+ *     XdpProgram xdp = XdpProgram.of(obj.program("xdp_lb"));          // checks the program type
+ *     try (Link link = xdp.attach("eth0", XdpMode.NATIVE)) {          // bpf_link, netlink fallback
+ *         System.out.println(link.info());                            // 7: xdp  prog 42  ifindex 2
+ *     }
+ *     TcProgram tc = TcProgram.of(obj.program("tc_nat"));
+ *     Link tcx = tc.attach("eth0", TcDirection.INGRESS);              // tcx on 6.6+, else clsact + cls_bpf
+ *     ((BpfLink) tcx).pin(Path.of("/sys/fs/bpf/tc_nat"));             // survives this JVM
+ *     tcx.close();
+ * }
+ * }
+ *
+ * <p>Hooks: XDP ({@link dev.ebpf4j.programs.XdpProgram}), TC ({@link dev.ebpf4j.programs.TcProgram}), socket filters,
+ * cgroup sock_addr/sockops/skb, sk_msg/sk_skb on sockmaps, sk_lookup on a network namespace, tracepoints, raw
+ * tracepoints and tp_btf, kprobes/kretprobes/kprobe_multi, uprobes/uretprobes, fentry/fexit.
+ *
+ * <p>Attach never removes what it did not create: an XDP attach fails rather than displace another program unless told
+ * which one to replace; a TC attach adds a clsact qdisc only when missing and never deletes a qdisc or another filter.
+ * Interface names and indexes are those of the calling thread's network namespace.
+ *
+ * <p>Requirements: Linux 5.15+ with CAP_BPF and CAP_NET_ADMIN (CAP_PERFMON for tracing, CAP_SYS_ADMIN for cgroup and
+ * namespace hooks); tcx needs 6.6+, sockmap links 6.10+ (older kernels fall back to {@code BPF_PROG_ATTACH}); tracepoint
+ * attach needs tracefs mounted; kprobes need CONFIG_KPROBES; fentry/fexit need BPF trampolines (ftrace).
+ */
+package dev.ebpf4j.programs;

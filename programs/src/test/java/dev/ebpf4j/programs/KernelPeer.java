@@ -1,0 +1,34 @@
+package dev.ebpf4j.programs;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.net.InetAddress;
+
+/** {@code getpeername(2)} for an IPv4 socket fd, bypassing the JDK's cached remote address. */
+final class KernelPeer {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MethodHandle GETPEERNAME = LINKER.downcallHandle(LINKER.defaultLookup().find("getpeername").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+
+    private KernelPeer() {}
+
+    static String of(int fd) throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(16);
+            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, 16);
+            int r;
+            try {
+                r = (int) GETPEERNAME.invokeExact(fd, addr, len);
+            } catch (Throwable t) {
+                throw new AssertionError(t);
+            }
+            if (r < 0) throw new IllegalStateException("getpeername failed");
+            int port = Short.toUnsignedInt(Short.reverseBytes(addr.get(ValueLayout.JAVA_SHORT, 2)));
+            return InetAddress.getByAddress(addr.asSlice(4, 4).toArray(ValueLayout.JAVA_BYTE)).getHostAddress() + ":" + port;
+        }
+    }
+}
