@@ -46,7 +46,7 @@ public final class Ebpf4jCli implements Runnable {
 
     /** Process entry point: standalone, without an agent in this process. */
     public static void main(String[] args) {
-        System.exit(run(CliContext.detached(Terminal.system()), args));
+        System.exit(run(CliContext.standalone(Terminal.system()), args));
     }
 
     /** Gives commands with a {@code (CliContext)} constructor the context; others get picocli's default factory. */

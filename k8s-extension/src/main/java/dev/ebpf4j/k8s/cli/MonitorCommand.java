@@ -30,6 +30,14 @@ final class MonitorCommand implements Callable<Integer> {
             return 1;
         }
         FlowSource flows = source.get();
+        try {
+            return print(flows);
+        } finally {
+            if (context.onDemand()) flows.close(); // a running agent's observer is not ours to stop
+        }
+    }
+
+    private int print(FlowSource flows) throws Exception {
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>(100_000);
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + Durations.parse(timeout).toNanos();
         byte[] a = new byte[16];

@@ -1,5 +1,6 @@
 package dev.ebpf4j.k8s.cli;
 
+import dev.ebpf4j.k8s.observe.DatapathObserver;
 import dev.ebpf4j.k8s.observe.Flow;
 import dev.ebpf4j.k8s.observe.FlowFilter;
 import dev.ebpf4j.k8s.observe.FlowFormat;
@@ -44,6 +45,7 @@ final class ObserveCommand implements Callable<Integer> {
     @Option(names = {"-f", "--follow"}, description = "Keep printing new flows.") boolean follow;
     @Option(names = "--timeout", description = "Stop following after this long (e.g. 30s).") String timeout;
     @Option(names = {"-o", "--output"}, description = "compact, json, table (default compact).") Output output = Output.compact;
+    @Option(names = "--interface", description = "Also capture HTTP/DNS on this interface (tcx; this namespace).") List<String> interfaces = List.of();
 
     private final CliContext context;
 
@@ -67,6 +69,25 @@ final class ObserveCommand implements Callable<Integer> {
             return 1;
         }
         FlowSource flows = source.get();
+        try {
+            return show(flows, filter, t);
+        } finally {
+            if (context.onDemand()) flows.close();
+        }
+    }
+
+    private int show(FlowSource flows, FlowFilter filter, Terminal t) throws Exception {
+        for (String iface : interfaces) {
+            if (!(flows instanceof DatapathObserver d)) {
+                t.err().println("error: --interface needs the local datapath observer (standalone CLI)");
+                return 2;
+            }
+            d.attachL7(iface);
+        }
+        if (context.onDemand() && !follow) {
+            follow = true; // a freshly started observer has no history yet
+            if (t.ansi()) t.err().println("observing (Ctrl-C to stop)...");
+        }
         List<Flow> history = flows.history().last(last != null ? last : follow ? 0 : 20, filter);
         if (follow && last == null) history = List.of();
         Printer printer = new Printer(t, output);

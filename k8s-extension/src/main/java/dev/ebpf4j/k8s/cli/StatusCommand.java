@@ -63,7 +63,7 @@ final class StatusCommand implements Callable<Integer> {
                 ? t.green("connected") + ", " + context.cluster().services().size() + " services, "
                   + context.cluster().endpoints().size() + " endpoints"
                 : t.yellow("not connected (standalone CLI)")));
-        var flows = context.flows().get();
+        var flows = context.onDemand() ? java.util.Optional.<FlowSource>empty() : context.flows().get();
         if (flows.isPresent()) {
             FlowSource.Stats s = flows.get().stats();
             t.out().println(t.bold("Observer:") + "      " + s.events() + " events, " + s.flows() + " flows, "
