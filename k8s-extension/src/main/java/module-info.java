@@ -4,6 +4,7 @@
  */
 module dev.ebpf4j.k8s {
     requires dev.ebpf4j.core;
+    requires dev.ebpf4j.maps;
     requires dev.ebpf4j.programs;
     requires dev.ebpf4j.bpf;
     requires kubernetes.client.api;

@@ -3,8 +3,10 @@ package dev.ebpf4j.k8s.observe;
 import dev.ebpf4j.bpf.BpfObjects;
 import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.core.BpfObjectSpec;
-import dev.ebpf4j.k8s.internal.LostCounter;
-import dev.ebpf4j.k8s.internal.RingReader;
+import dev.ebpf4j.maps.PerCpuArrayMap;
+import dev.ebpf4j.maps.RingBuffer;
+import dev.ebpf4j.maps.codec.Codec;
+import dev.ebpf4j.maps.ringbuf.RingBufferReader;
 import dev.ebpf4j.programs.TcDirection;
 import dev.ebpf4j.programs.TcProgram;
 import dev.ebpf4j.programs.TracepointProgram;
@@ -37,8 +39,8 @@ public final class DatapathObserver implements FlowSource {
     private final BpfObject tcp;
     private final BpfObject l7;
     private final List<AutoCloseable> links = new ArrayList<>();
-    private final RingReader reader;
-    private final LostCounter tcpLost, l7Lost;
+    private final RingBufferReader reader;
+    private final PerCpuArrayMap<Long> tcpLost, l7Lost;
     private final FlowAssembler assembler;
     private final FlowEventView view = new FlowEventView();
     private final FlowHistory history;
@@ -50,7 +52,7 @@ public final class DatapathObserver implements FlowSource {
 
     private DatapathObserver(Builder b) {
         BpfObject tcpObj = null, l7Obj = null;
-        RingReader r = null;
+        RingBufferReader r = null;
         try {
             BpfObjectSpec tcpSpec = b.tcpSpec.get(), l7Spec = b.l7Spec.get();
             if (b.ringBytes > 0) {
@@ -61,11 +63,11 @@ public final class DatapathObserver implements FlowSource {
             l7Obj = l7Spec.load();
             this.tcp = tcpObj;
             this.l7 = l7Obj;
-            this.tcpLost = new LostCounter(tcp.map("observe_lost"));
-            this.l7Lost = new LostCounter(l7.map("observe_l7_lost"));
+            this.tcpLost = PerCpuArrayMap.of(tcp.map("observe_lost"), Codec.u64());
+            this.l7Lost = PerCpuArrayMap.of(l7.map("observe_l7_lost"), Codec.u64());
             links.add(TracepointProgram.of(tcp.program("observe_tcp_state")).attach("sock", "inet_sock_set_state"));
             links.add(TracepointProgram.of(tcp.program("observe_tcp_retransmit")).attach("tcp", "tcp_retransmit_skb"));
-            r = new RingReader(List.of(tcp.map("observe_events"), l7.map("observe_l7_events")));
+            r = RingBufferReader.of(RingBuffer.of(tcp.map("observe_events")), RingBuffer.of(l7.map("observe_l7_events")));
             this.reader = r;
         } catch (RuntimeException e) {
             closeAll(e, r, l7Obj, tcpObj);
@@ -74,8 +76,8 @@ public final class DatapathObserver implements FlowSource {
         this.history = new FlowHistory(b.historyCapacity);
         this.metrics = b.metrics;
         this.assembler = new FlowAssembler(new FlowDecoder(b.resolver, KernelClock.system()));
-        metrics.lostEvents("observe_events", tcpLost::sum);
-        metrics.lostEvents("observe_l7_events", l7Lost::sum);
+        metrics.lostEvents("observe_events", () -> sum(tcpLost));
+        metrics.lostEvents("observe_l7_events", () -> sum(l7Lost));
         this.thread = b.readerThread ? Thread.ofPlatform().daemon().name("ebpf4j-observe").start(this::loop) : null;
     }
 
@@ -143,7 +145,13 @@ public final class DatapathObserver implements FlowSource {
 
     @Override
     public Stats stats() {
-        return new Stats(events, flows, tcpLost.sum() + l7Lost.sum(), assembler.unparsedCount());
+        return new Stats(events, flows, sum(tcpLost) + sum(l7Lost), assembler.unparsedCount());
+    }
+
+    private static long sum(PerCpuArrayMap<Long> lost) {
+        long n = 0;
+        for (long v : lost.get(0).orElse(List.of())) n += v;
+        return n;
     }
 
     @Override
@@ -152,13 +160,14 @@ public final class DatapathObserver implements FlowSource {
         running = false;
         if (thread != null) {
             try {
-                thread.join(); // the reader polls with a 200 ms timeout, so this returns promptly
+                reader.close(); // wakes the blocked poll
+                thread.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
         List<AutoCloseable> all = new ArrayList<>();
-        all.add(reader);
+        if (thread == null) all.add(reader);
         all.addAll(links.reversed());
         all.add(l7);
         all.add(tcp);
