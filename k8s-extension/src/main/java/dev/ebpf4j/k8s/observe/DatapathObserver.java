@@ -3,6 +3,7 @@ package dev.ebpf4j.k8s.observe;
 import dev.ebpf4j.bpf.BpfObjects;
 import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.core.BpfObjectSpec;
+import dev.ebpf4j.maps.LruHashMap;
 import dev.ebpf4j.maps.PerCpuArrayMap;
 import dev.ebpf4j.maps.RingBuffer;
 import dev.ebpf4j.maps.codec.Codec;
@@ -78,6 +79,8 @@ public final class DatapathObserver implements FlowSource {
         this.assembler = new FlowAssembler(new FlowDecoder(b.resolver, KernelClock.system()));
         metrics.lostEvents("observe_events", () -> sum(tcpLost));
         metrics.lostEvents("observe_l7_events", () -> sum(l7Lost));
+        LruHashMap<Long, Long> synStart = LruHashMap.of(tcp.map("observe_syn_start"), Codec.u64(), Codec.u64());
+        metrics.mapFill(() -> List.of(new FlowMetrics.MapFill("observe_syn_start", count(synStart), synStart.maxEntries())));
         this.thread = b.readerThread ? Thread.ofPlatform().daemon().name("ebpf4j-observe").start(this::loop) : null;
     }
 
@@ -132,7 +135,10 @@ public final class DatapathObserver implements FlowSource {
         return history;
     }
 
-    /** The metrics this observer feeds. */
+    /**
+     * The metrics this observer feeds; it registers its ring buffers' lost counters and the fill level of its
+     * connection-tracking map ({@code observe_syn_start}). The owner adds Service backends and its own maps.
+     */
     public FlowMetrics metrics() {
         return metrics;
     }
@@ -146,6 +152,12 @@ public final class DatapathObserver implements FlowSource {
     @Override
     public Stats stats() {
         return new Stats(events, flows, sum(tcpLost) + sum(l7Lost), assembler.unparsedCount());
+    }
+
+    private static long count(LruHashMap<Long, Long> map) {
+        long n = 0;
+        for (Long ignored : map.keys()) n++;
+        return n;
     }
 
     private static long sum(PerCpuArrayMap<Long> lost) {

@@ -47,6 +47,7 @@ class RingBufferOverflowIT {
             String metrics = observer.metrics().scrape();
             assertTrue(metrics.matches("(?s).*ebpf4j_ringbuf_lost_events_total\\{ring=\"observe_events\"\\} [1-9][0-9]*\n.*"), metrics);
             String status = CliRunner.run(observer, "status");
+            assertTrue(metrics.contains("ebpf4j_map_max_entries{map=\"observe_syn_start\"} 16384\n"), metrics);
             assertTrue(status.matches("(?s).*Observer: +\\d+ events, \\d+ flows, [1-9][0-9]* lost.*"), status);
         }
     }
