@@ -7,15 +7,8 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
-#include "observe_event.h"
+#include "observe_skb.h"
 
-#define ETH_P_IP 0x0800
-#define ETH_P_IPV6 0x86DD
-#define ETH_HLEN 14
-#define IPPROTO_TCP 6
-#define IPPROTO_UDP 17
-#define AF_INET 2
-#define AF_INET6 10
 #define TCX_NEXT -1
 #define DNS_PORT 53
 
@@ -30,70 +23,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } observe_l7_lost SEC(".maps");
-
-struct l4_info {
-	__u8 family, proto, flags;
-	__u8 saddr[16], daddr[16];
-	__u16 sport, dport;
-	__u32 seq;
-	__u32 payload_off, payload_len;
-};
-
-static __always_inline int parse(struct __sk_buff *skb, struct l4_info *l)
-{
-	__u32 off = ETH_HLEN, l4_end;
-	if (skb->protocol == bpf_htons(ETH_P_IP)) {
-		struct iphdr ip;
-		if (bpf_skb_load_bytes(skb, off, &ip, sizeof(ip)))
-			return -1;
-		if (ip.frag_off & bpf_htons(0x1FFF)) /* non-first fragment: no L4 header */
-			return -1;
-		l->family = AF_INET;
-		l->proto = ip.protocol;
-		__builtin_memcpy(l->saddr, &ip.saddr, 4);
-		__builtin_memcpy(l->daddr, &ip.daddr, 4);
-		l4_end = off + bpf_ntohs(ip.tot_len);
-		off += ip.ihl * 4;
-	} else if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
-		struct ipv6hdr ip6;
-		if (bpf_skb_load_bytes(skb, off, &ip6, sizeof(ip6)))
-			return -1;
-		l->family = AF_INET6;
-		l->proto = ip6.nexthdr; /* extension headers are not followed */
-		__builtin_memcpy(l->saddr, &ip6.saddr, 16);
-		__builtin_memcpy(l->daddr, &ip6.daddr, 16);
-		off += sizeof(ip6);
-		l4_end = off + bpf_ntohs(ip6.payload_len);
-	} else {
-		return -1;
-	}
-	if (l->proto == IPPROTO_TCP) {
-		struct tcphdr th;
-		if (bpf_skb_load_bytes(skb, off, &th, sizeof(th)))
-			return -1;
-		l->sport = bpf_ntohs(th.source);
-		l->dport = bpf_ntohs(th.dest);
-		l->seq = bpf_ntohl(th.seq);
-		l->flags = ((__u8 *)&th)[13];
-		off += th.doff * 4;
-	} else if (l->proto == IPPROTO_UDP) {
-		struct udphdr uh;
-		if (bpf_skb_load_bytes(skb, off, &uh, sizeof(uh)))
-			return -1;
-		l->sport = bpf_ntohs(uh.source);
-		l->dport = bpf_ntohs(uh.dest);
-		off += sizeof(uh);
-	} else {
-		return -1;
-	}
-	if (l4_end > skb->len)
-		l4_end = skb->len;
-	if (off >= l4_end)
-		return -1;
-	l->payload_off = off;
-	l->payload_len = l4_end - off;
-	return 0;
-}
 
 /* Port-agnostic HTTP/1.x heuristic on the first four payload bytes. */
 static __always_inline int looks_like_http(struct __sk_buff *skb, __u32 off)
@@ -119,10 +48,10 @@ static __always_inline int looks_like_http(struct __sk_buff *skb, __u32 off)
 static __always_inline int capture(struct __sk_buff *skb, __u8 direction)
 {
 	struct l4_info l = {};
-	if (parse(skb, &l))
+	if (obs_parse(skb, &l) || l.payload_len == 0)
 		return TCX_NEXT;
 	__u8 subtype;
-	if (l.proto == IPPROTO_TCP) {
+	if (l.proto == OBS_IPPROTO_TCP) {
 		if (l.payload_len < 4 || !looks_like_http(skb, l.payload_off))
 			return TCX_NEXT;
 		subtype = OBS_L7_TCP_PAYLOAD;
