@@ -4,9 +4,9 @@
  */
 module dev.ebpf4j.k8s {
     requires dev.ebpf4j.core;
+    requires dev.ebpf4j.bpf;
     requires dev.ebpf4j.maps;
     requires dev.ebpf4j.programs;
-    requires dev.ebpf4j.bpf;
     requires kubernetes.client.api;
     requires kubernetes.model.core;
     requires kubernetes.model.discovery;
@@ -14,12 +14,15 @@ module dev.ebpf4j.k8s {
     requires info.picocli;
     requires jdk.httpserver;
 
-    // exports dev.ebpf4j.k8s.model; (empty in branch observe: restore when merged)
-    // exports dev.ebpf4j.k8s.lb; (empty in branch observe: restore when merged)
-    // exports dev.ebpf4j.k8s.policy; (empty in branch observe: restore when merged)
-    // exports dev.ebpf4j.k8s.source; (empty in branch observe: restore when merged)
+    exports dev.ebpf4j.k8s.model;
+    exports dev.ebpf4j.k8s.policy;
+    exports dev.ebpf4j.k8s.lb;
+    exports dev.ebpf4j.k8s.source;
     exports dev.ebpf4j.k8s.observe;
-exports dev.ebpf4j.k8s.cli;
+    exports dev.ebpf4j.k8s.cli;
 
-opens dev.ebpf4j.k8s.cli to info.picocli;
+    // the maps module generates record codecs for the LB and policy map records
+    opens dev.ebpf4j.k8s.lb to dev.ebpf4j.maps;
+    opens dev.ebpf4j.k8s.policy to dev.ebpf4j.maps;
+    opens dev.ebpf4j.k8s.cli to info.picocli;
 }
