@@ -6,6 +6,7 @@ import dev.ebpf4j.k8s.observe.FlowFilter;
 import dev.ebpf4j.k8s.observe.FlowFormat;
 import dev.ebpf4j.k8s.observe.FlowJson;
 import dev.ebpf4j.k8s.observe.FlowSource;
+import dev.ebpf4j.k8s.observe.MetricsServer;
 import dev.ebpf4j.k8s.observe.Verdict;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,6 +47,7 @@ final class ObserveCommand implements Callable<Integer> {
     @Option(names = "--timeout", description = "Stop following after this long (e.g. 30s).") String timeout;
     @Option(names = {"-o", "--output"}, description = "compact, json, table (default compact).") Output output = Output.compact;
     @Option(names = "--interface", description = "Also capture HTTP/DNS on this interface (tcx; this namespace).") List<String> interfaces = List.of();
+    @Option(names = "--metrics-port", description = "Serve Prometheus metrics on 127.0.0.1:PORT while observing.") Integer metricsPort;
 
     private final CliContext context;
 
@@ -84,6 +86,21 @@ final class ObserveCommand implements Callable<Integer> {
             }
             d.attachL7(iface);
         }
+        MetricsServer metrics = null;
+        if (metricsPort != null) {
+            if (!(flows instanceof DatapathObserver d)) {
+                t.err().println("error: --metrics-port needs the local datapath observer (standalone CLI)");
+                return 2;
+            }
+            metrics = MetricsServer.start(d.metrics(), metricsPort);
+            t.err().println("metrics on http://127.0.0.1:" + metrics.address().getPort() + "/metrics");
+        }
+        try (MetricsServer ignored = metrics) {
+            return list(flows, filter, t);
+        }
+    }
+
+    private int list(FlowSource flows, FlowFilter filter, Terminal t) throws Exception {
         if (context.onDemand() && !follow) {
             follow = true; // a freshly started observer has no history yet
             if (t.ansi()) t.err().println("observing (Ctrl-C to stop)...");

@@ -59,6 +59,42 @@ class StandaloneCliIT {
     }
 
     @Test
+    void observeServesMetricsWhileRunning() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        try (NetNamespace ns = NetNamespace.create("e4j-obs-met")) {
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread traffic = refuseLoop(ns, 9, stop);
+            java.util.concurrent.atomic.AtomicReference<CliRun> result = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread cli = Thread.ofPlatform().start(() -> result.set(standalone("observe", "--type", "sock", "--timeout", "5s",
+                    "--metrics-port", Integer.toString(port), "-o", "json")));
+            try {
+                String body = "";
+                long until = System.nanoTime() + 4_000_000_000L;
+                while (System.nanoTime() < until && !body.matches("(?s).*ebpf4j_flows_total\\{type=\"sock\",verdict=\"FORWARDED\"\\} [1-9].*")) {
+                    Thread.sleep(200);
+                    try {
+                        var c = (java.net.HttpURLConnection) java.net.URI.create("http://127.0.0.1:" + port + "/metrics").toURL().openConnection();
+                        body = new String(c.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    } catch (java.io.IOException notYet) {
+                        // the CLI is still starting the observer
+                    }
+                }
+                assertTrue(body.contains("ebpf4j_ringbuf_lost_events_total{ring=\"observe_events\"}"), body);
+                assertTrue(body.matches("(?s).*ebpf4j_flows_total\\{type=\"sock\",verdict=\"FORWARDED\"\\} [1-9].*"), body);
+            } finally {
+                cli.join();
+                stop.set(true);
+                traffic.join();
+            }
+            assertEquals(0, result.get().exit(), result.get().err());
+            assertTrue(result.get().err().contains("metrics on http://127.0.0.1:" + port + "/metrics"), result.get().err());
+        }
+    }
+
+    @Test
     void monitorPrintsRawEvents() throws Exception {
         try (NetNamespace ns = NetNamespace.create("e4j-obs-mon")) {
             AtomicBoolean stop = new AtomicBoolean();
