@@ -37,7 +37,22 @@ public final class BpfObjects {
     /** The class-path resource of the XDP counter: {@value}. */
     public static final String XDP_COUNTER_RESOURCE = "/dev/ebpf4j/bpf/xdp_counter.bpf.o";
 
-    private static final List<String> NAMES = List.of(XDP_COUNTER);
+    /**
+     * TCP lifecycle events: tracepoint programs {@code observe_tcp_state} ({@code sock:inet_sock_set_state}) and
+     * {@code observe_tcp_retransmit} ({@code tcp:tcp_retransmit_skb}) writing {@code struct observe_event} records
+     * (see {@code observe_event.h}) to the ring buffer {@code observe_events}; reservation failures are counted in the
+     * per-CPU array {@code observe_lost}.
+     */
+    public static final String OBSERVE_TCP = "observe_tcp";
+
+    /**
+     * L7 capture on pod interfaces: tcx programs {@code observe_l7_ingress}/{@code observe_l7_egress} copying the first
+     * bytes of HTTP/1.x-looking TCP payloads and UDP/53 messages as {@code struct observe_l7_event} records to the
+     * ring buffer {@code observe_l7_events}; reservation failures in {@code observe_l7_lost}.
+     */
+    public static final String OBSERVE_L7 = "observe_l7";
+
+    private static final List<String> NAMES = List.of(XDP_COUNTER, OBSERVE_TCP, OBSERVE_L7);
 
     private BpfObjects() {}
 
