@@ -52,7 +52,21 @@ public final class BpfObjects {
      */
     public static final String OBSERVE_L7 = "observe_l7";
 
-    private static final List<String> NAMES = List.of(XDP_COUNTER, OBSERVE_TCP, OBSERVE_L7);
+    /**
+     * The Service load balancer: cgroup sock_addr programs (connect, sendmsg, recvmsg, getpeername for IPv4 and IPv6)
+     * for ClusterIP and tcx programs {@code lb_nodeport_ingress}/{@code lb_nodeport_reply} for NodePort, sharing the maps
+     * described in {@code lb_common.h}; written by {@code dev.ebpf4j.k8s.lb.KernelLbDatapath}.
+     */
+    public static final String LB_DATAPATH = "lb_datapath";
+
+    /**
+     * NetworkPolicy enforcement: tcx programs {@code policy_from_pod} and {@code policy_to_pod} for a pod's host-side
+     * veth, with endpoint, ipcache (LPM), rule (LPM) and conntrack maps and drop events in {@code policy_flows};
+     * written by {@code dev.ebpf4j.k8s.policy.KernelPolicyMaps}.
+     */
+    public static final String POLICY = "policy";
+
+    private static final List<String> NAMES = List.of(XDP_COUNTER, OBSERVE_TCP, OBSERVE_L7, LB_DATAPATH, POLICY);
 
     private BpfObjects() {}
 
