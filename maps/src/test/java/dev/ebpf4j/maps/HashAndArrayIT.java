@@ -30,6 +30,7 @@ class HashAndArrayIT {
 
     @Test
     void hashPutModesAndFullMap() {
+        // region hash
         try (BpfHashMap<Integer, Long> m = BpfHashMap.create("t_hash", 2, Codec.s32(), Codec.s64())) {
             assertEquals(Optional.empty(), m.get(1));
             m.put(1, 10L, PutMode.NO_EXIST);
@@ -45,10 +46,12 @@ class HashAndArrayIT {
             assertEquals(Optional.of(20L), m.lookupAndDelete(2));
             assertEquals(Optional.empty(), m.lookupAndDelete(2));
         }
+        // endregion
     }
 
     @Test
     void primitivePathsMatchBoxedOnes() {
+        // region hash-primitive
         try (BpfHashMap<Integer, Long> m = BpfHashMap.create("t_prim", 8, Codec.s32(), Codec.s64())) {
             m.putLong(5, -7);
             assertEquals(Optional.of(-7L), m.get(5));
@@ -61,10 +64,12 @@ class HashAndArrayIT {
             m.putLong(0xFFFF_FFFFL, -1);
             assertEquals(Optional.of(-1L), m.get(0xFFFF_FFFFL));
         }
+        // endregion
     }
 
     @Test
     void arrayHasFixedSlotsAndRefusesDelete() {
+        // region array
         try (ArrayMap<Long> a = ArrayMap.create("t_array", 4, Codec.s64())) {
             assertEquals(Optional.of(0L), a.get(3));
             a.put(3, 9L);
@@ -79,10 +84,12 @@ class HashAndArrayIT {
             a.keys().forEach(keys::add);
             assertEquals(List.of(0, 1, 2, 3), keys);
         }
+        // endregion
     }
 
     @Test
     void mmapArrayReadsAndWritesWithoutSyscalls() {
+        // region array-mmap
         MapSpec spec = MapSpec.of(MapType.ARRAY, "t_mmap", 4, 4, 10).withFlags(MapFlag.MMAPABLE);
         try (ArrayMap<Integer> a = ArrayMap.create(spec, Codec.s32())) {
             a.put(7, 77);
@@ -100,10 +107,12 @@ class HashAndArrayIT {
             IllegalStateException e = assertThrows(IllegalStateException.class, plain::memory);
             assertTrue(e.getMessage().contains("MMAPABLE"), e.getMessage());
         }
+        // endregion
     }
 
     @Test
     void perCpuValuesAreListsSizedByPossibleCpus() {
+        // region percpu
         try (PerCpuHashMap<Integer, Long> m = PerCpuHashMap.create("t_pcpu", 4, Codec.s32(), Codec.s64());
              PerCpuArrayMap<Integer> a = PerCpuArrayMap.create("t_pcpua", 2, Codec.s32())) {
             int cpus = m.cpus();
@@ -117,10 +126,12 @@ class HashAndArrayIT {
             a.put(1, Collections.nCopies(cpus, 3));
             assertEquals(Map.of(0, Collections.nCopies(cpus, 0), 1, Collections.nCopies(cpus, 3)), a.getAll());
         }
+        // endregion
     }
 
     @Test
     void lruNeverExceedsMaxEntries() {
+        // region lru
         try (LruHashMap<Integer, Integer> m = LruHashMap.create("t_lru", 32, Codec.s32(), Codec.s32())) {
             for (int i = 0; i < 500; i++) m.put(i, i);
             int n = 0;
@@ -128,10 +139,12 @@ class HashAndArrayIT {
             assertTrue(n <= 32 && n > 0, "LRU holds " + n);
             assertEquals(Optional.of(499), m.get(499), "the newest key survives");
         }
+        // endregion
     }
 
     @Test
     void batchOperationsEqualSingleOperations() {
+        // region batch
         try (BpfHashMap<Integer, Long> m = BpfHashMap.create("t_batch", 1024, Codec.s32(), Codec.s64())) {
             Map<Integer, Long> in = new LinkedHashMap<>();
             for (int i = 0; i < 600; i++) in.put(i * 3, (long) i);
@@ -147,10 +160,12 @@ class HashAndArrayIT {
             assertEquals(3, m.removeAll(remove), "1 and 4 were absent");
             assertEquals(597, m.getAll().size());
         }
+        // endregion
     }
 
     @Test
     void iterationSurvivesConcurrentDeletion() {
+        // region iteration
         try (BpfHashMap<Integer, Integer> m = BpfHashMap.create("t_iter", 256, Codec.s32(), Codec.s32())) {
             for (int i = 0; i < 200; i++) m.put(i, i);
             Set<Integer> seen = new HashSet<>();
@@ -164,6 +179,7 @@ class HashAndArrayIT {
             assertTrue(returned > 0);
             assertFalse(m.keys().iterator().hasNext(), "every key was either returned and deleted or deleted ahead");
         }
+        // endregion
     }
 
     @Test

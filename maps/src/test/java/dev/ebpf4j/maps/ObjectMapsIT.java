@@ -42,6 +42,7 @@ class ObjectMapsIT {
 
     @Test
     void narrowsWithMatchingLayoutAndBorrowsTheFd() {
+        // region narrow
         BpfHashMap<Integer, Backend> m = BpfHashMap.of(obj.map("backends"), Codec.s32(), Codec.of(Backend.class));
         assertFalse(m.ownsFd());
         m.put(1, new Backend(0x0a000001, 80, 1, 5));
@@ -49,6 +50,7 @@ class ObjectMapsIT {
         m.close(); // ends the view only
         BpfHashMap<Integer, Backend> again = BpfHashMap.of(obj.map("backends"), Codec.s32(), Codec.of(Backend.class));
         assertEquals(80, again.get(1).orElseThrow().port());
+        // endregion
     }
 
     @Test

@@ -44,6 +44,7 @@ class OtherMapTypesIT {
 
     @Test
     void queueAndStack() {
+        // region queue-stack
         try (QueueMap<Integer> q = QueueMap.create("t_queue", 2, Codec.s32()); StackMap<Integer> s = StackMap.create("t_stack", 2, Codec.s32())) {
             q.push(1);
             q.push(2);
@@ -58,10 +59,12 @@ class OtherMapTypesIT {
             assertEquals(Optional.of(2), s.pop());
             assertThrows(IllegalArgumentException.class, () -> QueueMap.create(MapSpec.of(MapType.QUEUE, "t_q", 4, 4, 2), Codec.s32()));
         }
+        // endregion
     }
 
     @Test
     void lpmTrieIpv4AndIpv6() {
+        // region lpm-trie
         try (LpmTrieMap<Prefix, Integer> v4 = LpmTrieMap.create("t_lpm4", 16, Prefix.ipv4Codec(), Codec.s32());
              LpmTrieMap<Prefix, Integer> v6 = LpmTrieMap.create("t_lpm6", 16, Prefix.ipv6Codec(), Codec.s32())) {
             v4.put(Prefix.of("10.0.0.0/8"), 8);
@@ -78,10 +81,12 @@ class OtherMapTypesIT {
             assertEquals(2, keys.size());
             assertEquals(2, v4.getAll().size(), "batch lookup or its fallback");
         }
+        // endregion
     }
 
     @Test
     void bloomFilter() {
+        // region bloom-filter
         try (BloomFilterMap<Integer> b = BloomFilterMap.create("t_bloom", 100, 3, Codec.s32())) {
             for (int i = 0; i < 50; i++) b.add(i);
             for (int i = 0; i < 50; i++) assertTrue(b.mightContain(i), "no false negatives");
@@ -89,10 +94,12 @@ class OtherMapTypesIT {
             for (int i = 1000; i < 1100; i++) if (b.mightContain(i)) falsePositives++;
             assertTrue(falsePositives < 50, falsePositives + " false positives");
         }
+        // endregion
     }
 
     @Test
     void devMapsAndCpuMapHoldIfindexesAndQueueSizes() {
+        // region devmap-cpumap
         try (DevMap<Integer> dev = DevMap.create("t_dev", 4, Codec.s32());
              DevMapHash<Integer, Integer> devHash = DevMapHash.create("t_devh", 4, Codec.s32(), Codec.s32());
              CpuMap<Integer> cpu = CpuMap.create("t_cpu", 1, Codec.s32())) {
@@ -105,10 +112,12 @@ class OtherMapTypesIT {
             cpu.put(0, 192);
             assertEquals(Optional.of(192), cpu.get(0));
         }
+        // endregion
     }
 
     @Test
     void socketAndXdpSocketMapsRejectNonSockets() {
+        // region sockmap-xskmap
         try (SockMap<Integer> sm = SockMap.create("t_sockm", 2, Codec.s32());
              SockHash<Integer, Integer> sh = SockHash.create("t_sockh", 2, Codec.s32(), Codec.s32());
              XskMap<Integer> xsk = XskMap.create("t_xsk", 2, Codec.s32())) {
@@ -118,10 +127,12 @@ class OtherMapTypesIT {
             assertThrows(BpfException.class, () -> xsk.put(0, notASocket));
             assertFalse(sh.remove(1));
         }
+        // endregion
     }
 
     @Test
     void progArrayAndMapsOfMaps() {
+        // region prog-array-maps-of-maps
         try (ProgArray<Integer> jumps = ProgArray.create("t_jumps", 2, Codec.s32());
              ArrayMap<Long> template = ArrayMap.create("t_inner", 4, Codec.s64());
              ArrayMap<Long> inner = ArrayMap.create("t_inner2", 4, Codec.s64())) {
@@ -138,10 +149,12 @@ class OtherMapTypesIT {
                 assertTrue(hom.remove(5));
             }
         }
+        // endregion
     }
 
     @Test
     void perfBufferReaderReadsSamplesFromAnXdpProgram() {
+        // region perf-buffer
         PerfEventArray events = PerfEventArray.of(obj.map("perf_events"));
         try (PerfBufferReader reader = PerfBufferReader.open(events, 2)) {
             TestObjects.testRun(obj.program("emit_perf"), 100);
@@ -159,6 +172,7 @@ class OtherMapTypesIT {
             for (int i = 1; i < seqs.size(); i++) assertEquals(seqs.get(i - 1) + 1, seqs.get(i));
             assertEquals(0, reader.lostSamples());
         }
+        // endregion
     }
 
     @Test

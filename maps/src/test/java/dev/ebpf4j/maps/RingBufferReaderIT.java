@@ -40,6 +40,7 @@ class RingBufferReaderIT {
 
     @Test
     void readsEveryRecordInOrderSkippingDiscarded() {
+        // region ringbuf
         RingBuffer events = RingBuffer.of(obj.map("events"));
         try (RingBufferReader reader = RingBufferReader.of(events)) {
             reader.drain((s, r) -> {}, Integer.MAX_VALUE); // records of other tests
@@ -63,6 +64,7 @@ class RingBufferReaderIT {
             for (long s : seqs) assertNotEquals(3, s % 7, "discarded records must not be delivered");
             assertEquals(0, reader.pending());
         }
+        // endregion
     }
 
     @Test

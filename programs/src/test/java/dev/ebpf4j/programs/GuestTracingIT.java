@@ -58,6 +58,7 @@ class GuestTracingIT {
 
     @Test
     void kprobeAndKretprobe() {
+        // region kprobe
         Assumptions.assumeTrue(hasKprobes(), "needs kprobes: no kprobe PMU (CONFIG_KPROBES off)");
         try (BpfObject obj = TestObjects.open("kprobes").constant("target_tgid", Libc.getpid()).load()) {
             KprobeProgram entry = KprobeProgram.of(obj.program("kp_unlinkat"));
@@ -75,10 +76,12 @@ class GuestTracingIT {
                 assertTrue(TestObjects.u64(obj.map("counts"), 1) >= 4, "kretprobe ran");
             }
         }
+        // endregion
     }
 
     @Test
     void kprobeMulti() {
+        // region kprobe-multi
         Assumptions.assumeTrue(hasKprobes(), "needs kprobes: no kprobe PMU (CONFIG_KPROBES off)");
         try (BpfObject obj = TestObjects.open("kprobe_multi").constant("target_tgid", Libc.getpid()).load()) {
             BpfLink link;
@@ -96,10 +99,12 @@ class GuestTracingIT {
                 assertTrue(TestObjects.u64(obj.map("counts"), 0) >= 3, "kprobe_multi ran");
             }
         }
+        // endregion
     }
 
     @Test
     void fentryAndFexit() {
+        // region fentry
         Assumptions.assumeTrue(hasTrampolines(), "needs BPF trampolines: kernel BTF and ftrace function tracing");
         try (BpfObject obj = TestObjects.open("fentry").constant("target_tgid", Libc.getpid()).load()) {
             FentryProgram fe = FentryProgram.of(obj.program("fe_unlinkat")), fx = FentryProgram.of(obj.program("fx_unlinkat"));
@@ -112,5 +117,6 @@ class GuestTracingIT {
                 assertTrue(TestObjects.u64(obj.map("counts"), 1) >= 4, "fexit ran");
             }
         }
+        // endregion
     }
 }

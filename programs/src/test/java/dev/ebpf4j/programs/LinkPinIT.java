@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LinkPinIT {
     @Test
     void pinnedLinkSurvivesCloseAndAnotherProcessDetachesIt() throws Exception {
+        // region link-pin
         KernelMounts.tracefs();
         Path dir = KernelMounts.bpffs().resolve("e4j-prog-" + Integer.toHexString(ThreadLocalRandom.current().nextInt()));
         Files.createDirectory(dir);
@@ -53,5 +54,6 @@ class LinkPinIT {
             Files.deleteIfExists(pin);
             Files.deleteIfExists(dir);
         }
+        // endregion
     }
 }

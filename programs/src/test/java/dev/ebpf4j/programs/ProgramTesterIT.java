@@ -19,6 +19,7 @@ class ProgramTesterIT {
 
     @Test
     void xdpVerdictsOutputAndTiming() {
+        // region test-run
         try (BpfObject obj = TestObjects.open("xdp_count").constant("drop_port", 7777).load()) {
             XdpProgram xdp = XdpProgram.of(obj.program("xdp_count"));
             byte[] drop = Packets.ethernet(A, B).ipv4("10.0.0.1", "10.0.0.2").udp(1000, 7777).build();
@@ -36,6 +37,7 @@ class ProgramTesterIT {
             assertEquals(TestRun.XDP_PASS, withContext.verdict());
             assertTrue(withContext.context().isPresent());
         }
+        // endregion
     }
 
     @Test

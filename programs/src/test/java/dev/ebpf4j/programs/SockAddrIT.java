@@ -61,15 +61,18 @@ class SockAddrIT {
     }
 
     private List<Link> attachAll(BpfObject obj) {
+        // region sock-addr-attach
         List<Link> links = new ArrayList<>();
         for (String p : List.of("svc_sendmsg4", "svc_connect4", "svc_recvmsg4", "svc_getpeername4", "svc_bind4", "svc_connect6")) {
             links.add(CgroupSockAddrProgram.of(obj.program(p)).attach(cg.path()));
         }
         return links;
+        // endregion
     }
 
     @Test
     void udpServiceAddressIsTranslatedBothWays() throws Exception {
+        // region sock-addr-udp
         try (BpfObject obj = load()) {
             List<Link> links = attachAll(obj);
             try {
@@ -99,6 +102,7 @@ class SockAddrIT {
                 links.forEach(Link::close);
             }
         }
+        // endregion
     }
 
     @Test

@@ -46,6 +46,7 @@ class SocketIT {
 
     @Test
     void socketFilterDropsChosenDatagramsOnAJavaChannel() throws Exception {
+        // region socket-filter
         try (BpfObject obj = TestObjects.open("sock").load();
              DatagramChannel rx = Traffic.bind(ns, "127.0.0.1", 7000)) {
             try (Link link = SocketFilterProgram.of(obj.program("drop_odd")).attach(rx)) {
@@ -67,6 +68,7 @@ class SocketIT {
             });
             assertEquals(1, Traffic.drain(rx).size(), "detached filter no longer drops");
         }
+        // endregion
     }
 
     @Test
@@ -105,6 +107,7 @@ class SocketIT {
 
     @Test
     void cgroupConnect4RewritesSockopsSeesEstablishedAndSkbCounts() throws Exception {
+        // region cgroup-sockops-skb
         try (TestCgroup cg = TestCgroup.create("e4j-prog");
              BpfObject obj = TestObjects.open("sock").constant("rewrite_from_ip", ip4("10.99.99.99"))
                      .constant("rewrite_to_ip", ip4("127.0.0.1")).constant("rewrite_to_port", 7100).load();
@@ -138,10 +141,12 @@ class SocketIT {
             assertTrue(TestObjects.u64(obj.map("counts"), 1) >= 2, "cgroup skb egress saw the packets");
             assertTrue(TestObjects.u64(obj.map("counts"), 8) >= 2, "cgroup skb ingress saw the packets");
         }
+        // endregion
     }
 
     @Test
     void skMsgRedirectsBetweenSocketsAndSkSkbSeesReceives() throws Exception {
+        // region sk-msg-skb
         try (BpfObject obj = TestObjects.open("sock").load();
              ServerSocketChannel server = ns.call(() -> ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 7200)));
              SocketChannel c1 = ns.call(() -> SocketChannel.open(new InetSocketAddress("127.0.0.1", 7200)));
@@ -170,10 +175,12 @@ class SocketIT {
             assertTrue(TestObjects.u64(obj.map("counts"), 9) >= 1, "sk_skb stream parser ran on c1's receive");
             assertTrue(s2.isOpen());
         }
+        // endregion
     }
 
     @Test
     void skLookupSteersConnectionsInANamespace() throws Exception {
+        // region sk-lookup
         try (BpfObject obj = TestObjects.open("sock").constant("lookup_port", 7301).load();
              ServerSocketChannel listener = ns.call(() -> ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 7300)))) {
             TestObjects.put(obj.map("socks"), TestObjects.ints(0), longBytes(SocketFds.find(listener)));
@@ -190,6 +197,7 @@ class SocketIT {
                 assertTrue(TestObjects.u64(obj.map("counts"), 6) >= 1);
             }
         }
+        // endregion
     }
 
     private static byte[] longBytes(int fd) {

@@ -43,6 +43,7 @@ class TcIT {
     @ParameterizedTest
     @EnumSource(value = AttachStrategy.class, names = {"LINK", "NETLINK"})
     void countsAndRewritesWhileAForeignFilterSurvives(AttachStrategy strategy) throws Exception {
+        // region tc-foreign-filter
         int vb = b.call(() -> java.net.NetworkInterface.getByName("vb").getIndex());
         if (strategy == AttachStrategy.LINK) {
             org.junit.jupiter.api.Assumptions.assumeTrue(b.call(() -> TcProgram.hasTcx(vb, TcDirection.INGRESS)),
@@ -86,10 +87,12 @@ class TcIT {
             assertEquals(2, Traffic.drain(original).size(), "no rewriting after detach");
             assertEquals(0, Traffic.drain(blocked).size(), "the foreign filter still drops after our detach");
         }
+        // endregion
     }
 
     @Test
     void netlinkCreatesClsactOnlyWhenMissingAndChoosesNoPriorityOfItsOwn() throws Exception {
+        // region tc-netlink
         try (BpfObject obj = TestObjects.open("tc").load()) {
             TcProgram tc = TcProgram.of(obj.program("tc_rewrite"));
             TcOptions netlink = TcOptions.defaults().strategy(AttachStrategy.NETLINK);
@@ -104,10 +107,12 @@ class TcIT {
             }
             assertFalse(b.tc("filter", "show", "dev", "vb", "egress").contains("tc_rewrite"), "both filters removed");
         }
+        // endregion
     }
 
     @Test
     void tcxOrdersBeforeAndAfterAndUpdates() throws Exception {
+        // region tcx-order
         int vb = b.call(() -> java.net.NetworkInterface.getByName("vb").getIndex());
         org.junit.jupiter.api.Assumptions.assumeTrue(b.call(() -> TcProgram.hasTcx(vb, TcDirection.INGRESS)),
                 "needs tcx: Linux 6.6+");
@@ -134,5 +139,6 @@ class TcIT {
                         la.info().programId(), "link update swaps the program");
             }
         }
+        // endregion
     }
 }

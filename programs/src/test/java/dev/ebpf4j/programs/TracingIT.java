@@ -27,6 +27,7 @@ class TracingIT {
 
     @Test
     void tracepointRawTracepointAndTpBtfCountExecsOfChildren() throws Exception {
+        // region tracepoints
         try (BpfObject obj = load()) {
             try (BpfLink tp = TracepointProgram.of(obj.program("tp_exec")).attach("sched", "sched_process_exec");
                  BpfLink raw = RawTracepointProgram.of(obj.program("raw_exec")).attach();
@@ -49,6 +50,7 @@ class TracingIT {
             Libc.execTrue();
             assertEquals(before, TestObjects.u64(obj.map("counts"), 0), "detached on close");
         }
+        // endregion
     }
 
     @Test
@@ -64,6 +66,7 @@ class TracingIT {
 
     @Test
     void uprobeAndUretprobeOnLibcGetpid() throws Exception {
+        // region uprobe
         Path libc = Libc.path();
         int pid = Libc.getpid();
         try (BpfObject obj = load();
@@ -77,5 +80,6 @@ class TracingIT {
             assertTrue(TestObjects.u64(obj.map("counts"), 3) >= 5, "uprobe saw the calls");
             assertTrue(TestObjects.u64(obj.map("counts"), 4) >= 5, "uretprobe saw the return value");
         }
+        // endregion
     }
 }

@@ -47,6 +47,7 @@ class XdpIT {
 
     @Test
     void linkDropsChosenPortAndPassesTheRest() throws Exception {
+        // region xdp-link
         for (XdpMode mode : new XdpMode[] {XdpMode.NATIVE, XdpMode.GENERIC}) {
             try (BpfObject obj = load(0);
                  DatagramChannel pass = Traffic.bind(b, "10.11.0.2", PASS_PORT);
@@ -69,10 +70,12 @@ class XdpIT {
                 assertFalse(b.ip("link", "show", "vb").contains("xdp"), "link close detaches");
             }
         }
+        // endregion
     }
 
     @Test
     void offloadModeIsPassedThroughAndRefusedByVeth() {
+        // region xdp-offload
         try (BpfObject obj = load(0)) {
             XdpProgram xdp = XdpProgram.of(obj.program("xdp_count"));
             for (AttachStrategy s : new AttachStrategy[] {AttachStrategy.LINK, AttachStrategy.NETLINK}) {
@@ -82,10 +85,12 @@ class XdpIT {
             }
             assertFalse(b.ip("link", "show", "vb").contains("xdp"));
         }
+        // endregion
     }
 
     @Test
     void netlinkAttachNeverDisplacesAnotherProgramAndDetachesOnlyItsOwn() throws Exception {
+        // region xdp-netlink
         try (BpfObject obj = load(0); BpfObject other = load(0);
              DatagramChannel drop = Traffic.bind(b, "10.11.0.2", DROP_PORT)) {
             XdpProgram ours = XdpProgram.of(obj.program("xdp_count"));
@@ -114,6 +119,7 @@ class XdpIT {
                 first.close();
             }
         }
+        // endregion
     }
 
     @Test
@@ -135,6 +141,7 @@ class XdpIT {
 
     @Test
     void redirectsToAnotherVeth() throws Exception {
+        // region xdp-redirect
         NetNamespace c = topology.namespace("c");
         topology.veth(b, "vb2", "10.12.0.1/24", c, "vc", "10.12.0.2/24");
         topology.verifyIsolated();
@@ -148,5 +155,6 @@ class XdpIT {
             assertEquals(7, TestObjects.u64(obj.map("counts"), 2), "redirected in b");
             assertEquals(7, TestObjects.u64(obj.map("counts"), 3), "arrived at c's veth");
         }
+        // endregion
     }
 }

@@ -40,6 +40,7 @@ class ObserveCommandTest {
 
     @Test
     void jsonOutputCarriesTheSeedExample() throws Exception {
+        // region observe-json
         CliRun r = CliRun.run(ClusterState.disconnected(), new RecordedFlowSource(flows()),
                 "observe", "--from-pod", "frontend", "--type", "l7", "-o", "json");
         assertEquals(0, r.exit(), r.err());
@@ -48,10 +49,12 @@ class ObserveCommandTest {
         assertTrue(lines[0].contains("\"http\":{\"method\":\"GET\",\"url\":\"/api/users\",\"protocol\":\"HTTP/1.1\",\"code\":200"), lines[0]);
         assertTrue(lines[0].contains("\"summary\":\"frontend-pod → backend-pod  HTTP GET /api/users  200  Latency: 325ms\""), lines[0]);
         assertTrue(lines[0].contains("\"pod_name\":\"backend-pod\""), lines[0]);
+        // endregion
     }
 
     @Test
     void filtersCombineAndSinceAndLastApply() throws Exception {
+        // region observe-filters
         RecordedFlowSource src = new RecordedFlowSource(flows());
         assertEquals(3, lines(CliRun.run(ClusterState.disconnected(), src, "observe")));
         assertEquals(2, lines(CliRun.run(ClusterState.disconnected(), src, "observe", "--since", "1m")));
@@ -60,6 +63,7 @@ class ObserveCommandTest {
         assertEquals(0, lines(CliRun.run(ClusterState.disconnected(), src, "observe", "--type", "drop", "--from-pod", "frontend")));
         CliRun drop = CliRun.run(ClusterState.disconnected(), src, "observe", "--verdict", "DROPPED");
         assertTrue(drop.out().contains("default/backend-pod:8080 -> default/frontend-pod:40000 DROPPED TCP [SYN] DROPPED (POLICY_DENIED)"), drop.out());
+        // endregion
     }
 
     @Test

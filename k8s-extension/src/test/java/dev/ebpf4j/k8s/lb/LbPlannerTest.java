@@ -43,6 +43,7 @@ class LbPlannerTest {
 
     @Test
     void newServiceWritesBackendsThenTablesThenTheServiceEntry() {
+        // region ordered-plan
         UpdatePlan plan = sync(ClusterSnapshot.of(List.of(web("web", VIP)), List.of(slice("web", ready(3))), 1));
         assertEquals(List.of(UpdatePlan.PutBackends.class, UpdatePlan.PutTables.class, UpdatePlan.PutServices.class), kinds(plan));
         ServiceEntry e = datapath.service(VIP, 80, Protocol.TCP).orElseThrow();
@@ -50,6 +51,7 @@ class LbPlannerTest {
         assertEquals(1, e.revision());
         assertEquals(3, datapath.backends().size());
         assertTrue(datapath.select(VIP, 80, Protocol.TCP, 7).orElseThrow().port() == 8080);
+        // endregion
     }
 
     @Test
@@ -61,6 +63,7 @@ class LbPlannerTest {
 
     @Test
     void removingAnEndpointFlipsToANewRevisionThenDeletesTheOldOne() {
+        // region revision-flip
         sync(ClusterSnapshot.of(List.of(web("web", VIP)), List.of(slice("web", ready(3))), 1));
         Map<String, Integer> idsBefore = datapath.backends().values().stream()
                 .collect(Collectors.toMap(b -> b.address().getHostAddress(), Backend::id));
@@ -72,6 +75,7 @@ class LbPlannerTest {
         assertEquals(2, e.count());
         assertEquals(2, datapath.tableElements(), "old revision's slots deleted");
         for (Backend b : datapath.backends().values()) assertEquals(idsBefore.get(b.address().getHostAddress()), b.id());
+        // endregion
     }
 
     @Test

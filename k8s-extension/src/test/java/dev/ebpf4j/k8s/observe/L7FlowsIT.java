@@ -65,6 +65,7 @@ class L7FlowsIT {
 
     @Test
     void seedExampleFrontendCallsSlowBackend() throws Exception {
+        // region seed-example
         HttpServer server = net.backend.call(() -> HttpServer.create(new InetSocketAddress(net.backendIp, 8080), 8));
         server.createContext("/api/users", ex -> {
             try {
@@ -106,6 +107,7 @@ class L7FlowsIT {
         } finally {
             server.stop(0);
         }
+        // endregion
     }
 
     @Test

@@ -60,14 +60,17 @@ class PolicyEvaluatorTest {
 
     @Test
     void deniedVerdictNamesTheIsolatingPolicies() {
+        // region denied-verdict
         Verdict v = eval(state(ingress(LabelSelector.matchLabels(Map.of("app", "db")))), WEB.ips().getFirst(), DB, 5432);
         assertFalse(v.allowed());
         assertEquals(Outcome.DENIED, v.ingress().outcome());
         assertEquals(List.of("prod/p0"), v.ingress().isolatingPolicies());
+        // endregion
     }
 
     @Test
     void allowingRuleIsReported() {
+        // region allowing-rule
         NetworkPolicy deny = ingress(LabelSelector.everything());
         NetworkPolicy allow = new NetworkPolicy("prod", "allow-web", LabelSelector.matchLabels(Map.of("app", "db")),
                 Set.of(), List.of(NetworkPolicyRule.peers(NetworkPolicyPeer.pods(LabelSelector.matchLabels(Map.of("app", "web"))))),
@@ -77,6 +80,7 @@ class PolicyEvaluatorTest {
         assertEquals(new Verdict.RuleRef("prod/allow-web", PolicyType.INGRESS, 0), v.ingress().matchedRule().orElseThrow());
         assertFalse(eval(state(deny, allow), OTHER.ips().getFirst(), DB, 5432).allowed(),
                 "podSelector-only peers stay in the policy's namespace");
+        // endregion
     }
 
     @Test

@@ -55,12 +55,14 @@ public final class ServiceLbSample {
 
             Manifests.writeService(manifests);
             Manifests.writeEndpoints(manifests, pods, Map.of(1, true, 2, true, 3, true));
+            // region lb-setup
             try (LoadBalancer lb = LoadBalancer.load(LbConfig.forNode("node").withSelection(Selection.MAGLEV));
                  ManifestDirectorySource source = new ManifestDirectorySource(manifests)) {
                 lb.attachCgroup(cgroup.path());
                 lb.controller().follow(source);
                 source.start(Duration.ofSeconds(10));
                 awaitSync(lb, source);
+                // endregion
                 Client client = new Client(pods.client(), cgroup, VIP, 80);
                 Checks checks = new Checks();
 
@@ -69,12 +71,14 @@ public final class ServiceLbSample {
                 checks.expect("every request answered", initial.failures() == 0);
                 checks.expect("all 3 backends used, none above 60%", initial.backends().size() == 3 && initial.maxShare() < 0.6);
 
+                // region lb-scale
                 Manifests.writeEndpoints(manifests, pods, Map.of(1, true, 2, true, 3, true, 4, true));
                 source.rescan();
                 awaitSync(lb, source);
                 Distribution scaled = client.send(requests);
                 scaled.print("scaled up: endpoint backend-4 added");
                 checks.expect("scaled: backend-4 receives traffic", scaled.count("backend-4") > 0 && scaled.failures() == 0);
+                // endregion
 
                 Manifests.writeEndpoints(manifests, pods, Map.of(1, true, 2, false, 3, true, 4, true));
                 source.rescan();
@@ -100,6 +104,7 @@ public final class ServiceLbSample {
 
     /** Waits until the controller has applied the manifests' latest generation to the maps, and says how long the sync took. */
     static void awaitSync(LoadBalancer lb, ManifestDirectorySource source) throws InterruptedException {
+        // region lb-sync
         long want = source.snapshot().generation();
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (true) {
@@ -112,6 +117,7 @@ public final class ServiceLbSample {
             if (System.nanoTime() > deadline) throw new IllegalStateException("the LB controller did not apply generation " + want);
             Thread.sleep(5);
         }
+        // endregion
     }
 
     /** Named checks, printed at the end. */

@@ -11,14 +11,19 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Benchmark result files to SVG bar charts and tables. Format of every {@code *.csv} in the results directory: a header
- * line {@code benchmark,variant,metric,value,unit}, then one row per measurement; {@code #} starts a comment line.
- * One chart per (benchmark, metric): a bar per variant.
+ * Benchmark result files to SVG bar charts and tables. Every {@code *.csv} in the results directory has one of two
+ * formats, chosen by its header line; {@code #} starts a comment line.
+ * <ul>
+ *   <li>{@code benchmark,variant,metric,value,unit}: one chart per (benchmark, metric), a bar per variant;</li>
+ *   <li>{@code kind,name,value,unit} (what {@code benchmarks/run-maps-bench.sh} writes; the unit may contain commas):
+ *       the benchmark is the file name, one chart per (kind, first word of the unit), a bar per name.</li>
+ * </ul>
  */
 final class BenchmarkPlots {
     static final String HEADER = "benchmark,variant,metric,value,unit";
+    static final String KIND_HEADER = "kind,name,value,unit";
 
-    record Row(String benchmark, String variant, String metric, double value, String unit, String source) {}
+    record Row(String chart, String variant, double value, String unit, String source) {}
 
     private final List<Row> rows = new ArrayList<>();
     private final boolean testData;
@@ -35,26 +40,40 @@ final class BenchmarkPlots {
 
     private void read(Path csv) throws IOException {
         List<String> lines = Files.readAllLines(csv);
-        boolean header = false;
+        String file = csv.getFileName().toString();
+        String stem = file.substring(0, file.length() - ".csv".length());
+        String header = null;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             String where = csv + ":" + (i + 1);
             if (line.isEmpty() || line.startsWith("#")) continue;
-            if (!header) {
-                if (!line.equals(HEADER)) throw new SiteException(where, "expected the header '" + HEADER + "'");
-                header = true;
+            if (header == null) {
+                if (!line.equals(HEADER) && !line.equals(KIND_HEADER)) {
+                    throw new SiteException(where, "expected the header '" + HEADER + "' or '" + KIND_HEADER + "'");
+                }
+                header = line;
                 continue;
             }
-            String[] f = line.split(",", -1);
-            if (f.length != 5) throw new SiteException(where, "expected 5 fields, found " + f.length);
+            boolean kinds = header.equals(KIND_HEADER);
+            // In the kind format the unit is last and free text, so it keeps any commas.
+            String[] f = kinds ? line.split(",", 4) : line.split(",", -1);
+            int expected = kinds ? 4 : 5;
+            if (f.length != expected) throw new SiteException(where, "expected " + expected + " fields, found " + f.length);
+            String number = f[kinds ? 2 : 3].strip();
             double value;
             try {
-                value = Double.parseDouble(f[3].strip());
+                value = Double.parseDouble(number);
             } catch (NumberFormatException e) {
-                throw new SiteException(where, "not a number: " + f[3]);
+                throw new SiteException(where, "not a number: " + number);
             }
             if (value < 0 || !Double.isFinite(value)) throw new SiteException(where, "value must be finite and >= 0");
-            rows.add(new Row(f[0].strip(), f[1].strip(), f[2].strip(), value, f[4].strip(), csv.getFileName().toString()));
+            if (kinds) {
+                String unit = f[3].strip();
+                String chart = stem + " — " + f[0].strip() + " (" + unit.split("\\s+", 2)[0] + ")";
+                rows.add(new Row(chart, f[1].strip(), value, unit, file));
+            } else {
+                rows.add(new Row(f[0].strip() + " — " + f[2].strip(), f[1].strip(), value, f[4].strip(), file));
+            }
         }
     }
 
@@ -70,7 +89,7 @@ final class BenchmarkPlots {
         }
         Files.createDirectories(outDirectory);
         Map<String, List<Row>> charts = new LinkedHashMap<>();
-        for (Row r : rows) charts.computeIfAbsent(r.benchmark() + " — " + r.metric(), k -> new ArrayList<>()).add(r);
+        for (Row r : rows) charts.computeIfAbsent(r.chart(), k -> new ArrayList<>()).add(r);
         StringBuilder html = new StringBuilder();
         if (testData) {
             html.append("<p class=\"test-data\">TEST DATA: these numbers come from site/test-data and are not measurements.</p>\n");
@@ -94,13 +113,15 @@ final class BenchmarkPlots {
     }
 
     private String svg(String title, List<Row> bars) {
-        int labelWidth = 180, plotWidth = 420, barHeight = 26, gap = 10, top = 40;
+        int longest = bars.stream().mapToInt(r -> r.variant().length()).max().orElse(0);
+        int labelWidth = Math.max(180, 8 * longest + 16), plotWidth = 420, barHeight = 26, gap = 10, top = 40;
         int height = top + bars.size() * (barHeight + gap) + 30;
         double max = bars.stream().mapToDouble(Row::value).max().orElse(1);
         if (max == 0) max = 1;
         StringBuilder s = new StringBuilder();
         s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(labelWidth + plotWidth + 120)
-                .append("\" height=\"").append(height).append("\" font-family=\"sans-serif\" font-size=\"13\">\n");
+                .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(labelWidth + plotWidth + 120)
+                .append(' ').append(height).append("\" font-family=\"sans-serif\" font-size=\"13\">\n");
         s.append("<title>").append(Html.escape((testData ? "TEST DATA: " : "") + title)).append("</title>\n");
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
         s.append("<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">")
@@ -114,7 +135,7 @@ final class BenchmarkPlots {
                     .append("\" height=\"").append(barHeight).append("\" fill=\"").append(testData ? "#b0b0b0" : "#2f6db5")
                     .append("\"/>\n");
             s.append("<text x=\"").append(labelWidth + w + 6).append("\" y=\"").append(y + 18).append("\">")
-                    .append(format(r.value())).append(' ').append(Html.escape(r.unit())).append("</text>\n");
+                    .append(format(r.value())).append(' ').append(Html.escape(r.unit().split("\\s+", 2)[0])).append("</text>\n");
             y += barHeight + gap;
         }
         s.append("<line x1=\"").append(labelWidth).append("\" y1=\"").append(top - 4).append("\" x2=\"").append(labelWidth)

@@ -20,9 +20,11 @@ class EvaluatorTruthTableTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void evaluatorMatchesUpstreamMatrix(TruthTableCase testCase) {
+        // region truth-table
         List<String> failures = TruthTableRunner.run(testCase,
                 (state, probe) -> new PolicyEvaluator(state).evaluate(probe).allowed());
         assertTrue(failures.isEmpty(), () -> String.join("\n", failures));
+        // endregion
     }
 
     @Test
