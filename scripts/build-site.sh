@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the documentation site into site/target/site/ (static files: open index.html or serve the directory).
 #   scripts/build-site.sh [--out DIR] [--results DIR] [--test-data] [--no-javadoc]
-# Steps: build the generator (site/generator, commonmark-java), javadoc of $SITE_JAVADOC_MODULES (default
-# "core testkit") into OUT/api/<module>/, then Markdown from site/docs/ to HTML with the nav bar, code included
+# Steps: build the generator (site/generator, commonmark-java), javadoc of $SITE_JAVADOC_MODULES (default: every
+# published module, "core testkit maps programs bpf-src k8s-extension") into OUT/api/<module>/, then Markdown from site/docs/ to HTML with the nav bar, code included
 # from compiled sources, and SVG plots of benchmarks/results/*.csv. --test-data labels every chart as test data
 # (only for site/test-data, used by release-tests). Any missing include, page or malformed result file fails.
 set -euo pipefail
@@ -30,9 +30,12 @@ log "site: building the generator"
 ./mvnw -B -q -ntp -f site/generator/pom.xml compile dependency:copy-dependencies
 
 if [ $javadoc = 1 ]; then
-  modules=${SITE_JAVADOC_MODULES:-core testkit}
+  modules=${SITE_JAVADOC_MODULES:-core testkit maps programs bpf-src k8s-extension}
   log "site: javadoc of: $modules"
-  ./mvnw -B -q -ntp javadoc:javadoc -pl "$(echo "$modules" | tr ' ' ',')"
+  # javadoc of a JPMS module needs its dependencies' module descriptors: package them in this reactor first (into
+  # the modules' target/ only; nothing is installed). A javadoc error is reported in the log but still yields pages.
+  ./mvnw -B -q -ntp -Dmaven.test.skip=true -Dmaven.javadoc.failOnError=false package javadoc:javadoc \
+    -am -pl "$(echo "$modules" | tr ' ' ',')"
   mkdir -p "$out/api"
   for m in $modules; do cp -r "$m/target/reports/apidocs" "$out/api/$m"; done
 fi

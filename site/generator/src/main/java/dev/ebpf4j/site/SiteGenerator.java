@@ -175,10 +175,22 @@ public final class SiteGenerator {
         StringBuilder b = new StringBuilder("<ul class=\"api\">\n");
         for (Path m : modules) {
             String name = m.getFileName().toString();
-            b.append("<li><a href=\"").append(up).append("api/").append(name).append("/index.html\">ebpf4j-")
-                    .append(Html.escape(name)).append("</a></li>\n");
+            b.append("<li><a href=\"").append(up).append("api/").append(name).append("/index.html\">")
+                    .append(Html.escape(artifactId(name))).append("</a></li>\n");
         }
         return b.append("</ul>").toString();
+    }
+
+    /** The Maven artifactId of the module in directory {@code name} (javadoc directories are named after modules). */
+    private String artifactId(String name) throws IOException {
+        Path pom = root.resolve(name).resolve("pom.xml");
+        if (Files.isRegularFile(pom)) {
+            String xml = Files.readString(pom);
+            int parent = xml.indexOf("</parent>");
+            Matcher m = Pattern.compile("<artifactId>([^<]+)</artifactId>").matcher(xml);
+            if (m.find(Math.max(parent, 0))) return m.group(1).strip();
+        }
+        return "ebpf4j-" + name;
     }
 
     private static String title(Node document, String relative) {
