@@ -16,6 +16,7 @@ module dev.ebpf4j.k8s {
     exports dev.ebpf4j.k8s.policy;
     exports dev.ebpf4j.k8s.lb;
     exports dev.ebpf4j.k8s.source;
+    exports dev.ebpf4j.k8s.agent;
 
     // the maps module generates record codecs for the LB and policy map records
     opens dev.ebpf4j.k8s.lb to dev.ebpf4j.maps;
