@@ -30,6 +30,7 @@ public final class KernelObjects {
     private static final MethodHandle LINK_NEXT_ID = Native.downcall("bpf_link_get_next_id",
             FunctionDescriptor.of(INT, INT, ValueLayout.ADDRESS));
     private static final MethodHandle LINK_FD_BY_ID = Native.downcall("bpf_link_get_fd_by_id", FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle PROG_FD_BY_ID = Native.downcall("bpf_prog_get_fd_by_id", FunctionDescriptor.of(INT, INT));
     private static final MethodHandle OBJ_GET = Native.downcall("bpf_obj_get", FunctionDescriptor.of(INT, ValueLayout.ADDRESS));
     private static final MethodHandle INFO = Native.downcall("bpf_obj_get_info_by_fd",
             FunctionDescriptor.of(INT, INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
@@ -94,6 +95,18 @@ public final class KernelObjects {
             throw Native.unexpected(t);
         }
         return out;
+    }
+
+    /** Whether a program with this id is still loaded (held by a link, pin or fd somewhere). */
+    public static boolean programExists(int id) {
+        try {
+            int fd = (int) PROG_FD_BY_ID.invokeExact(id);
+            if (fd < 0) return false;
+            int ignored = (int) CLOSE.invokeExact(fd);
+            return true;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
     }
 
     /** The links attached to a cgroup v2 directory. */

@@ -1,0 +1,63 @@
+package dev.ebpf4j.k8s.agent;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** The agent as a separate JVM on the test's class path, started with a manifest directory. */
+final class AgentProcess implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+    private final CompletableFuture<String> ready = new CompletableFuture<>();
+
+    private AgentProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+        Thread.ofPlatform().daemon().name("agent-out").start(() -> {
+            try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (line.startsWith("ready ")) ready.complete(line);
+                }
+            } catch (IOException ignored) {
+                // process gone
+            }
+            ready.completeExceptionally(new IllegalStateException("agent exited before ready"));
+        });
+    }
+
+    static AgentProcess start(Path manifests, Path cgroup, Path pinDir, Path log) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        ProcessBuilder pb = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xss2m",
+                "-cp", System.getProperty("java.class.path"), Agent.class.getName(),
+                "--manifests", manifests.toString(), "--cgroup", cgroup.toString(), "--pin-dir", pinDir.toString(),
+                "--node", "n1"));
+        pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return new AgentProcess(pb.start(), log);
+    }
+
+    /** Waits for the agent's "ready" line (its start report). */
+    String awaitReady() throws Exception {
+        try {
+            return ready.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("agent not ready; its stderr:\n" + Files.readString(log), e);
+        }
+    }
+
+    /** SIGKILL, as {@code Process.destroyForcibly()} is on Linux. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) kill();
+    }
+}
