@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -79,10 +80,26 @@ public final class Agent implements AutoCloseable {
      * @throws IllegalStateException when a pinned map cannot be adopted or migrated (the message names the difference)
      */
     public static Agent start(Path pinDir, LbConfig config, Path cgroup) {
+        return start(pinDir, config, cgroup, Map.of());
+    }
+
+    /**
+     * Like {@link #start(Path, LbConfig, Path)}, with map sizes other than the object's ({@code lb_backends} →
+     * 131072, say). Pinned maps of another size are migrated: new map, entries copied, links switched, pin replaced.
+     *
+     * @throws IllegalStateException when a pinned map cannot be adopted or migrated (the message names the difference)
+     */
+    public static Agent start(Path pinDir, LbConfig config, Path cgroup, Map<String, Integer> maxEntries) {
         long t0 = System.nanoTime();
         PinLayout layout = PinLayout.open(pinDir);
         BpfObjectSpec spec = LbObject.open();
         LbObject.NODE_PORT_PROGRAMS.forEach(p -> spec.autoload(p, false));
+        try {
+            maxEntries.forEach(spec::maxEntries);
+        } catch (RuntimeException e) {
+            spec.close();
+            throw e;
+        }
         PinLayout.Plan plan;
         try {
             plan = layout.prepare(spec);
@@ -192,7 +209,7 @@ public final class Agent implements AutoCloseable {
             return;
         }
         LbConfig config = new LbConfig(options.node(), Selection.RANDOM, false);
-        Agent agent = start(options.pinDir(), config, options.cgroup().orElseThrow());
+        Agent agent = start(options.pinDir(), config, options.cgroup().orElseThrow(), options.maxEntries());
         ClusterSource source = options.manifests().isPresent()
                 ? new ManifestDirectorySource(options.manifests().get()) : InformerSource.connect();
         CountDownLatch stop = new CountDownLatch(1);

@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param pinDir     the bpffs directory the agent keeps its maps and links under
  * @param node       this node's name (for Local traffic policies)
  * @param uninstall  remove the pins (detaching the datapath) and exit
+ * @param maxEntries map sizes other than the object's (a change migrates pinned maps)
  */
 public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Path pinDir, String node,
-                           boolean uninstall) {
+                           boolean uninstall, java.util.Map<String, Integer> maxEntries) {
     /** The default pin directory. */
     public static final Path DEFAULT_PIN_DIR = Path.of("/sys/fs/bpf/ebpf4j");
 
@@ -26,6 +27,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
               --cgroup PATH    cgroup v2 directory to load-balance (attach the socket programs to)
               --pin-dir DIR    bpffs directory for maps and links (default /sys/fs/bpf/ebpf4j)
               --node NAME      node name (default: the host name)
+              --max-entries MAP=N  size a map (repeatable); pinned maps of another size are migrated
               --uninstall      detach and remove everything under the pin directory, then exit
             """;
 
@@ -37,6 +39,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
     public static AgentOptions parse(String... args) {
         Path manifests = null, cgroup = null, pinDir = DEFAULT_PIN_DIR;
         boolean kube = false, uninstall = false;
+        java.util.Map<String, Integer> sizes = new java.util.TreeMap<>();
         String node = System.getenv().getOrDefault("NODE_NAME", hostName());
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -46,6 +49,15 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                 case "--pin-dir" -> pinDir = Path.of(value(args, ++i));
                 case "--node" -> node = value(args, ++i);
                 case "--uninstall" -> uninstall = true;
+                case "--max-entries" -> {
+                    String v = value(args, ++i);
+                    int eq = v.indexOf('=');
+                    try {
+                        sizes.put(v.substring(0, eq), Integer.parseInt(v.substring(eq + 1)));
+                    } catch (RuntimeException e) {
+                        throw new IllegalArgumentException("--max-entries wants MAP=N, got " + v + "\n" + USAGE);
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "\n" + USAGE);
             }
         }
@@ -53,7 +65,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
             if ((manifests == null) == !kube) throw new IllegalArgumentException("give one of --manifests DIR or --kubeconfig\n" + USAGE);
             if (cgroup == null) throw new IllegalArgumentException("--cgroup PATH is required\n" + USAGE);
         }
-        return new AgentOptions(Optional.ofNullable(manifests), kube, Optional.ofNullable(cgroup), pinDir, node, uninstall);
+        return new AgentOptions(Optional.ofNullable(manifests), kube, Optional.ofNullable(cgroup), pinDir, node, uninstall, java.util.Map.copyOf(sizes));
     }
 
     private static String value(String[] args, int i) {

@@ -31,6 +31,7 @@ final class AgentTestbed implements AutoCloseable {
     final TestCgroup cgroup;
     final Path pinDir;
     private final List<ServerSocket> servers = new ArrayList<>();
+    private final List<NetNamespace> backendNamespaces = new ArrayList<>();
 
     AgentTestbed(String prefix, int backends) {
         topology = Topology.create(prefix);
@@ -41,6 +42,7 @@ final class AgentTestbed implements AutoCloseable {
                 NetNamespace b = topology.namespace("b" + i);
                 topology.veth(client, "vb" + i, "10.1." + i + ".254/24", b, "eth0", "10.1." + i + ".1/24");
                 serve(b, "b" + i, InetAddress.ofLiteral(backendIp(i)));
+                backendNamespaces.add(b);
             }
             topology.verifyIsolated();
             cg = TestCgroup.create("e4j-agent");
@@ -70,6 +72,32 @@ final class AgentTestbed implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** Starts a line echo server on {@code port} in every backend (one thread per connection, for long-lived ones). */
+    void echoServers(int port) {
+        for (int i = 0; i < backendNamespaces.size(); i++) {
+            InetAddress address = InetAddress.ofLiteral(backendIp(i + 1));
+            ServerSocket server = backendNamespaces.get(i).call(() -> new ServerSocket(port, 64, address));
+            servers.add(server);
+            Thread.ofPlatform().daemon().start(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket s = server.accept();
+                        Thread.ofPlatform().daemon().start(() -> {
+                            try (s; var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                                 OutputStream out = s.getOutputStream()) {
+                                for (String line; (line = in.readLine()) != null; ) out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+                            } catch (IOException ignored) {
+                                // peer gone
+                            }
+                        });
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
     }
 
     /** One request: connect to the VIP, read the answering backend's name. Call from the client namespace. */
