@@ -136,26 +136,40 @@ public final class Agent implements AutoCloseable {
         long cgroupId = KernelObjects.cgroupId(cgroup);
         int adopted = 0, created = 0;
         List<Path> wanted = new ArrayList<>();
-        for (String name : LbObject.SOCKET_PROGRAMS) {
-            CgroupSockAddrProgram program = CgroupSockAddrProgram.of(object.program(name));
-            Path pin = layout.linkPin(cgroupId, name);
-            wanted.add(pin);
-            if (Files.exists(pin)) {
-                BpfLink link = Link.openPinned(pin);
-                links.add(link);
-                link.update(program);
-                adopted++;
-            } else {
-                Link link = program.attach(cgroup);
-                if (!(link instanceof BpfLink bpfLink)) {
-                    link.close();
-                    throw new IllegalStateException("the kernel attached " + name + " without a bpf_link (" + link
-                            + "): it cannot be pinned, so the datapath would not survive a restart; needs Linux 5.7+");
+        List<BpfLink> createdLinks = new ArrayList<>();
+        try {
+            for (String name : LbObject.SOCKET_PROGRAMS) {
+                CgroupSockAddrProgram program = CgroupSockAddrProgram.of(object.program(name));
+                Path pin = layout.linkPin(cgroupId, name);
+                wanted.add(pin);
+                if (Files.exists(pin)) {
+                    BpfLink link = Link.openPinned(pin);
+                    links.add(link);
+                    link.update(program);
+                    adopted++;
+                } else {
+                    Link link = program.attach(cgroup);
+                    if (!(link instanceof BpfLink bpfLink)) {
+                        link.close();
+                        throw new IllegalStateException("the kernel attached " + name + " without a bpf_link (" + link
+                                + "): it cannot be pinned, so the datapath would not survive a restart; needs Linux 5.7+");
+                    }
+                    links.add(bpfLink);
+                    bpfLink.pin(pin);
+                    createdLinks.add(bpfLink);
+                    created++;
                 }
-                links.add(bpfLink);
-                bpfLink.pin(pin);
-                created++;
             }
+        } catch (RuntimeException | Error e) {
+            // Links this start pinned would outlive the failure: unpin them so closing detaches them.
+            for (BpfLink l : createdLinks) {
+                try {
+                    l.unpin();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
         }
         // Links of another cgroup (an earlier run's --cgroup): unpinning them detaches them.
         layout.removeLinkPinsExcept(Set.copyOf(wanted));

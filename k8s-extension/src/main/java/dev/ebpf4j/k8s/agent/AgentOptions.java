@@ -23,7 +23,8 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
             usage: Agent (--manifests DIR | --kubeconfig) --cgroup PATH [--pin-dir DIR] [--node NAME]
                    Agent --uninstall [--pin-dir DIR]
               --manifests DIR  follow Service/EndpointSlice manifests in DIR (watched)
-              --kubeconfig     follow the API server (KUBECONFIG, ~/.kube/config or in-cluster)
+              --kubeconfig     follow the API server (KUBECONFIG, ~/.kube/config or in-cluster);
+                               --in-cluster is the same flag
               --cgroup PATH    cgroup v2 directory to load-balance (attach the socket programs to)
               --pin-dir DIR    bpffs directory for maps and links (default /sys/fs/bpf/ebpf4j)
               --node NAME      node name (default: the host name)
@@ -44,7 +45,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--manifests" -> manifests = Path.of(value(args, ++i));
-                case "--kubeconfig" -> kube = true;
+                case "--kubeconfig", "--in-cluster" -> kube = true;
                 case "--cgroup" -> cgroup = Path.of(value(args, ++i));
                 case "--pin-dir" -> pinDir = Path.of(value(args, ++i));
                 case "--node" -> node = value(args, ++i);

@@ -32,13 +32,30 @@ final class AgentProcess implements AutoCloseable {
     }
 
     static AgentProcess start(Path manifests, Path cgroup, Path pinDir, Path log) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ProcessBuilder pb = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xss2m",
-                "-cp", System.getProperty("java.class.path"), Agent.class.getName(),
-                "--manifests", manifests.toString(), "--cgroup", cgroup.toString(), "--pin-dir", pinDir.toString(),
-                "--node", "n1"));
+        ProcessBuilder pb = new ProcessBuilder(command("--manifests", manifests.toString(), "--cgroup", cgroup.toString(),
+                "--pin-dir", pinDir.toString(), "--node", "n1"));
         pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return new AgentProcess(pb.start(), log);
+    }
+
+    /** Runs {@code Agent --uninstall --pin-dir DIR} to completion; returns its exit code. */
+    static int uninstall(Path pinDir, Path log) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command("--uninstall", "--pin-dir", pinDir.toString()));
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("agent --uninstall did not finish");
+        }
+        return p.exitValue();
+    }
+
+    private static List<String> command(String... args) {
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xss2m",
+                "-cp", System.getProperty("java.class.path"), Agent.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 
     /** Waits for the agent's "ready" line (its start report). */

@@ -38,7 +38,7 @@ class AgentRestartIT {
                 run(bed, manifests, tmp.resolve("agent.log"));
                 return null;
             });
-            Agent.uninstall(bed.pinDir);
+            assertEquals(0, AgentProcess.uninstall(bed.pinDir, tmp.resolve("agent.log")), "agent --uninstall exit code");
             assertFalse(Files.exists(bed.pinDir), "uninstall removes the pin directory");
             for (int i = 0; i < 50 && !KernelObjects.cgroupLinks(bed.cgroup.path()).isEmpty(); i++) Thread.sleep(100);
             assertEquals(List.of(), KernelObjects.cgroupLinks(bed.cgroup.path()), "uninstall must detach every link");
