@@ -176,6 +176,22 @@ public final class Agent implements AutoCloseable {
         return new int[] {adopted, created};
     }
 
+    /**
+     * Waits until the controller has applied the source's current snapshot (sources announce snapshots on their own
+     * thread, so a started source is not yet a synced datapath).
+     *
+     * @return whether it did within the timeout
+     */
+    public boolean awaitSynced(ClusterSource source, Duration timeout) throws InterruptedException {
+        long generation = source.snapshot().generation();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (controller.lastSync() == null || controller.lastSync().generation() < generation) {
+            if (System.nanoTime() > deadline) return false;
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
     /** The control loop over the (adopted) maps. */
     public LbController controller() {
         return controller;
@@ -236,6 +252,9 @@ public final class Agent implements AutoCloseable {
         }));
         agent.controller().follow(source);
         source.start(Duration.ofSeconds(30));
+        if (!agent.awaitSynced(source, Duration.ofSeconds(30))) {
+            LOG.log(System.Logger.Level.WARNING, "first sync not done after 30 s; serving the adopted state meanwhile");
+        }
         System.out.println("ready " + agent.report());
         stop.await();
     }
