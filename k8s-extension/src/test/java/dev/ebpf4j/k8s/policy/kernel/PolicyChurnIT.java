@@ -83,7 +83,7 @@ class PolicyChurnIT {
                 }
             });
             long sends = 0, opens = 0, failures = 0, deniedOpened = 0, deniedProbes = 0;
-            long dropsDuringAllowed;
+            long dropsDuringAllowed, dropsOfDenied;
             try (PodNetworks.Session session = pods.session(); PodNetworks.Session denied = pods.session()) {
                 assertTrue(session.open("xa", "x/a", "y/a") && session.open("xb", "x/b", "y/a"), "connections before churn");
                 long dropsBefore = drops(maps);
@@ -101,6 +101,7 @@ class PolicyChurnIT {
                 dropsDuringAllowed = drops(maps) - dropsBefore;
                 // Still churning: the denied connection never opens.
                 for (int i = 0; i < 3; i++, deniedProbes++) if (denied.open("z" + i, "z/a", "y/a")) deniedOpened++;
+                dropsOfDenied = drops(maps) - dropsBefore - dropsDuringAllowed;
             } finally {
                 stop.set(true);
                 churn.join();
@@ -113,6 +114,7 @@ class PolicyChurnIT {
             assertEquals(0, failures, "allowed sends or connections failed");
             assertEquals(0, dropsDuringAllowed, "packets of allowed connections dropped by policy");
             assertEquals(0, deniedOpened, "a denied connection opened");
+            assertTrue(dropsOfDenied >= deniedProbes, "the drop counters count (the denied SYNs): " + dropsOfDenied);
             assertTrue(updates.get() / seconds >= RATE * 0.9, "update rate " + updates.get() / seconds + "/s below " + RATE);
         } finally {
             datapath.close();
