@@ -20,6 +20,7 @@ module dev.ebpf4j.k8s {
     exports dev.ebpf4j.k8s.source;
     exports dev.ebpf4j.k8s.observe;
     exports dev.ebpf4j.k8s.cli;
+    exports dev.ebpf4j.k8s.agent;
 
     // the maps module generates record codecs for the LB and policy map records
     opens dev.ebpf4j.k8s.lb to dev.ebpf4j.maps;

@@ -6,6 +6,7 @@ import dev.ebpf4j.maps.BpfHashMap;
 import dev.ebpf4j.maps.PutMode;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +94,60 @@ public final class KernelLbDatapath implements LbDatapath {
                         backends.removeAll(s.ids());
             }
         }
+    }
+
+    /**
+     * Reads the state the maps hold (maps pinned by an earlier run, say) so that a new {@link LbController} can plan
+     * from it, and deletes slot and Maglev entries that no service points at: tables a run wrote but never switched
+     * to, or stopped using but did not delete, before it died. Control-plane-only fields the maps do not store
+     * (Service name, port name, frontend kind) are placeholders: the first sync rewrites each service entry with the
+     * same map value.
+     */
+    public LbState adopt() {
+        if (closed) throw new IllegalStateException("datapath is closed");
+        Map<Frontend, ServiceEntry> svc = new LinkedHashMap<>();
+        Map<Integer, LbMapCodec.Svc> live = new HashMap<>();
+        for (var e : services.entries()) {
+            Frontend f = LbMapCodec.frontend(e.getKey());
+            LbMapCodec.Svc v = e.getValue();
+            svc.put(f, new ServiceEntry(v.id(), v.rev(), v.count(), v.maglevSize(), v.affinityTimeout(), v.flags(),
+                    ADOPTED, "adopted"));
+            live.put(v.id(), v);
+        }
+        Map<Integer, int[]> slotTables = new HashMap<>();
+        Map<Integer, int[]> maglevTables = new HashMap<>();
+        List<LbMapCodec.SlotKey> orphanSlots = collect(slots, live, true, slotTables);
+        List<LbMapCodec.SlotKey> orphanMaglev = collect(maglev, live, false, maglevTables);
+        if (!orphanSlots.isEmpty()) slots.removeAll(orphanSlots);
+        if (!orphanMaglev.isEmpty()) maglev.removeAll(orphanMaglev);
+        Map<Integer, SlotTable> tables = new HashMap<>();
+        for (LbMapCodec.Svc v : live.values()) {
+            tables.put(v.id(), new SlotTable(v.id(), v.rev(), slotTables.getOrDefault(v.id(), new int[v.count()]),
+                    maglevTables.getOrDefault(v.id(), new int[v.maglevSize()])));
+        }
+        Map<Integer, Backend> bes = new HashMap<>();
+        for (var e : backends.entries()) bes.put(e.getKey(), LbMapCodec.backend(e.getKey(), e.getValue()));
+        return new LbState(svc, tables, bes);
+    }
+
+    private static final dev.ebpf4j.k8s.model.ServiceName ADOPTED = new dev.ebpf4j.k8s.model.ServiceName("ebpf4j-adopted", "unknown");
+
+    /** Fills the live revision's table of each service from {@code map}; returns the keys of other revisions. */
+    private static List<LbMapCodec.SlotKey> collect(BpfHashMap<LbMapCodec.SlotKey, Integer> map,
+                                                   Map<Integer, LbMapCodec.Svc> live, boolean slotMap,
+                                                   Map<Integer, int[]> tables) {
+        List<LbMapCodec.SlotKey> orphans = new ArrayList<>();
+        for (var e : map.entries()) {
+            LbMapCodec.SlotKey k = e.getKey();
+            LbMapCodec.Svc v = live.get(k.svcId());
+            int size = v == null ? 0 : slotMap ? v.count() : v.maglevSize();
+            if (v == null || v.rev() != k.rev() || k.index() < 0 || k.index() >= size) {
+                orphans.add(k);
+                continue;
+            }
+            tables.computeIfAbsent(k.svcId(), id -> new int[size])[k.index()] = e.getValue();
+        }
+        return orphans;
     }
 
     @Override

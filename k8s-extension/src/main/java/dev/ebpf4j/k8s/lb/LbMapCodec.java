@@ -75,6 +75,30 @@ final class LbMapCodec {
         return new SlotKey(serviceId, revision, index);
     }
 
+    private static InetAddress address(byte[] addr, int family) {
+        try {
+            return InetAddress.getByAddress(family == AF_INET ? java.util.Arrays.copyOf(addr, 4) : addr);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("bad address in map entry", e);
+        }
+    }
+
+    private static dev.ebpf4j.k8s.model.Protocol protocol(int ipProtocol) {
+        for (var p : dev.ebpf4j.k8s.model.Protocol.values()) if (p.ipProtocol() == ipProtocol) return p;
+        throw new IllegalArgumentException("unknown IP protocol in map entry: " + ipProtocol);
+    }
+
+    /** The frontend of a service-map key; the kind is a guess (equality ignores it). */
+    static Frontend frontend(SvcKey k) {
+        InetAddress a = address(k.addr(), k.family());
+        return new Frontend(a, k.port(), protocol(k.proto()), a.isAnyLocalAddress() ? FrontendKind.NODE_PORT : FrontendKind.CLUSTER_IP);
+    }
+
+    static Backend backend(int id, BackendValue v) {
+        return new Backend(id, address(v.addr(), v.family()), v.port(), protocol(v.proto()),
+                v.state() == 0 ? BackendState.ACTIVE : BackendState.TERMINATING);
+    }
+
     static BackendValue backendValue(Backend b) {
         return new BackendValue(address(b.address()), b.port(), b.protocol().ipProtocol(), family(b.address()),
                 b.state() == BackendState.ACTIVE ? 0 : 1, new byte[3]);

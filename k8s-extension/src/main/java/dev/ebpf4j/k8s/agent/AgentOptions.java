@@ -1,0 +1,84 @@
+package dev.ebpf4j.k8s.agent;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The node agent's command line.
+ *
+ * @param manifests  a manifest directory to follow instead of the API server
+ * @param kubernetes follow the API server (kubeconfig or in-cluster configuration, as fabric8 finds it)
+ * @param cgroup     the cgroup v2 directory whose processes get ClusterIP load balancing
+ * @param pinDir     the bpffs directory the agent keeps its maps and links under
+ * @param node       this node's name (for Local traffic policies)
+ * @param uninstall  remove the pins (detaching the datapath) and exit
+ * @param maxEntries map sizes other than the object's (a change migrates pinned maps)
+ */
+public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Path pinDir, String node,
+                           boolean uninstall, java.util.Map<String, Integer> maxEntries) {
+    /** The default pin directory. */
+    public static final Path DEFAULT_PIN_DIR = Path.of("/sys/fs/bpf/ebpf4j");
+
+    static final String USAGE = """
+            usage: Agent (--manifests DIR | --kubeconfig) --cgroup PATH [--pin-dir DIR] [--node NAME]
+                   Agent --uninstall [--pin-dir DIR]
+              --manifests DIR  follow Service/EndpointSlice manifests in DIR (watched)
+              --kubeconfig     follow the API server (KUBECONFIG, ~/.kube/config or in-cluster);
+                               --in-cluster is the same flag
+              --cgroup PATH    cgroup v2 directory to load-balance (attach the socket programs to)
+              --pin-dir DIR    bpffs directory for maps and links (default /sys/fs/bpf/ebpf4j)
+              --node NAME      node name (default: the host name)
+              --max-entries MAP=N  size a map (repeatable); pinned maps of another size are migrated
+              --uninstall      detach and remove everything under the pin directory, then exit
+            """;
+
+    /**
+     * Parses arguments.
+     *
+     * @throws IllegalArgumentException with the usage text when they do not make sense
+     */
+    public static AgentOptions parse(String... args) {
+        Path manifests = null, cgroup = null, pinDir = DEFAULT_PIN_DIR;
+        boolean kube = false, uninstall = false;
+        java.util.Map<String, Integer> sizes = new java.util.TreeMap<>();
+        String node = System.getenv().getOrDefault("NODE_NAME", hostName());
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--manifests" -> manifests = Path.of(value(args, ++i));
+                case "--kubeconfig", "--in-cluster" -> kube = true;
+                case "--cgroup" -> cgroup = Path.of(value(args, ++i));
+                case "--pin-dir" -> pinDir = Path.of(value(args, ++i));
+                case "--node" -> node = value(args, ++i);
+                case "--uninstall" -> uninstall = true;
+                case "--max-entries" -> {
+                    String v = value(args, ++i);
+                    int eq = v.indexOf('=');
+                    try {
+                        sizes.put(v.substring(0, eq), Integer.parseInt(v.substring(eq + 1)));
+                    } catch (RuntimeException e) {
+                        throw new IllegalArgumentException("--max-entries wants MAP=N, got " + v + "\n" + USAGE);
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "\n" + USAGE);
+            }
+        }
+        if (!uninstall) {
+            if ((manifests == null) == !kube) throw new IllegalArgumentException("give one of --manifests DIR or --kubeconfig\n" + USAGE);
+            if (cgroup == null) throw new IllegalArgumentException("--cgroup PATH is required\n" + USAGE);
+        }
+        return new AgentOptions(Optional.ofNullable(manifests), kube, Optional.ofNullable(cgroup), pinDir, node, uninstall, java.util.Map.copyOf(sizes));
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) throw new IllegalArgumentException(args[i - 1] + " needs a value\n" + USAGE);
+        return args[i];
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "node";
+        }
+    }
+}
