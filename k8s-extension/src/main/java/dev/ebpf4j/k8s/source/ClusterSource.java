@@ -13,8 +13,8 @@ public interface ClusterSource extends AutoCloseable {
     /**
      * Starts watching and waits until the initial state is loaded (the informers' first list, or the first scan).
      *
-     * @throws java.util.concurrent.TimeoutException wrapped in an {@link IllegalStateException} when the initial
-     *                                               state did not arrive in time
+     * @throws IllegalStateException when the initial state did not arrive in time (its cause is a
+     *                               {@link java.util.concurrent.TimeoutException})
      */
     void start(Duration timeout);
 
