@@ -8,6 +8,7 @@ name=${1:-lb}; shift || true
 case "$name" in
   lb)          main=dev.ebpf4j.samples.lb.ServiceLbSample ;;
   xdp-counter) main=dev.ebpf4j.samples.xdp.XdpCounterSample ;;
+  xdp-ddos)    main=dev.ebpf4j.samples.ddos.XdpDdosSample ;;
   *) echo "unknown sample '$name' (lb, xdp-counter)" >&2; exit 2 ;;
 esac
 cp="samples/target/classes:$(cat samples/target/classpath.txt)"
