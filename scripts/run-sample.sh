@@ -9,6 +9,7 @@ case "$name" in
   lb)          main=dev.ebpf4j.samples.lb.ServiceLbSample ;;
   xdp-counter) main=dev.ebpf4j.samples.xdp.XdpCounterSample ;;
   xdp-ddos)    main=dev.ebpf4j.samples.ddos.XdpDdosSample ;;
+  tc-counter)  main=dev.ebpf4j.samples.tccounter.TcCounterSample ;;
   *) echo "unknown sample '$name' (lb, xdp-counter)" >&2; exit 2 ;;
 esac
 cp="samples/target/classes:$(cat samples/target/classpath.txt)"
