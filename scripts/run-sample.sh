@@ -11,6 +11,7 @@ case "$name" in
   xdp-ddos)    main=dev.ebpf4j.samples.ddos.XdpDdosSample ;;
   tc-counter)  main=dev.ebpf4j.samples.tccounter.TcCounterSample ;;
   sniffer)     main=dev.ebpf4j.samples.sniffer.SnifferSample ;;
+  tcp-tracer)  main=dev.ebpf4j.samples.tcptracer.TcpTracerSample ;;
   *) echo "unknown sample '$name' (lb, xdp-counter)" >&2; exit 2 ;;
 esac
 cp="samples/target/classes:$(cat samples/target/classpath.txt)"
