@@ -27,7 +27,7 @@ class SnifferSampleIT {
 
     @Test
     void theChosenPortIsALoadTimeConstant() throws Exception {
-        // Port 7001 receives nothing: the datagrams go to 7001 now, so the counts stay the same.
+        // The demo sends its port datagrams to whichever port the filter keeps, so the counts stay the same.
         SnifferSample.Capture c = SnifferSample.run(7001);
         assertEquals(List.of(), c.problems());
         assertTrue(c.packets().stream().anyMatch(p -> p.l4().orElseThrow().destinationPort() == 7001));
