@@ -50,8 +50,9 @@ final class Traffic {
     static Report run(NetNamespace victim, List<NetNamespace> sources) throws Exception {
         DatagramSocket sink = victim.call(() -> new DatagramSocket(new InetSocketAddress("::", PORT)));
         Map<Source, Long> delivered = new EnumMap<>(Source.class);
-        // Own threads: the common pool may have a single worker on a small machine, which would run the tasks in turn.
-        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        // Own platform threads: the common pool may have a single worker on a small machine, which would run the
+        // tasks in turn; and virtual threads doing socket I/O start the JDK's epoll pollers, fds that outlive the demo.
+        ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().factory());
         CompletableFuture<Void> receiver = CompletableFuture.runAsync(() -> receive(sink, delivered), pool);
         try (pool) {
             // The legitimate source stays under the rate: 50 datagrams, one every 20 ms.

@@ -25,7 +25,7 @@ final class MixedTraffic {
 
     static Sent send(NetNamespace client, NetNamespace server, String serverIp, int port) throws Exception {
         try (ServerSocket listener = server.call(() -> new ServerSocket(8080, 4, InetAddress.getByName(serverIp)))) {
-            Thread accept = Thread.ofVirtual().start(() -> {
+            Thread accept = Thread.ofPlatform().start(() -> {
                 try (Socket s = listener.accept()) {
                     s.getInputStream().readAllBytes();
                 } catch (IOException ignored) {

@@ -48,7 +48,7 @@ final class PodTraffic {
             for (var e : pods.entrySet()) {
                 DatagramSocket sink = e.getValue().call(() -> new DatagramSocket(new InetSocketAddress(ips.get(e.getKey()), PORT)));
                 sinks.add(sink);
-                readers.add(Thread.ofVirtual().start(() -> drain(sink, received)));
+                readers.add(Thread.ofPlatform().start(() -> drain(sink, received)));
             }
             for (Send s : plan) {
                 pods.get(s.from).run(() -> {

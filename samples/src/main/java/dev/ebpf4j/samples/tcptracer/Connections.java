@@ -29,7 +29,7 @@ final class Connections {
                               int connections) throws Exception {
         List<Attempt> attempts = new ArrayList<>();
         try (ServerSocket listener = server.call(() -> new ServerSocket(openPort, 16, InetAddress.getByName(serverIp)))) {
-            Thread acceptor = Thread.ofVirtual().start(() -> {
+            Thread acceptor = Thread.ofPlatform().start(() -> {
                 for (int i = 0; i < connections; i++) {
                     try (Socket s = listener.accept()) {
                         s.getInputStream().read();
