@@ -72,29 +72,26 @@ public final class XdpDdosSample {
                 blockV6.put(Prefix.of("fd00:e4:3::/64"), 3L);
                 var stats = PerCpuArrayMap.of(obj.map("ddos_stats"), Codec.of(DdosStat.class));
                 XdpProgram ddos = XdpProgram.of(obj.program("xdp_ddos"));
-                List<Link> links = new ArrayList<>();
-                try {
-                    for (String ifname : List.of("v1", "v2", "v3")) {
-                        links.add(victim.call(() -> ddos.attach(ifname, XdpMode.NATIVE)));
-                    }
+                try (Link v1 = victim.call(() -> ddos.attach("v1", XdpMode.NATIVE));
+                     Link v2 = victim.call(() -> ddos.attach("v2", XdpMode.NATIVE));
+                     Link v3 = victim.call(() -> ddos.attach("v3", XdpMode.NATIVE))) {
                     Traffic.Report traffic = Traffic.run(victim, sources);
-                    Map<Integer, Long> dropped = Map.of(
-                            DdosReason.DDOS_PASSED, packets(stats.get(DdosReason.DDOS_PASSED).orElseThrow()),
-                            DdosReason.DDOS_BLOCKLISTED, packets(stats.get(DdosReason.DDOS_BLOCKLISTED).orElseThrow()),
-                            DdosReason.DDOS_RATE_LIMITED, packets(stats.get(DdosReason.DDOS_RATE_LIMITED).orElseThrow()));
-                    Result result = new Result(ratePps, burst, traffic, dropped);
+                    Result result = new Result(ratePps, burst, traffic, byReason(stats));
                     result.print();
                     return result;
-                } finally {
-                    for (Link l : links.reversed()) l.close();
                 }
             }
             // endregion
         }
     }
 
-    private static long packets(List<DdosStat> perCpu) {
-        return perCpu.stream().mapToLong(DdosStat::packets).sum();
+    /** Packets per {@link DdosReason}, summed over CPUs. */
+    private static Map<Integer, Long> byReason(PerCpuArrayMap<DdosStat> stats) {
+        Map<Integer, Long> out = new java.util.TreeMap<>();
+        for (int reason = 0; reason < DdosReason.DDOS_REASONS; reason++) {
+            out.put(reason, stats.get(reason).orElseThrow().stream().mapToLong(DdosStat::packets).sum());
+        }
+        return out;
     }
 
     /** The three sources, in the order of their veths (v1, v2, v3). */

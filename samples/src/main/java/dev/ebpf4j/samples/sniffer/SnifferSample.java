@@ -60,13 +60,16 @@ public final class SnifferSample {
                     captured.add(p);
                     System.out.println((f.outgoing() ? "out " : "in  ") + Summary.of(p));
                 }
-                long kept = stats.get(0).orElseThrow().stream().mapToLong(Long::longValue).sum();
-                long dropped = stats.get(1).orElseThrow().stream().mapToLong(Long::longValue).sum();
+                long kept = sum(stats.get(0).orElseThrow()), dropped = sum(stats.get(1).orElseThrow());
                 System.out.printf("filter kept %d frames and dropped %d in the kernel%n", kept, dropped);
                 return new Capture(port, captured, kept, dropped);
             }
             // endregion
         }
+    }
+
+    private static long sum(List<Long> perCpu) {
+        return perCpu.stream().mapToLong(Long::longValue).sum();
     }
 
     /**

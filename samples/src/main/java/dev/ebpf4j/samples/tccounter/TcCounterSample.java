@@ -75,13 +75,7 @@ public final class TcCounterSample {
                         links.add(node.call(() -> toPod.attach("lxc-" + pod, TcDirection.EGRESS)));
                     }
                     PodTraffic.send(PLAN, pods, podIps);
-                    Map<String, PodCounts> table = new LinkedHashMap<>();
-                    for (var e : podIps.entrySet()) {
-                        int key = ipKey(e.getValue());
-                        TcPodValue sent = counts.get(new TcPodKey(key, TcPodDirection.TC_POD_FROM)).orElse(new TcPodValue(0, 0));
-                        TcPodValue received = counts.get(new TcPodKey(key, TcPodDirection.TC_POD_TO)).orElse(new TcPodValue(0, 0));
-                        table.put(e.getKey(), new PodCounts(sent.packets(), sent.bytes(), received.packets(), received.bytes()));
-                    }
+                    Map<String, PodCounts> table = table(counts, podIps);
                     PodCounts.print(table, podIps, PodTraffic.expected(PLAN));
                     return table;
                 } finally {
@@ -90,6 +84,20 @@ public final class TcCounterSample {
             }
             // endregion
         }
+    }
+
+    /** Reads each pod's two entries (packets and bytes it sent and received) from the counter map. */
+    private static Map<String, PodCounts> table(BpfHashMap<TcPodKey, TcPodValue> counts, Map<String, String> podIps)
+            throws java.net.UnknownHostException {
+        Map<String, PodCounts> table = new LinkedHashMap<>();
+        TcPodValue none = new TcPodValue(0, 0);
+        for (var e : podIps.entrySet()) {
+            int key = ipKey(e.getValue());
+            TcPodValue sent = counts.get(new TcPodKey(key, TcPodDirection.TC_POD_FROM)).orElse(none);
+            TcPodValue received = counts.get(new TcPodKey(key, TcPodDirection.TC_POD_TO)).orElse(none);
+            table.put(e.getKey(), new PodCounts(sent.packets(), sent.bytes(), received.packets(), received.bytes()));
+        }
+        return table;
     }
 
     /** The map key's {@code pod_ip}: the address in network byte order, read as a native (little-endian) int. */
