@@ -103,10 +103,10 @@ static __always_inline bool allowed(struct ddos_source *src)
     struct ddos_bucket *b = bpf_map_lookup_elem(&ddos_buckets, src);
 
     if (!b) {
-        // A new source starts with a full bucket, minus this packet.
-        struct ddos_bucket fresh = { .credit_ns = cap - cost, .last_ns = now };
+        // A new source starts with a full bucket, minus this packet (burst 0: an empty one, and it is dropped).
+        struct ddos_bucket fresh = { .credit_ns = cap >= cost ? cap - cost : 0, .last_ns = now };
         bpf_map_update_elem(&ddos_buckets, src, &fresh, BPF_ANY);
-        return burst > 0;
+        return cap >= cost;
     }
     __u64 credit = b->credit_ns + (now - b->last_ns);
     if (credit > cap)

@@ -36,6 +36,10 @@ public final class XdpDdosSample {
 
     public static void main(String[] args) throws Exception {
         long rate = args.length > 0 ? Long.parseLong(args[0]) : 200, burst = args.length > 1 ? Long.parseLong(args[1]) : 50;
+        if (rate <= 0 || burst < 0) {
+            System.err.println("usage: xdp-ddos [RATE_PPS > 0 [BURST >= 0]]");
+            System.exit(2);
+        }
         Result r = run(rate, burst);
         List<String> problems = r.problems();
         problems.forEach(p -> System.out.println("CHECK FAILED: " + p));
