@@ -1,7 +1,6 @@
 package dev.ebpf4j.samples.dns;
 
 import dev.ebpf4j.k8s.observe.DatapathObserver;
-import dev.ebpf4j.k8s.observe.DnsInfo;
 import dev.ebpf4j.k8s.observe.EndpointIdentity;
 import dev.ebpf4j.k8s.observe.EndpointResolver;
 import dev.ebpf4j.k8s.observe.Flow;
