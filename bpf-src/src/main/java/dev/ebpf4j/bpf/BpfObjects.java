@@ -66,7 +66,31 @@ public final class BpfObjects {
      */
     public static final String POLICY = "policy";
 
-    private static final List<String> NAMES = List.of(XDP_COUNTER, OBSERVE_TCP, OBSERVE_L7, LB_DATAPATH, POLICY);
+    /**
+     * Sample: XDP DDoS mitigation. Program {@code xdp_ddos} drops sources in the LPM tries {@code ddos_block_v4} /
+     * {@code ddos_block_v6} (keys {@code {__u32 prefixlen; __u8 addr[4 or 16]}}, value {@code __u32}) and rate-limits
+     * every other source with a token bucket in the LRU hash {@code ddos_buckets} ({@code .rodata} {@code rate_pps},
+     * {@code burst}); per-reason packet and byte counts in the per-CPU array {@code ddos_stats}
+     * ({@code enum ddos_reason}: 0 passed, 1 blocklisted, 2 rate limited).
+     */
+    public static final String SAMPLE_XDP_DDOS = "sample_xdp_ddos";
+
+    /**
+     * Sample: per-pod traffic counter. tcx programs {@code tc_pod_ingress} / {@code tc_pod_egress} for a pod's host-side
+     * veth count IPv4 packets and bytes of the {@code .rodata} {@code protocol} (17 UDP by default, 0 all) per pod
+     * address and direction in the hash {@code tc_pod_counts} (key {@code struct tc_pod_key}, value
+     * {@code struct tc_pod_value}).
+     */
+    public static final String SAMPLE_TC_COUNTER = "sample_tc_counter";
+
+    /**
+     * Sample: packet-socket sniffer filter. Socket filter {@code sniff} keeps IPv4 TCP SYNs, DNS (UDP/53) and TCP/UDP
+     * to or from the {@code .rodata} {@code port}; kept/dropped counts in the per-CPU array {@code sniff_stats}.
+     */
+    public static final String SAMPLE_SNIFFER = "sample_sniffer";
+
+    private static final List<String> NAMES = List.of(XDP_COUNTER, OBSERVE_TCP, OBSERVE_L7, LB_DATAPATH, POLICY,
+            SAMPLE_XDP_DDOS, SAMPLE_TC_COUNTER, SAMPLE_SNIFFER);
 
     private BpfObjects() {}
 

@@ -25,7 +25,8 @@ class BpfObjectsTest {
             assertArrayEquals(new byte[] {0x7f, 'E', 'L', 'F'}, java.util.Arrays.copyOf(elf, 4), name);
             assertEquals(247, (elf[18] & 0xff) | (elf[19] & 0xff) << 8, name + ": e_machine must be EM_BPF (247)");
         }
-        assertEquals(java.util.List.of("xdp_counter", "observe_tcp", "observe_l7", "lb_datapath", "policy"), BpfObjects.names());
+        assertEquals(java.util.List.of("xdp_counter", "observe_tcp", "observe_l7", "lb_datapath", "policy",
+                "sample_xdp_ddos", "sample_tc_counter", "sample_sniffer"), BpfObjects.names());
     }
 
     @Test
