@@ -33,8 +33,8 @@ if [ $javadoc = 1 ]; then
   modules=${SITE_JAVADOC_MODULES:-core testkit maps programs bpf-src k8s-extension}
   log "site: javadoc of: $modules"
   # javadoc of a JPMS module needs its dependencies' module descriptors: package them in this reactor first (into
-  # the modules' target/ only; nothing is installed). A javadoc error is reported in the log but still yields pages.
-  ./mvnw -B -q -ntp -Dmaven.test.skip=true -Dmaven.javadoc.failOnError=false package javadoc:javadoc \
+  # the modules' target/ only; nothing is installed). Javadoc errors fail the build.
+  ./mvnw -B -q -ntp -Dmaven.test.skip=true package javadoc:javadoc \
     -am -pl "$(echo "$modules" | tr ' ' ',')"
   mkdir -p "$out/api"
   for m in $modules; do cp -r "$m/target/reports/apidocs" "$out/api/$m"; done
