@@ -21,12 +21,14 @@ while read -r m; do
 done < /modules.load
 
 H=/host
-OUT=$H/tmp/ebpf4j-guest
+# Scratch space and the result share live under the guest's own /run: the host's /tmp stays visible, because the
+# checkout under test (and its class path) may be there.
+OUT=$H/run/ebpf4j-guest
 P9="trans=virtio,version=9p2000.L,msize=512000"
 # The host root does not change while the guest runs, so the guest may cache it (much faster under emulation).
 mount -t 9p -o "$P9,ro,cache=loose" hostroot $H || halt_now "cannot mount the host root over 9p"
-mount -t tmpfs -o mode=1777 tmpfs $H/tmp || halt_now "cannot mount tmpfs on /tmp"
-mkdir -p $OUT
+mount -t tmpfs -o mode=755 tmpfs $H/run || halt_now "cannot mount tmpfs on /run"
+mkdir -p $OUT $H/run/tmp && chmod 1777 $H/run/tmp
 mount -t 9p -o "$P9" results $OUT || halt_now "cannot mount the result share over 9p"
 
 mount -t proc proc $H/proc
@@ -35,7 +37,6 @@ mount -t devtmpfs devtmpfs $H/dev
 mkdir -p $H/dev/pts $H/dev/shm
 mount -t devpts devpts $H/dev/pts
 mount -t tmpfs tmpfs $H/dev/shm
-mount -t tmpfs -o mode=755 tmpfs $H/run
 mount -t bpf bpf $H/sys/fs/bpf
 mount -t tracefs tracefs $H/sys/kernel/tracing
 mount -t debugfs debugfs $H/sys/kernel/debug
@@ -45,7 +46,7 @@ mount -t tmpfs -o mode=755 tmpfs $H/sys/fs/cgroup && mkdir -p $H/sys/fs/cgroup/u
 ip link set lo up 2>/dev/null
 
 echo "ebpf4j-guest: running job"
-chroot $H /bin/sh /tmp/ebpf4j-guest/job.sh
+chroot $H /bin/sh /run/ebpf4j-guest/job.sh
 echo "$?" > $OUT/job-exit
 sync
 umount $OUT

@@ -75,22 +75,22 @@ q() { printf '"%s"\n' "${1//\\/\\\\}"; }
 if [ -z "$CMD" ]; then
   {
     q "--enable-native-access=ALL-UNNAMED"; q "-Xss2m"; q "-XX:TieredStopAtLevel=1"; q "-XX:+UseSerialGC"
-    q "-Djava.io.tmpdir=/tmp"; q "-Debpf4j.build.btf=/tmp/ebpf4j-guest/host-vmlinux.btf"; q "-Debpf4j.guest=$KERNEL"
+    q "-Djava.io.tmpdir=/run/tmp"; q "-Debpf4j.build.btf=/run/ebpf4j-guest/host-vmlinux.btf"; q "-Debpf4j.guest=$KERNEL"
     for a in "${JVM_ARGS[@]}"; do q "$a"; done
     q "-cp"; q "$LAUNCHER:$CLASSPATH_ARG"
     q "org.junit.platform.console.ConsoleLauncher"; q "execute"; q "--disable-banner"; q "--details=tree"
-    q "--disable-ansi-colors"; q "--reports-dir=/tmp/ebpf4j-guest/reports"
+    q "--disable-ansi-colors"; q "--reports-dir=/run/ebpf4j-guest/reports"
     # Every class name (the default pattern would drop *IT classes); tags do the selecting.
     q "--include-classname=.*"; q "--exclude-engine=junit-vintage"; q "--exclude-engine=junit-platform-suite"
     if [ -n "$SCAN" ]; then q "--scan-classpath=$SCAN"; else q "--scan-classpath"; fi
     IFS=, read -ra tags <<< "$TAGS"
     for t in "${tags[@]}"; do q "--include-tag=$t"; done
   } > "$OUT/java.args"
-  CMD="exec '$JAVA_HOME_GUEST/bin/java' @/tmp/ebpf4j-guest/java.args"
+  CMD="exec '$JAVA_HOME_GUEST/bin/java' @/run/ebpf4j-guest/java.args"
 fi
 cat > "$OUT/job.sh" <<EOF
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 TMPDIR=/tmp
-uname -r > /tmp/ebpf4j-guest/uname.txt
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 TMPDIR=/run/tmp
+uname -r > /run/ebpf4j-guest/uname.txt
 cd '$WORKDIR' || exit 3
 $CMD
 EOF
