@@ -41,8 +41,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *     source.start(Duration.ofSeconds(10));
  * }   // closing leaves the datapath running
  * }
- * Requirements: Linux 5.10+ with BTF, cgroup v2, bpffs mounted at (or above) the pin directory; CAP_BPF,
- * CAP_NET_ADMIN and CAP_SYS_ADMIN.
+ * Requirements: Linux 5.10+ with BTF, cgroup v2, bpffs mounted at (or above) the pin directory; CAP_BPF and
+ * CAP_NET_ADMIN (the DaemonSet's set, BPF + NET_ADMIN + PERFMON, was measured to start it; CAP_SYS_ADMIN is not needed).
  */
 public final class Agent implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Agent.class.getName());
@@ -232,6 +232,10 @@ public final class Agent implements AutoCloseable {
 
     /** Runs the agent until killed; see {@link AgentOptions} for the arguments. */
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.print(AgentOptions.USAGE);
+            return;
+        }
         AgentOptions options;
         try {
             options = AgentOptions.parse(args);
