@@ -13,6 +13,8 @@ module dev.ebpf4j.k8s {
     requires kubernetes.model.networking;
     requires info.picocli;
     requires jdk.httpserver;
+    // the agent's config file; snakeyaml-engine comes with fabric8's kubernetes-client-api
+    requires org.snakeyaml.engine;
 
     exports dev.ebpf4j.k8s.model;
     exports dev.ebpf4j.k8s.policy;

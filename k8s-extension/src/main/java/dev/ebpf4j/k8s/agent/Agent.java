@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The node agent: loads the socket load balancer, keeps its maps and links pinned under a bpffs directory so the
@@ -39,8 +41,8 @@ import java.util.concurrent.CountDownLatch;
  *     source.start(Duration.ofSeconds(10));
  * }   // closing leaves the datapath running
  * }
- * Requirements: Linux 5.10+ with BTF, cgroup v2, bpffs mounted at (or above) the pin directory; CAP_BPF,
- * CAP_NET_ADMIN and CAP_SYS_ADMIN.
+ * Requirements: Linux 5.10+ with BTF, cgroup v2, bpffs mounted at (or above) the pin directory; CAP_BPF and
+ * CAP_NET_ADMIN (the DaemonSet's set, BPF + NET_ADMIN + PERFMON, was measured to start it; CAP_SYS_ADMIN is not needed).
  */
 public final class Agent implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Agent.class.getName());
@@ -207,6 +209,11 @@ public final class Agent implements AutoCloseable {
         return object;
     }
 
+    /** Whether this process still holds the datapath object (not yet {@link #close() closed}). */
+    synchronized boolean isOpen() {
+        return !closed;
+    }
+
     /** Detaches and removes every pin under {@code pinDir}; a no-op when there is nothing. */
     public static void uninstall(Path pinDir) {
         PinLayout.removeAll(pinDir);
@@ -225,6 +232,10 @@ public final class Agent implements AutoCloseable {
 
     /** Runs the agent until killed; see {@link AgentOptions} for the arguments. */
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.print(AgentOptions.USAGE);
+            return;
+        }
         AgentOptions options;
         try {
             options = AgentOptions.parse(args);
@@ -239,12 +250,27 @@ public final class Agent implements AutoCloseable {
             return;
         }
         LbConfig config = new LbConfig(options.node(), Selection.RANDOM, false);
-        Agent agent = start(options.pinDir(), config, options.cgroup().orElseThrow(), options.maxEntries());
+        AtomicReference<Agent> running = new AtomicReference<>();
+        AtomicBoolean ready = new AtomicBoolean();
+        // Serving before the load lets the readiness probe say 503 (not refused) while the datapath loads.
+        HealthServer health = options.healthPort().isPresent()
+                ? HealthServer.start(options.healthPort().getAsInt(), () -> running.get() != null && running.get().isOpen(), ready::get)
+                : null;
+        if (health != null) System.out.println("health on 127.0.0.1:" + health.port());
+        Agent agent;
+        try {
+            agent = start(options.pinDir(), config, options.cgroup().orElseThrow(), options.maxEntries());
+        } catch (RuntimeException | Error e) {
+            if (health != null) health.close();   // its dispatcher thread would keep the failed JVM alive
+            throw e;
+        }
+        running.set(agent);
         ClusterSource source = options.manifests().isPresent()
                 ? new ManifestDirectorySource(options.manifests().get()) : InformerSource.connect();
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try (source; agent) {
+                if (health != null) health.close();
                 stop.countDown();
             } catch (Exception e) {
                 LOG.log(System.Logger.Level.WARNING, "shutdown", e);
@@ -252,10 +278,16 @@ public final class Agent implements AutoCloseable {
         }));
         agent.controller().follow(source);
         source.start(Duration.ofSeconds(30));
-        if (!agent.awaitSynced(source, Duration.ofSeconds(30))) {
+        boolean synced = agent.awaitSynced(source, Duration.ofSeconds(30));
+        if (synced) {
+            ready.set(true);
+        } else {
             LOG.log(System.Logger.Level.WARNING, "first sync not done after 30 s; serving the adopted state meanwhile");
         }
         System.out.println("ready " + agent.report());
+        // Readiness means the cluster's state is applied, not merely that the adopted one is served.
+        while (!synced && stop.getCount() > 0) synced = agent.awaitSynced(source, Duration.ofSeconds(30));
+        ready.set(synced);
         stop.await();
     }
 }

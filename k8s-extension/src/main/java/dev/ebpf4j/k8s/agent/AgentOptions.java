@@ -13,15 +13,18 @@ import java.util.Optional;
  * @param node       this node's name (for Local traffic policies)
  * @param uninstall  remove the pins (detaching the datapath) and exit
  * @param maxEntries map sizes other than the object's (a change migrates pinned maps)
+ * @param healthPort the 127.0.0.1 port serving {@code /healthz} and {@code /readyz}, if any
  */
 public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Path pinDir, String node,
-                           boolean uninstall, java.util.Map<String, Integer> maxEntries) {
+                           boolean uninstall, java.util.Map<String, Integer> maxEntries, java.util.OptionalInt healthPort) {
     /** The default pin directory. */
     public static final Path DEFAULT_PIN_DIR = Path.of("/sys/fs/bpf/ebpf4j");
 
     static final String USAGE = """
-            usage: Agent (--manifests DIR | --kubeconfig) --cgroup PATH [--pin-dir DIR] [--node NAME]
-                   Agent --uninstall [--pin-dir DIR]
+            usage: Agent [--config FILE] (--manifests DIR | --kubeconfig) --cgroup PATH [--pin-dir DIR] [--node NAME]
+                         [--health-port N]
+                   Agent --uninstall [--config FILE] [--pin-dir DIR]
+              --config FILE    agent.yaml (deploy/configmap.yaml): its values are defaults, flags override them
               --manifests DIR  follow Service/EndpointSlice manifests in DIR (watched)
               --kubeconfig     follow the API server (KUBECONFIG, ~/.kube/config or in-cluster);
                                --in-cluster is the same flag
@@ -29,23 +32,57 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
               --pin-dir DIR    bpffs directory for maps and links (default /sys/fs/bpf/ebpf4j)
               --node NAME      node name (default: the host name)
               --max-entries MAP=N  size a map (repeatable); pinned maps of another size are migrated
+              --health-port N  serve /healthz and /readyz on 127.0.0.1:N (default: health.port, else none)
               --uninstall      detach and remove everything under the pin directory, then exit
             """;
 
     /**
-     * Parses arguments.
+     * Parses arguments. With {@code --config FILE} the file's values come first and the other flags override them
+     * (a source flag replaces the file's source).
      *
-     * @throws IllegalArgumentException with the usage text when they do not make sense
+     * @throws IllegalArgumentException with the usage text when they do not make sense, or naming the config key
+     *                                  that is unknown or of the wrong type
      */
     public static AgentOptions parse(String... args) {
         Path manifests = null, cgroup = null, pinDir = DEFAULT_PIN_DIR;
         boolean kube = false, uninstall = false;
+        Integer healthPort = null;
         java.util.Map<String, Integer> sizes = new java.util.TreeMap<>();
         String node = System.getenv().getOrDefault("NODE_NAME", hostName());
         for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config")) {
+                AgentConfig c = AgentConfig.load(Path.of(value(args, ++i)));
+                manifests = c.manifests().orElse(null);
+                kube = c.kubernetes();
+                cgroup = c.cgroup().orElse(null);
+                pinDir = c.pinDir().orElse(DEFAULT_PIN_DIR);
+                healthPort = c.healthPort().isPresent() ? c.healthPort().getAsInt() : null;
+                sizes.putAll(c.maxEntries());
+            }
+        }
+        boolean sourceFlag = false;
+        for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--manifests" -> manifests = Path.of(value(args, ++i));
-                case "--kubeconfig", "--in-cluster" -> kube = true;
+                case "--config" -> i++;
+                case "--manifests" -> {
+                    if (!sourceFlag) kube = false;
+                    sourceFlag = true;
+                    manifests = Path.of(value(args, ++i));
+                }
+                case "--kubeconfig", "--in-cluster" -> {
+                    if (!sourceFlag) manifests = null;
+                    sourceFlag = true;
+                    kube = true;
+                }
+                case "--health-port" -> {
+                    String v = value(args, ++i);
+                    try {
+                        healthPort = Integer.parseInt(v);
+                        if (healthPort < 0 || healthPort > 65535) throw new NumberFormatException();
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--health-port wants a port 0-65535, got " + v + "\n" + USAGE);
+                    }
+                }
                 case "--cgroup" -> cgroup = Path.of(value(args, ++i));
                 case "--pin-dir" -> pinDir = Path.of(value(args, ++i));
                 case "--node" -> node = value(args, ++i);
@@ -66,7 +103,8 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
             if ((manifests == null) == !kube) throw new IllegalArgumentException("give one of --manifests DIR or --kubeconfig\n" + USAGE);
             if (cgroup == null) throw new IllegalArgumentException("--cgroup PATH is required\n" + USAGE);
         }
-        return new AgentOptions(Optional.ofNullable(manifests), kube, Optional.ofNullable(cgroup), pinDir, node, uninstall, java.util.Map.copyOf(sizes));
+        return new AgentOptions(Optional.ofNullable(manifests), kube, Optional.ofNullable(cgroup), pinDir, node, uninstall, java.util.Map.copyOf(sizes),
+                healthPort == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(healthPort));
     }
 
     private static String value(String[] args, int i) {

@@ -38,6 +38,18 @@ final class AgentProcess implements AutoCloseable {
         return new AgentProcess(pb.start(), log);
     }
 
+    /** Starts the agent with {@code args} as they are (its stderr appended to {@code log}). */
+    static AgentProcess startWith(Path log, String... args) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command(args));
+        pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return new AgentProcess(pb.start(), log);
+    }
+
+    /** Whether the agent JVM still runs. */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** Runs {@code Agent --uninstall --pin-dir DIR} to completion; returns its exit code. */
     static int uninstall(Path pinDir, Path log) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command("--uninstall", "--pin-dir", pinDir.toString()));

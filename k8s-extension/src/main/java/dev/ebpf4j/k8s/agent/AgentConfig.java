@@ -1,0 +1,200 @@
+package dev.ebpf4j.k8s.agent;
+
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The agent's configuration file ({@code agent.yaml} of the {@code ebpf4j-agent-config} ConfigMap, see
+ * {@code deploy/configmap.yaml}). Every key is checked: an unknown key or a value of the wrong type is an
+ * {@link IllegalArgumentException} naming the key, so a typo never silently falls back to a default.
+ *
+ * <p>Keys (all optional): {@code mode} ({@code lb}: the agent programs Service load balancing only),
+ * {@code source} ({@code in-cluster} or {@code manifests}, the latter with {@code manifests: DIR}),
+ * {@code clusterCIDRs} ({@code pods}, {@code services}: CIDRs, validated), {@code bpffs} and {@code pinDirectory}
+ * (pins live under their join), {@code cgroup}, {@code health.port}, {@code flows.enabled} ({@code false}: flow
+ * observation is not part of the agent) and {@code maxEntries} (map name to size).
+ *
+ * @param manifests  {@code manifests: DIR} with {@code source: manifests}
+ * @param kubernetes {@code source: in-cluster}
+ * @param cgroup     {@code cgroup}
+ * @param pinDir     {@code bpffs}/{@code pinDirectory}, when either is given
+ * @param healthPort {@code health.port}
+ * @param maxEntries {@code maxEntries}
+ */
+record AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Optional<Path> pinDir,
+                   OptionalInt healthPort, Map<String, Integer> maxEntries) {
+    private static final Set<String> KEYS = Set.of("mode", "source", "manifests", "clusterCIDRs", "bpffs", "pinDirectory",
+            "cgroup", "health", "flows", "maxEntries");
+
+    /** Reads and checks {@code file}. */
+    static AgentConfig load(Path file) {
+        try {
+            return parse(Files.readString(file), file.toString());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the config file " + file + ": " + e, e);
+        }
+    }
+
+    /** Parses YAML text; {@code origin} names it in error messages. */
+    static AgentConfig parse(String yaml, String origin) {
+        Object root;
+        try {
+            root = new Load(LoadSettings.builder().setLabel(origin).build()).loadFromString(yaml);
+        } catch (YamlEngineException | UncheckedIOException e) {
+            throw new IllegalArgumentException(origin + " is not valid YAML: " + e.getMessage(), e);
+        }
+        if (root == null) root = Map.of();
+        Map<String, Object> top = mapping(root, "(top level)", KEYS, origin);
+
+        String mode = string(top, "mode", origin).orElse("lb");
+        if (!mode.equals("lb")) {
+            throw new IllegalArgumentException(origin + ": mode '" + mode + "' is not supported; this agent programs "
+                    + "Service load balancing only, so mode must be lb");
+        }
+        Optional<String> source = string(top, "source", origin);
+        Optional<Path> manifests = string(top, "manifests", origin).map(Path::of);
+        boolean kube = false;
+        if (source.isPresent()) {
+            switch (source.get()) {
+                case "in-cluster" -> {
+                    kube = true;
+                    if (manifests.isPresent()) throw new IllegalArgumentException(origin + ": manifests is only used with source: manifests");
+                }
+                case "manifests" -> {
+                    if (manifests.isEmpty()) throw new IllegalArgumentException(origin + ": source: manifests needs manifests: DIR");
+                }
+                default -> throw new IllegalArgumentException(origin + ": source must be in-cluster or manifests, got '" + source.get() + "'");
+            }
+        } else if (manifests.isPresent()) {
+            throw new IllegalArgumentException(origin + ": manifests needs source: manifests");
+        }
+
+        if (top.containsKey("clusterCIDRs")) {
+            Map<String, Object> cidrs = mapping(top.get("clusterCIDRs"), "clusterCIDRs", Set.of("pods", "services"), origin);
+            for (String k : cidrs.keySet()) cidr(string(cidrs, k, origin, "clusterCIDRs.").orElseThrow(), "clusterCIDRs." + k, origin);
+        }
+
+        Optional<Path> bpffs = string(top, "bpffs", origin).map(Path::of);
+        Optional<String> pinDirectory = string(top, "pinDirectory", origin);
+        pinDirectory.ifPresent(d -> {
+            Path p = Path.of(d);
+            if (d.isEmpty() || p.isAbsolute() || p.normalize().startsWith("..") || !p.normalize().equals(p)) {
+                throw new IllegalArgumentException(origin + ": pinDirectory must be a plain relative directory under bpffs, got '" + d + "'");
+            }
+        });
+        Optional<Path> pinDir = bpffs.isEmpty() && pinDirectory.isEmpty() ? Optional.empty()
+                : Optional.of(bpffs.orElse(AgentOptions.DEFAULT_PIN_DIR.getParent())
+                        .resolve(pinDirectory.orElse(AgentOptions.DEFAULT_PIN_DIR.getFileName().toString())));
+
+        Optional<Path> cgroup = string(top, "cgroup", origin).map(Path::of);
+
+        OptionalInt port = OptionalInt.empty();
+        if (top.containsKey("health")) {
+            Map<String, Object> health = mapping(top.get("health"), "health", Set.of("port"), origin);
+            if (health.containsKey("port")) {
+                int p = integer(health.get("port"), "health.port", origin);
+                if (p < 1 || p > 65535) throw new IllegalArgumentException(origin + ": health.port must be 1-65535, got " + p);
+                port = OptionalInt.of(p);
+            }
+        }
+
+        if (top.containsKey("flows")) {
+            Map<String, Object> flows = mapping(top.get("flows"), "flows", Set.of("enabled"), origin);
+            if (flows.containsKey("enabled")) {
+                if (!(flows.get("enabled") instanceof Boolean b)) {
+                    throw new IllegalArgumentException(origin + ": flows.enabled must be true or false, got " + describe(flows.get("enabled")));
+                }
+                if (b) throw new IllegalArgumentException(origin + ": flows.enabled: true is not supported; flow observation is "
+                        + "not part of the node agent yet (use the dev.ebpf4j.k8s.observe API or the CLI), set it to false");
+            }
+        }
+
+        Map<String, Integer> sizes = new TreeMap<>();
+        if (top.containsKey("maxEntries")) {
+            Map<String, Object> m = mapping(top.get("maxEntries"), "maxEntries", null, origin);
+            m.forEach((k, v) -> {
+                int n = integer(v, "maxEntries." + k, origin);
+                if (n < 1) throw new IllegalArgumentException(origin + ": maxEntries." + k + " must be positive, got " + n);
+                sizes.put(k, n);
+            });
+        }
+        return new AgentConfig(manifests, kube, cgroup, pinDir, port, Map.copyOf(sizes));
+    }
+
+    /** A mapping with string keys, only from {@code allowed} (any key when null). */
+    private static Map<String, Object> mapping(Object o, String key, Set<String> allowed, String origin) {
+        if (!(o instanceof Map<?, ?> m)) {
+            throw new IllegalArgumentException(origin + ": " + key + " must be a mapping, got " + describe(o));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        String prefix = key.equals("(top level)") ? "" : key + ".";
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getKey() instanceof String k)) {
+                throw new IllegalArgumentException(origin + ": key " + prefix + e.getKey() + " must be a string");
+            }
+            if (allowed != null && !allowed.contains(k)) {
+                throw new IllegalArgumentException(origin + ": unknown key '" + prefix + k + "' (known: "
+                        + new java.util.TreeSet<>(allowed) + ")");
+            }
+            out.put(k, e.getValue());
+        }
+        return out;
+    }
+
+    private static Optional<String> string(Map<String, Object> m, String key, String origin) {
+        return string(m, key, origin, "");
+    }
+
+    private static Optional<String> string(Map<String, Object> m, String key, String origin, String prefix) {
+        if (!m.containsKey(key)) return Optional.empty();
+        if (!(m.get(key) instanceof String s)) {
+            throw new IllegalArgumentException(origin + ": " + prefix + key + " must be a string, got " + describe(m.get(key)));
+        }
+        return Optional.of(s);
+    }
+
+    private static int integer(Object o, String key, String origin) {
+        if (o instanceof Integer i) return i;
+        throw new IllegalArgumentException(origin + ": " + key + " must be an integer, got " + describe(o));
+    }
+
+    private static void cidr(String s, String key, String origin) {
+        int slash = s.indexOf('/');
+        try {
+            if (slash < 0) throw new IllegalArgumentException("no /prefix");
+            String addr = s.substring(0, slash);
+            if (!addr.matches("[0-9.]+|[0-9a-fA-F:.]+")) throw new IllegalArgumentException("not an IP literal");
+            int bits = InetAddress.ofLiteral(addr).getAddress().length * 8;
+            int prefix = Integer.parseInt(s.substring(slash + 1));
+            if (prefix < 0 || prefix > bits) throw new IllegalArgumentException("prefix out of range");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin + ": " + key + " must be a CIDR like 10.96.0.0/12, got '" + s + "' (" + e.getMessage() + ")");
+        }
+    }
+
+    private static String describe(Object o) {
+        if (o == null) return "null";
+        String type = switch (o) {
+            case Map<?, ?> m -> "mapping";
+            case java.util.List<?> l -> "list";
+            case String s -> "string";
+            case Boolean b -> "boolean";
+            case Number n -> "number";
+            default -> o.getClass().getSimpleName();
+        };
+        return type + " " + o;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.ebpf4j.k8s.agent;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class AgentConfigTest {
+    /** The ConfigMap the DaemonSet mounts: what ships must parse. */
+    static String shippedAgentYaml() throws IOException {
+        Path cm = Path.of(System.getProperty("user.dir")).resolve("../deploy/configmap.yaml").normalize();
+        Map<?, ?> doc = (Map<?, ?>) new Load(LoadSettings.builder().build()).loadFromString(Files.readString(cm));
+        return (String) ((Map<?, ?>) doc.get("data")).get("agent.yaml");
+    }
+
+    @Test
+    void shippedConfigMapMapsOntoTheOptions(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("agent.yaml"), shippedAgentYaml());
+        AgentOptions o = AgentOptions.parse("--config", file.toString());
+        assertTrue(o.kubernetes());
+        assertEquals(Optional.empty(), o.manifests());
+        assertEquals(Optional.of(Path.of("/sys/fs/cgroup")), o.cgroup());
+        assertEquals(Path.of("/sys/fs/bpf/ebpf4j"), o.pinDir());
+        assertEquals(OptionalInt.of(9890), o.healthPort());
+        assertEquals(Map.of(), o.maxEntries());
+        assertFalse(o.uninstall());
+    }
+
+    @Test
+    void everyKey() {
+        AgentConfig c = AgentConfig.parse("""
+                mode: lb
+                source: manifests
+                manifests: /etc/m
+                clusterCIDRs: {pods: 10.244.0.0/16, services: "fd00::/108"}
+                bpffs: /sys/fs/bpf
+                pinDirectory: e4j/test
+                cgroup: /sys/fs/cgroup/kubepods
+                health: {port: 19890}
+                flows: {enabled: false}
+                maxEntries: {lb_backends: 131072}
+                """, "t");
+        assertEquals(Optional.of(Path.of("/etc/m")), c.manifests());
+        assertFalse(c.kubernetes());
+        assertEquals(Optional.of(Path.of("/sys/fs/cgroup/kubepods")), c.cgroup());
+        assertEquals(Optional.of(Path.of("/sys/fs/bpf/e4j/test")), c.pinDir());
+        assertEquals(OptionalInt.of(19890), c.healthPort());
+        assertEquals(Map.of("lb_backends", 131072), c.maxEntries());
+        assertEquals(new AgentConfig(Optional.empty(), false, Optional.empty(), Optional.empty(), OptionalInt.empty(), Map.of()),
+                AgentConfig.parse("", "empty"));
+    }
+
+    @Test
+    void unknownKeysAreNamed() {
+        assertMessage("unknown key 'cgroupRoot'", "cgroupRoot: /sys/fs/cgroup\n");
+        assertMessage("unknown key 'health.prot'", "health: {prot: 1}\n");
+        assertMessage("unknown key 'flows.export'", "flows: {enabled: false, export: log}\n");
+        assertMessage("unknown key 'clusterCIDRs.nodes'", "clusterCIDRs: {nodes: 10.0.0.0/8}\n");
+    }
+
+    @Test
+    void wrongTypesAndValuesAreNamed() {
+        assertMessage("health.port must be an integer, got string 9890x", "health: {port: 9890x}\n");
+        assertMessage("health must be a mapping, got number 9890", "health: 9890\n");
+        assertMessage("bpffs must be a string, got list", "bpffs: [/sys/fs/bpf]\n");
+        assertMessage("flows.enabled must be true or false", "flows: {enabled: yes please}\n");
+        assertMessage("health.port must be 1-65535", "health: {port: 70000}\n");
+        assertMessage("clusterCIDRs.pods must be a CIDR", "clusterCIDRs: {pods: 10.244.0.0}\n");
+        assertMessage("clusterCIDRs.services must be a CIDR", "clusterCIDRs: {services: 10.96.0.0/33}\n");
+        assertMessage("pinDirectory must be a plain relative directory", "pinDirectory: ../etc\n");
+        assertMessage("mode 'full' is not supported", "mode: full\n");
+        assertMessage("flows.enabled: true is not supported", "flows: {enabled: true}\n");
+        assertMessage("source must be in-cluster or manifests", "source: kubeconfig\n");
+        assertMessage("source: manifests needs manifests: DIR", "source: manifests\n");
+        assertMessage("manifests needs source: manifests", "manifests: /m\n");
+        assertMessage("(top level) must be a mapping", "- a\n- b\n");
+        assertMessage("not valid YAML", "health: {port: 1\n");
+    }
+
+    @Test
+    void flagsOverrideTheFile(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("agent.yaml"), shippedAgentYaml());
+        AgentOptions o = AgentOptions.parse("--manifests", "/m", "--config", file.toString(), "--cgroup", "/c",
+                "--pin-dir", "/sys/fs/bpf/x", "--health-port", "19999", "--node", "n2");
+        assertFalse(o.kubernetes(), "a source flag replaces the file's source");
+        assertEquals(Optional.of(Path.of("/m")), o.manifests());
+        assertEquals(Optional.of(Path.of("/c")), o.cgroup());
+        assertEquals(Path.of("/sys/fs/bpf/x"), o.pinDir());
+        assertEquals(OptionalInt.of(19999), o.healthPort());
+        assertEquals("n2", o.node());
+        // Two source flags still conflict, whatever the file says.
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("--config", file.toString(),
+                "--manifests", "/m", "--kubeconfig")).getMessage().contains("one of"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("--config", tmp.resolve("nope.yaml").toString()))
+                .getMessage().contains("cannot read the config file"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("--health-port", "http"))
+                .getMessage().contains("--health-port wants a port"));
+    }
+
+    private static void assertMessage(String expected, String yaml) {
+        String message = assertThrows(IllegalArgumentException.class, () -> AgentConfig.parse(yaml, "agent.yaml")).getMessage();
+        assertTrue(message.contains(expected), "expected '" + expected + "' in: " + message);
+        assertTrue(message.startsWith("agent.yaml"), "names the file: " + message);
+    }
+}
