@@ -16,6 +16,13 @@ final class Targets {
         int fd = Libc.open(target.toString(), "open attach target");
         try {
             return attachToFd(program, fd, type, target.toString(), fallbackToProgAttach);
+        } catch (BpfException e) {
+            // The kernel answers a directory that is not a cgroup v2 directory with a bare EBADF.
+            if (e.errno() == Errno.EBADF && type.name().startsWith("CGROUP")) {
+                throw BpfException.of(e.operation(), e.errno(), target + " is not a cgroup v2 directory: attach to a"
+                        + " directory of a cgroup2 mount (on hybrid hosts, below /sys/fs/cgroup/unified)");
+            }
+            throw e;
         } finally {
             Libc.close(fd);
         }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The cgroup sock_addr hooks a socket-level load balancer uses: sendmsg4, recvmsg4, connect4, getpeername4, bind4 and
@@ -68,6 +69,15 @@ class SockAddrIT {
         }
         return links;
         // endregion
+    }
+
+    @Test
+    void aDirectoryThatIsNotACgroupIsNamedInTheError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (BpfObject obj = load()) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(dev.ebpf4j.core.BpfException.class,
+                    () -> CgroupSockAddrProgram.of(obj.program("svc_connect4")).attach(dir));
+            assertTrue(e.getMessage().contains(dir + " is not a cgroup v2 directory"), e.getMessage());
+        }
     }
 
     @Test
