@@ -19,8 +19,9 @@ import java.nio.file.Path;
  * <p>Thread safety: every element operation (get, put, remove, lookup-and-delete, push, pop, batch calls) is
  * thread-safe and is one syscall with per-thread buffers; concurrent writers of one key follow the kernel's rules for
  * that map type (the last update wins; a reader of an array slot or per-CPU value larger than 8 bytes may see a
- * partly written value). Iteration ({@code keys()}, {@code entries()}, {@code getAll()}) is weakly consistent: it
- * sees each key present for the whole walk, and a concurrently changed map may be walked from the start again.
+ * partly written value). Iteration ({@code keys()}, {@code entries()}, {@code getAll()}) is no snapshot: while other
+ * threads change the map it may miss keys added or removed during the walk, and may repeat keys (the kernel restarts a
+ * hash map walk whose current key was deleted).
  * {@code close()} may race with use from other threads: calls already in the kernel finish, calls that start later
  * throw {@link IllegalStateException}, and an owned fd is closed only when the last in-flight call has returned, so
  * no call ever reaches another file that reused the fd number. Not guarded: closing the
