@@ -73,7 +73,7 @@ final class MapFd {
             throw Native.unexpected(t);
         }
         if (fd < 0) {
-            throw BpfException.of("map create " + spec.name(), -fd,
+            throw BpfException.of("map create " + spec.name() + " (" + spec.type() + ")", -fd,
                     -fd == Errno.EINVAL ? "the kernel rejected " + spec + "; check sizes and flags for this type" : null);
         }
         MapFd m = owned(spec.name(), spec.type(), spec.keySize(), spec.valueSize(), spec.maxEntries(), spec.flagBits(), fd);
