@@ -20,6 +20,7 @@ import dev.ebpf4j.programs.UprobeProgram;
 import dev.ebpf4j.programs.XdpMode;
 import dev.ebpf4j.programs.XdpOptions;
 import dev.ebpf4j.programs.XdpProgram;
+import dev.ebpf4j.testkit.FdLeakCheck;
 import dev.ebpf4j.testkit.KernelMounts;
 import dev.ebpf4j.testkit.NetNamespace;
 import dev.ebpf4j.testkit.TestCgroup;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.StandardProtocolFamily;
 import java.nio.channels.DatagramChannel;
@@ -48,6 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * id walks, /proc/self/fd, bpffs), and for TC no filter left on the interface ({@code tc filter show}).
  */
 @Tag("kernel")
+@ExtendWith(FdLeakCheck.class)
 class LinkLeakIT {
     private static Topology topology;
     private static NetNamespace ns;

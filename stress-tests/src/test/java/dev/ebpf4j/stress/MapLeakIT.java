@@ -27,9 +27,11 @@ import dev.ebpf4j.maps.StackMap;
 import dev.ebpf4j.maps.XskMap;
 import dev.ebpf4j.maps.codec.Codec;
 import dev.ebpf4j.maps.ringbuf.RingBufferReader;
+import dev.ebpf4j.testkit.FdLeakCheck;
 import dev.ebpf4j.testkit.KernelMounts;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * kernel's map id walk, /proc/self/fd and bpffs hold nothing more than before.
  */
 @Tag("kernel")
+@ExtendWith(FdLeakCheck.class)
 class MapLeakIT {
     /** One cycle: make a map, use it, close it. */
     interface Cycle {

@@ -1,9 +1,11 @@
 package dev.ebpf4j.stress;
 
+import dev.ebpf4j.testkit.FdLeakCheck;
 import dev.ebpf4j.testkit.NetNamespace;
 import dev.ebpf4j.testkit.Topology;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (IPv4 and IPv6) and an interface the topology did not make. Nothing here sends a packet.
  */
 @Tag("kernel")
+@ExtendWith(FdLeakCheck.class)
 class NetworkSafetyIT {
     @Test
     void aCleanTopologyPasses() {

@@ -1,5 +1,6 @@
 package dev.ebpf4j.stress;
 
+import dev.ebpf4j.testkit.FdLeakCheck;
 import dev.ebpf4j.testkit.KernelMounts;
 import dev.ebpf4j.testkit.NetNamespace;
 import dev.ebpf4j.testkit.Shell;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * probe thread after loading. Kernel listings before and after show nothing left behind.
  */
 @Tag("kernel")
+@ExtendWith(FdLeakCheck.class)
 class PrivilegeIT {
     private static Topology topology;
     private static NetNamespace ns;
