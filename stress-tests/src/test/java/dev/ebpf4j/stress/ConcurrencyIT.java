@@ -151,24 +151,49 @@ class ConcurrencyIT {
     }
 
     /**
-     * Single-threaded getLong/putLong cost, printed: the close guard (two atomic operations a call) must not show
-     * beside the syscall (500-1000 ns here).
+     * Single-threaded getLong/putLong cost beside the same two syscalls made with raw libbpf downcalls on the same fd,
+     * in alternating rounds so that the load of a shared machine hits both alike. The difference bounds what ebpf4j
+     * adds per call (encoding, checks and the close guard's two atomic operations); printed, not asserted.
      */
     @Test
-    void singleThreadedCostWithTheCloseGuard() {
-        try (BpfHashMap<Integer, Long> map = BpfHashMap.create("e4jst_cost", 16, Codec.s32(), Codec.s64())) {
-            map.putLong(1, 1);
-            for (int i = 0; i < 50_000; i++) map.getLong(1, 0); // warm up
-            int n = 500_000;
-            long start = System.nanoTime();
-            long sum = 0;
-            for (int i = 0; i < n; i++) {
-                map.putLong(1, i);
-                sum += map.getLong(1, 0);
+    void singleThreadedCostWithTheCloseGuard() throws Throwable {
+        var update = dev.ebpf4j.core.internal.libbpf.Native.downcall("bpf_map_update_elem", java.lang.foreign.FunctionDescriptor.of(
+                java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS,
+                java.lang.foreign.ValueLayout.ADDRESS, java.lang.foreign.ValueLayout.JAVA_LONG));
+        var lookup = dev.ebpf4j.core.internal.libbpf.Native.downcall("bpf_map_lookup_elem", java.lang.foreign.FunctionDescriptor.of(
+                java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS,
+                java.lang.foreign.ValueLayout.ADDRESS));
+        try (BpfHashMap<Integer, Long> map = BpfHashMap.create("e4jst_cost", 16, Codec.s32(), Codec.s64());
+             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            var k = arena.allocate(4);
+            var v = arena.allocate(8);
+            k.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, 1);
+            int fd = map.fd();
+            int rounds = 21, n = 20_000;
+            long[] typed = new long[rounds], raw = new long[rounds];
+            for (int r = -3; r < rounds; r++) { // 3 warm-up rounds
+                long t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    map.putLong(1, i);
+                    map.getLong(1, 0);
+                }
+                long t1 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    v.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, i);
+                    int u = (int) update.invokeExact(fd, k, v, 0L);
+                    int l = (int) lookup.invokeExact(fd, k, v);
+                }
+                long t2 = System.nanoTime();
+                if (r >= 0) {
+                    typed[r] = (t1 - t0) / n;
+                    raw[r] = (t2 - t1) / n;
+                }
             }
-            long ns = System.nanoTime() - start;
-            System.out.printf("single thread: %.0f ns per putLong+getLong pair (%d pairs)%n", (double) ns / n, n);
-            assertEquals((long) n * (n - 1) / 2, sum);
+            java.util.Arrays.sort(typed);
+            java.util.Arrays.sort(raw);
+            System.out.printf("single thread: putLong+getLong pair %d ns median (%d min), raw libbpf update+lookup %d ns median"
+                    + " (%d min), %d rounds of %d alternating%n", typed[rounds / 2], typed[0], raw[rounds / 2], raw[0], rounds, n);
+            assertEquals(n - 1, map.getLong(1, -1));
         }
     }
 }
