@@ -168,7 +168,7 @@ public final class BpfObjectSpec implements AutoCloseable {
         BpfObject loaded = null;
         try (LibbpfLog.Capture capture = LibbpfLog.capture()) {
             int err = call(() -> (int) ObjectCalls.LOAD.invokeExact(obj));
-            if (err < 0) throw LoadFailure.from(name, err, capture.text());
+            if (err < 0) throw LoadFailure.from(name, err, capture.text(), programs(), maps());
             loaded = new BpfObject(obj, buffer, name, maps, programs);
             return loaded;
         } finally {

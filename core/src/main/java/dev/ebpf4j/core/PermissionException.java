@@ -27,8 +27,8 @@ public final class PermissionException extends BpfException {
     public static PermissionException forOperation(String operation, int errno, String hint) {
         List<Capability> needed = requiredFor(operation);
         for (Capability cap : needed) {
-            if (!Capability.effective().contains(cap) && !(cap == Capability.CAP_BPF
-                    && Capability.effective().contains(Capability.CAP_SYS_ADMIN))) {
+            // The kernel accepts CAP_SYS_ADMIN in place of each of CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON.
+            if (!Capability.effective().contains(cap) && !Capability.effective().contains(Capability.CAP_SYS_ADMIN)) {
                 return new PermissionException(operation, errno, cap.name(),
                         join("needs " + cap.name() + ", which this process does not have", hint));
             }
@@ -52,7 +52,27 @@ public final class PermissionException extends BpfException {
     }
 
     private static List<Capability> requiredFor(String operation) {
+        // A program load names its type, "(XDP)": the kernel's own lists decide (is_net_admin_prog_type and
+        // is_perfmon_prog_type in kernel/bpf/syscall.c); socket filters, cgroup skb and sk_lookup need only CAP_BPF.
+        for (ProgramType type : ProgramType.values()) {
+            if (operation.endsWith("(" + type + ")")) {
+                return switch (type) {
+                    case KPROBE, TRACEPOINT, PERF_EVENT, RAW_TRACEPOINT, RAW_TRACEPOINT_WRITABLE, TRACING, LSM, STRUCT_OPS, EXT ->
+                            List.of(Capability.CAP_BPF, Capability.CAP_PERFMON);
+                    case SCHED_CLS, SCHED_ACT, XDP, LWT_IN, LWT_OUT, LWT_XMIT, LWT_SEG6LOCAL, SK_SKB, SK_MSG,
+                         FLOW_DISSECTOR, CGROUP_DEVICE, CGROUP_SOCK, CGROUP_SOCK_ADDR, CGROUP_SOCKOPT, CGROUP_SYSCTL,
+                         SOCK_OPS, NETFILTER -> List.of(Capability.CAP_BPF, Capability.CAP_NET_ADMIN);
+                    default -> List.of(Capability.CAP_BPF);
+                };
+            }
+        }
+        // Map creation: these types need CAP_NET_ADMIN besides CAP_BPF (map_create in kernel/bpf/syscall.c).
+        for (String netMap : List.of("(SOCKMAP)", "(SOCKHASH)", "(DEVMAP)", "(DEVMAP_HASH)", "(XSKMAP)")) {
+            if (operation.endsWith(netMap)) return List.of(Capability.CAP_BPF, Capability.CAP_NET_ADMIN);
+        }
         String op = operation.toLowerCase(Locale.ROOT);
+        // Entering a network namespace (attach and detach return to the namespace they were made in).
+        if (op.startsWith("setns")) return List.of(Capability.CAP_SYS_ADMIN);
         if (op.contains("kprobe") || op.contains("uprobe") || op.contains("tracepoint") || op.contains("perf")
                 || op.contains("fentry") || op.contains("fexit") || op.contains("raw_tp")) {
             return List.of(Capability.CAP_BPF, Capability.CAP_PERFMON);

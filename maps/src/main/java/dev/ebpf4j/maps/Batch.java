@@ -61,7 +61,13 @@ final class Batch {
             while (true) {
                 count.set(ValueLayout.JAVA_INT, 0, chunk);
                 MemorySegment from = first ? MemorySegment.NULL : in;
-                int r = (int) MapCalls.LOOKUP_BATCH.invokeExact(m.fd(), from, outTok, keys, values, count, opts);
+                int f = m.map.acquire();
+                int r;
+                try {
+                    r = (int) MapCalls.LOOKUP_BATCH.invokeExact(f, from, outTok, keys, values, count, opts);
+                } finally {
+                    m.map.release();
+                }
                 int n = count.get(ValueLayout.JAVA_INT, 0);
                 if (r != 0 && r != -Errno.ENOENT) {
                     if (first && unsupported(-r)) return false;
@@ -115,7 +121,13 @@ final class Batch {
                     m.valueCodec.encode(vs.get(from + i), values, (long) i * m.valueBytes);
                 }
                 MemorySegment count = arena.allocateFrom(ValueLayout.JAVA_INT, n);
-                int r = (int) MapCalls.UPDATE_BATCH.invokeExact(m.fd(), keys, values, count, opts(arena, mode.flag()));
+                int f = m.map.acquire();
+                int r;
+                try {
+                    r = (int) MapCalls.UPDATE_BATCH.invokeExact(f, keys, values, count, opts(arena, mode.flag()));
+                } finally {
+                    m.map.release();
+                }
                 if (r == 0) continue;
                 int done = count.get(ValueLayout.JAVA_INT, 0);
                 if (done == 0 && from == 0 && (-r == Errno.ENOTSUPP || -r == Errno.EOPNOTSUPP)) {
@@ -146,7 +158,13 @@ final class Batch {
             while (from < ks.size()) {
                 int n = Math.min(CHUNK, ks.size() - from);
                 count.set(ValueLayout.JAVA_INT, 0, n);
-                int r = (int) MapCalls.DELETE_BATCH.invokeExact(m.fd(), keys.asSlice((long) from * m.keyBytes), count, opts);
+                int f = m.map.acquire();
+                int r;
+                try {
+                    r = (int) MapCalls.DELETE_BATCH.invokeExact(f, keys.asSlice((long) from * m.keyBytes), count, opts);
+                } finally {
+                    m.map.release();
+                }
                 int done = count.get(ValueLayout.JAVA_INT, 0);
                 removed += done;
                 if (r == 0) {

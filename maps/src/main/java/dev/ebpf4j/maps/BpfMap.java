@@ -16,8 +16,17 @@ import java.nio.file.Path;
  * }
  * }
  *
- * <p>All operations are thread-safe as far as the kernel is (each is one syscall); do not close a map while
- * another thread still uses it. After close every operation throws {@link IllegalStateException}.
+ * <p>Thread safety: every element operation (get, put, remove, lookup-and-delete, push, pop, batch calls) is
+ * thread-safe and is one syscall with per-thread buffers; concurrent writers of one key follow the kernel's rules for
+ * that map type (the last update wins; a reader of an array slot or per-CPU value larger than 8 bytes may see a
+ * partly written value). Iteration ({@code keys()}, {@code entries()}, {@code getAll()}) is no snapshot: while other
+ * threads change the map it may miss keys added or removed during the walk, and may repeat keys (the kernel restarts a
+ * hash map walk whose current key was deleted).
+ * {@code close()} may race with use from other threads: calls already in the kernel finish, calls that start later
+ * throw {@link IllegalStateException}, and an owned fd is closed only when the last in-flight call has returned, so
+ * no call ever reaches another file that reused the fd number. Not guarded: closing the
+ * {@link dev.ebpf4j.core.BpfObject} that owns a narrowed map while other threads still use that map; close or stop
+ * the users first. {@link #fd()} hands out the raw number with no such guarantee.
  */
 public sealed interface BpfMap extends AutoCloseable
         permits BpfHashMap, LruHashMap, PerCpuHashMap, LruPerCpuHashMap, ArrayMap, PerCpuArrayMap, LpmTrieMap,

@@ -16,7 +16,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A map's fd and definition, owned (standalone map: closed with the view) or borrowed (from a {@link MapHandle},
@@ -29,7 +29,14 @@ final class MapFd {
     private final int keySize, valueSize, maxEntries, flags;
     private final int fd;
     private final MapHandle borrowedFrom;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Calls in flight on {@link #fd}, plus {@link #CLOSED} once closed. Every syscall on the fd runs between
+     * {@link #acquire()} and {@link #release()}; close() closes the fd only when no call is in flight, else the last
+     * call to finish closes it. So an fd number is never closed under a running syscall, and no syscall starts after
+     * close, which could otherwise reach whatever file the kernel gave that number to next.
+     */
+    private final AtomicInteger uses = new AtomicInteger();
+    private static final int CLOSED = 1 << 30;
 
     private MapFd(String name, MapType type, int keySize, int valueSize, int maxEntries, int flags, int fd, MapHandle from) {
         this.name = name;
@@ -66,7 +73,7 @@ final class MapFd {
             throw Native.unexpected(t);
         }
         if (fd < 0) {
-            throw BpfException.of("map create " + spec.name(), -fd,
+            throw BpfException.of("map create " + spec.name() + " (" + spec.type() + ")", -fd,
                     -fd == Errno.EINVAL ? "the kernel rejected " + spec + "; check sizes and flags for this type" : null);
         }
         MapFd m = owned(spec.name(), spec.type(), spec.keySize(), spec.valueSize(), spec.maxEntries(), spec.flagBits(), fd);
@@ -91,19 +98,50 @@ final class MapFd {
 
     /** The fd, or {@link IllegalStateException} after close (of this view or of the owning object). */
     int fd() {
-        if (closed.get()) throw new IllegalStateException("map '" + name + "' is closed");
+        if ((uses.get() & CLOSED) != 0) throw closedException();
         if (borrowedFrom != null) return borrowedFrom.fd();
         return fd;
     }
 
+    /**
+     * Holds the fd open for one call and returns it; {@link IllegalStateException} once closed. Pair with
+     * {@link #release()} in a finally block. A CAS loop rather than getAndIncrement: a failed acquire must not touch
+     * the count, or its undo could look like the last in-flight call finishing and close the fd a second time.
+     */
+    int acquire() {
+        int s;
+        do {
+            s = uses.get();
+            if ((s & CLOSED) != 0) throw closedException();
+        } while (!uses.compareAndSet(s, s + 1));
+        if (borrowedFrom == null) return fd;
+        try {
+            return borrowedFrom.fd();
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
+    }
+
+    /** Ends a call begun with {@link #acquire()}; the last call after close() closes an owned fd. */
+    void release() {
+        if (uses.decrementAndGet() == CLOSED && borrowedFrom == null) Libc.close(fd);
+    }
+
+    private IllegalStateException closedException() {
+        return new IllegalStateException("map '" + name + "' is closed");
+    }
+
     /** Lookup; true if found. */
     boolean lookup(MemorySegment key, MemorySegment value) {
-        int f = fd();
+        int f = acquire();
         int r;
         try {
             r = (int) MapCalls.LOOKUP.invokeExact(f, key, value);
         } catch (Throwable t) {
             throw Native.unexpected(t);
+        } finally {
+            release();
         }
         if (r == 0) return true;
         if (r == -Errno.ENOENT) return false;
@@ -111,24 +149,28 @@ final class MapFd {
     }
 
     void update(MemorySegment key, MemorySegment value, int flags) {
-        int f = fd();
+        int f = acquire();
         int r;
         try {
             r = (int) MapCalls.UPDATE.invokeExact(f, key, value, (long) flags);
         } catch (Throwable t) {
             throw Native.unexpected(t);
+        } finally {
+            release();
         }
         if (r != 0) throw updateError("map update " + name, -r);
     }
 
     /** Delete; true if the key was present. */
     boolean delete(MemorySegment key) {
-        int f = fd();
+        int f = acquire();
         int r;
         try {
             r = (int) MapCalls.DELETE.invokeExact(f, key);
         } catch (Throwable t) {
             throw Native.unexpected(t);
+        } finally {
+            release();
         }
         if (r == 0) return true;
         if (r == -Errno.ENOENT) return false;
@@ -138,12 +180,14 @@ final class MapFd {
 
     /** Lookup and delete (hash maps, or pop for queue/stack with a NULL key); true if found. */
     boolean lookupAndDelete(MemorySegment key, MemorySegment value) {
-        int f = fd();
+        int f = acquire();
         int r;
         try {
             r = (int) MapCalls.LOOKUP_AND_DELETE.invokeExact(f, key, value);
         } catch (Throwable t) {
             throw Native.unexpected(t);
+        } finally {
+            release();
         }
         if (r == 0) return true;
         if (r == -Errno.ENOENT) return false;
@@ -152,12 +196,14 @@ final class MapFd {
 
     /** Next key after {@code key} (NULL for the first); false at the end. */
     boolean nextKey(MemorySegment key, MemorySegment next) {
-        int f = fd();
+        int f = acquire();
         int r;
         try {
             r = (int) MapCalls.NEXT_KEY.invokeExact(f, key, next);
         } catch (Throwable t) {
             throw Native.unexpected(t);
+        } finally {
+            release();
         }
         if (r == 0) return true;
         if (r == -Errno.ENOENT) return false;
@@ -165,18 +211,25 @@ final class MapFd {
     }
 
     void freeze() {
-        int f = fd();
+        int f = acquire();
         int r;
         try {
             r = (int) MapCalls.FREEZE.invokeExact(f);
         } catch (Throwable t) {
             throw Native.unexpected(t);
+        } finally {
+            release();
         }
         if (r != 0) throw BpfException.of("map freeze " + name, -r, -r == Errno.EBUSY ? "the map is already frozen or mmapped writable" : null);
     }
 
     void pin(Path path) {
-        Pins.pin(fd(), name, path);
+        int f = acquire();
+        try {
+            Pins.pin(f, name, path);
+        } finally {
+            release();
+        }
     }
 
     boolean isArrayLike() {
@@ -193,13 +246,17 @@ final class MapFd {
         };
     }
 
-    /** Closes an owned fd once; a borrowed fd stays with its object. */
+    /**
+     * Closes an owned fd once, right away when no call is in flight, else when the last one finishes; calls that start
+     * afterwards get {@link IllegalStateException}. A borrowed fd stays with its object.
+     */
     void close() {
-        if (closed.compareAndSet(false, true) && borrowedFrom == null) Libc.close(fd);
+        int prev = uses.getAndUpdate(s -> s | CLOSED);
+        if (prev == 0 && borrowedFrom == null) Libc.close(fd);
     }
 
     boolean isClosed() {
-        return closed.get() || (borrowedFrom != null && borrowedFrom.owner().isClosed());
+        return (uses.get() & CLOSED) != 0 || (borrowedFrom != null && borrowedFrom.owner().isClosed());
     }
 
     @Override

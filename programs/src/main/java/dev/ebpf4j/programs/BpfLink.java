@@ -66,7 +66,7 @@ public final class BpfLink implements Link {
     }
 
     /** Pins the link on bpffs: it then stays attached after this process exits, until {@link #unpin()}. */
-    public void pin(Path path) {
+    public synchronized void pin(Path path) {
         checkOpen();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment p = arena.allocateFrom(path.toString());
@@ -93,19 +93,19 @@ public final class BpfLink implements Link {
     }
 
     /** Detaches the program now even when the link is pinned or shared; the fd stays open (info still works). */
-    public void detach() {
+    public synchronized void detach() {
         checkOpen();
         Calls.check("link detach", () -> (int) LinkCalls.LINK_DETACH.invokeExact(fd));
     }
 
     @Override
-    public LinkInfo info() {
+    public synchronized LinkInfo info() {
         checkOpen();
         return LinkInfoReader.read(fd);
     }
 
     @Override
-    public void update(Program program) {
+    public synchronized void update(Program program) {
         checkOpen();
         int progFd = program.fd();
         int r = Calls.raw(() -> (int) LinkCalls.LINK_UPDATE.invokeExact(fd, progFd, MemorySegment.NULL));

@@ -42,7 +42,7 @@ public final class NetlinkTcLink implements Link {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment hook = hook(arena, ifindex, direction);
             int created = Calls.raw(() -> (int) LinkCalls.TC_HOOK_CREATE.invokeExact(hook));
-            if (created < 0 && created != -Errno.EEXIST) throw BpfException.of("create clsact qdisc on ifindex " + ifindex, created);
+            if (created < 0 && created != -Errno.EEXIST) throw BpfException.of("tc create clsact qdisc on ifindex " + ifindex, created);
             MemorySegment opts = opts(arena, handle, priority);
             opts.set(ValueLayout.JAVA_INT, 8, program.fd());
             int r = Calls.raw(() -> (int) LinkCalls.TC_ATTACH.invokeExact(hook, opts));

@@ -24,6 +24,12 @@
  * which one to replace; a TC attach adds a clsact qdisc only when missing and never deletes a qdisc or another filter.
  * Interface names and indexes are those of the calling thread's network namespace.
  *
+ * <p>Thread safety: program views and {@link dev.ebpf4j.programs.ProgramTester} are immutable and thread-safe. A
+ * {@link dev.ebpf4j.programs.Link} serializes its own calls: {@code info()}, {@code update()}, pinning and
+ * {@code close()} may come from any thread, and a call racing with {@code close()} either completes first or throws
+ * {@link java.lang.IllegalStateException}, never acting on a closed (and possibly reused) fd number. Closing the
+ * {@link dev.ebpf4j.core.BpfObject} that owns a program while another thread attaches it is not guarded.
+ *
  * <p>Requirements: Linux 5.15+ with CAP_BPF and CAP_NET_ADMIN (CAP_PERFMON for tracing, CAP_SYS_ADMIN for cgroup and
  * namespace hooks); tcx needs 6.6+, sockmap links 6.10+ (older kernels fall back to {@code BPF_PROG_ATTACH}); tracepoint
  * attach needs tracefs mounted; kprobes need CONFIG_KPROBES; fentry/fexit need BPF trampolines (ftrace).

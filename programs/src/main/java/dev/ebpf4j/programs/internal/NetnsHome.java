@@ -22,6 +22,12 @@ public final class NetnsHome implements AutoCloseable {
 
     /** Runs {@code action} on a thread inside this namespace and waits for it. */
     public void run(Runnable action) {
+        // Already there: run here. Entering a namespace needs CAP_SYS_ADMIN, which a detach in the attaching
+        // namespace must not (PrivilegeIT in stress-tests: without it the netlink detach failed and left XDP attached).
+        if (isCurrent()) {
+            action.run();
+            return;
+        }
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread t = Thread.ofPlatform().name("ebpf4j-netns").unstarted(() -> {
             try {
@@ -42,6 +48,16 @@ public final class NetnsHome implements AutoCloseable {
         if (e instanceof RuntimeException r) throw r;
         if (e instanceof Error err) throw err;
         if (e != null) throw new IllegalStateException(e);
+    }
+
+    /** Whether the calling thread is in this namespace (same nsfs inode, as {@code readlink} shows it). */
+    private boolean isCurrent() {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self/ns/net"))
+                    .equals(java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)));
+        } catch (java.io.IOException e) {
+            return false; // cannot tell: enter the namespace as before
+        }
     }
 
     @Override

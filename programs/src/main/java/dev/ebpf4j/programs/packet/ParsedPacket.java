@@ -68,6 +68,9 @@ public record ParsedPacket(String sourceMac, String destinationMac, List<Integer
             boolean v4 = type == 0x0800;
             need(f, at + (v4 ? 20 : 40), v4 ? "IPv4 header" : "IPv6 header");
             int headerLength = v4 ? (f[at] & 0x0F) * 4 : 40;
+            // The IHL field is read from the frame: it may claim fewer than 20 bytes or more than the frame holds.
+            if (headerLength < 20) throw new IllegalArgumentException("IPv4 header length " + headerLength + " is below 20");
+            need(f, at + headerLength, "IPv4 header with options");
             int protocol = v4 ? f[at + 9] & 0xFF : f[at + 6] & 0xFF;
             int total = v4 ? u16(f, at + 2) : 40 + u16(f, at + 4);
             end = Math.min(f.length, at + total);
