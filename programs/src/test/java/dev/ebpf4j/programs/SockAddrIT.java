@@ -37,6 +37,7 @@ class SockAddrIT {
     @BeforeEach
     void setUp() {
         ns = NetNamespace.create("e4jpa");
+        ns.verifyNoRouteOut();
         cg = TestCgroup.create("e4j-prog");
     }
 

@@ -32,6 +32,7 @@ class SocketIT {
     @BeforeEach
     void namespace() {
         ns = NetNamespace.create("e4jps");
+        ns.verifyNoRouteOut();
         assertTrue(ns.ip("-4", "route", "show", "table", "all", "default").isBlank(), "no route out");
     }
 

@@ -103,6 +103,24 @@ public final class NetNamespace implements AutoCloseable {
         void run() throws Exception;
     }
 
+    /**
+     * Checks, before a test sends traffic from this namespace on its own (outside a {@link Topology}), that it can
+     * reach nothing outside itself: no default route (IPv4 or IPv6, any table) and no interface but loopback.
+     *
+     * @throws IllegalStateException naming the route or interface that could lead out
+     */
+    public void verifyNoRouteOut() {
+        for (String family : List.of("-4", "-6")) {
+            String routes = ip(family, "route", "show", "table", "all", "default").trim();
+            if (!routes.isEmpty()) throw new IllegalStateException(this + " has a default route: " + routes);
+        }
+        for (String line : ip("-o", "link", "show").split("\n")) {
+            if (line.isBlank()) continue;
+            String ifname = line.split(":")[1].trim().split("@")[0];
+            if (!ifname.equals("lo")) throw new IllegalStateException(this + " has interface " + ifname + " besides loopback");
+        }
+    }
+
     /** Whether a namespace of this name still exists. */
     public boolean exists() {
         return Files.exists(path());
