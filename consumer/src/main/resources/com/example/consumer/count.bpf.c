@@ -1,4 +1,5 @@
-// Counts the packets an XDP hook sees, per IP protocol, and passes them all on.
+// Counts the packets an XDP hook sees, per IP protocol, and passes them all on; and a socket filter that counts
+// the datagrams reaching one socket.
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
@@ -40,6 +41,24 @@ int count_packets(struct xdp_md *ctx)
     else
         bpf_map_update_elem(&by_protocol, &proto, &one, BPF_NOEXIST);
     return XDP_PASS;
+}
+
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, __u64);
+} datagrams SEC(".maps");
+
+// A socket filter: counts what reaches the socket it is attached to, and keeps every byte of it.
+SEC("socket")
+int count_socket(struct __sk_buff *skb)
+{
+    __u32 zero = 0;
+    __u64 *count = bpf_map_lookup_elem(&datagrams, &zero);
+    if (count)
+        __sync_fetch_and_add(count, 1);
+    return skb->len;
 }
 
 char LICENSE[] SEC("license") = "GPL";

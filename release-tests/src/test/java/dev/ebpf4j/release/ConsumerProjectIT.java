@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("release")
 class ConsumerProjectIT {
     /** What the consumer needs installed (directory names), with everything they depend on. */
-    static final List<String> INSTALLED = List.of("testkit", "core");
+    static final List<String> INSTALLED = List.of("testkit", "core", "maps", "programs");
 
     @Test
     void consumerBuildsAgainstInstalledArtifactsAndLoadsItsProgram() throws Exception {
@@ -55,6 +55,7 @@ class ConsumerProjectIT {
         assertTrue(out.contains("program count_packets: XDP"), out);
         assertTrue(out.matches("(?s).*map packets: ARRAY, key 4 B, value 8 B, max 1 entries, fd \\d+.*"), out);
         assertTrue(out.matches("(?s).*map by_protocol: HASH, key 1 B, value 8 B, max 256 entries, fd \\d+.*"), out);
+        assertTrue(out.matches("(?s).*socket filter .* counted 5 of 5 datagrams.*"), out);
         assertTrue(!out.contains("WARNING: A restricted method"), "native access not enabled by the manifest:\n" + out);
     }
 
