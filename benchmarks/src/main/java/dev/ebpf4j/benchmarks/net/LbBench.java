@@ -1,0 +1,275 @@
+package dev.ebpf4j.benchmarks.net;
+
+import dev.ebpf4j.core.BpfObject;
+import dev.ebpf4j.core.MapType;
+import dev.ebpf4j.maps.BpfHashMap;
+import dev.ebpf4j.maps.MapSpec;
+import dev.ebpf4j.maps.PutMode;
+import dev.ebpf4j.maps.codec.Codec;
+import dev.ebpf4j.programs.CgroupSockAddrProgram;
+import dev.ebpf4j.programs.Link;
+import dev.ebpf4j.testkit.NetNamespace;
+import dev.ebpf4j.testkit.TestCgroup;
+import dev.ebpf4j.testkit.Topology;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Service LB benchmark (issue 5 item 5): sequential connect + GET + close from a client namespace through a router
+ * namespace to three C HTTP backends, directly, through the socket LB (cgroup connect4), and through kube-proxy-shaped
+ * iptables-legacy and iptables-nft rules, with 10, 1,000 and 10,000 Services installed; plus full-sync and
+ * one-endpoint-update costs. Run by {@code benchmarks/run-lb-bench.sh}.
+ */
+public final class LbBench {
+    static final int CONNS = Integer.getInteger("conns", 5000), ROUNDS = Integer.getInteger("rounds", 5);
+    static final int[] SCALES = {10, 1000, 10_000};
+    static final String DATAPATH = "interim";
+    static final int BACKENDS = 3, BACKEND_PORT = 8080;
+
+    private final BenchSupport out = new BenchSupport("lb");
+    private NetNamespace client;
+    private final List<String> backendIps = new ArrayList<>();
+    private final Map<String, double[]> connectResults = new LinkedHashMap<>();
+
+    public static void main(String[] args) throws Exception {
+        new LbBench().run(Path.of(args.length > 0 ? args[0] : "benchmarks/results/lb.csv"));
+    }
+
+    void run(Path file) throws Exception {
+        out.comment("datapath: " + DATAPATH + " minimal connect4 LB (benchmarks/src/main/bpf/interim_lb.bpf.c) until the k8s-lb datapath is merged");
+        out.comment(CONNS + " sequential connect+GET+close per round, " + ROUNDS + " rounds, medians of the per-round values");
+        List<Process> servers = new ArrayList<>();
+        try (Topology t = Topology.create("e4jb"); TestCgroup cg = TestCgroup.create("e4jb-lb")) {
+            client = t.namespace("cl");
+            NetNamespace node = t.namespace("node");
+            t.veth(client, "c0", "10.10.1.2/24", node, "n0", "10.10.1.1/24");
+            for (int k = 0; k < BACKENDS; k++) {
+                NetNamespace b = t.namespace("b" + k);
+                String net = "10.10." + (10 + k);
+                t.veth(node, "n" + (k + 1), net + ".1/24", b, "p0", net + ".2/24");
+                b.ip("route", "add", "10.10.0.0/16", "via", net + ".1");
+                backendIps.add(net + ".2");
+            }
+            client.ip("route", "add", "10.10.0.0/16", "via", "10.10.1.1");
+            // ClusterIPs are routed to the node like on a real pod; without a route, connect() fails before nat OUTPUT.
+            client.ip("route", "add", "10.96.0.0/12", "via", "10.10.1.1");
+            node.exec("sysctl", "-qw", "net.ipv4.ip_forward=1");
+            t.verifyIsolated();
+            for (int k = 0; k < BACKENDS; k++) {
+                servers.add(BenchSupport.startReady(List.of("nsenter", "--net=" + t.namespace("b" + k).path(),
+                        BenchSupport.tool("http_server"), backendIps.get(k), Integer.toString(BACKEND_PORT))));
+            }
+            connect("warmup", backendIps.get(0), BACKEND_PORT, null, 1, 500);
+            connectResults.clear();
+
+            connect("direct", backendIps.get(0), BACKEND_PORT, null, ROUNDS, CONNS);
+            Path bpf = BenchSupport.compile("interim_lb.bpf.c");
+            for (int services : SCALES) {
+                try (BpfObject obj = BpfObject.open(bpf).load();
+                     Link link = CgroupSockAddrProgram.of(obj.program("interim_connect4")).attach(cg.path())) {
+                    var svc = BpfHashMap.of(obj.map("svc"), Codec.u64(), Codec.u64());
+                    var backend = BpfHashMap.of(obj.map("backend"), Codec.u32(), Codec.u64());
+                    fill(svc, backend, services, BACKENDS, services - 1);
+                    connect("ebpf-" + DATAPATH + "-" + services, vip(services - 1), 80, cg.path(), ROUNDS, CONNS);
+                    if (services == 10_000) {
+                        connect("pod-to-pod-ebpf-10000", backendIps.get(0), BACKEND_PORT, cg.path(), ROUNDS, CONNS);
+                        oneEndpointUpdate(backend, services);
+                    }
+                }
+            }
+            syncCosts();
+            for (String flavour : List.of("legacy", "nft")) {
+                for (int services : SCALES) {
+                    double ms = restore(flavour, rules(services, BACKENDS, services - 1));
+                    out.row("iptables-" + flavour + "-restore-" + services + "x3", "sync", ms, "ms");
+                    connect("iptables-" + flavour + "-" + services, vip(services - 1), 80, null, ROUNDS, CONNS);
+                    if (services == 10_000) {
+                        connect("pod-to-pod-iptables-" + flavour + "-10000", backendIps.get(0), BACKEND_PORT, null, ROUNDS, CONNS);
+                        double resync = restore(flavour, rules(services, BACKENDS, services - 1));
+                        out.row("iptables-" + flavour + "-resync-" + services + "x3", "sync", resync, "ms");
+                    }
+                }
+                double seed = restore(flavour, rules(2000, 5, 1999));
+                out.row("iptables-" + flavour + "-restore-2000x5", "sync", seed, "ms");
+                restore(flavour, "*nat\nCOMMIT\n");
+            }
+            connect("direct-again", backendIps.get(0), BACKEND_PORT, null, ROUNDS, CONNS);
+            ratios();
+        } finally {
+            BenchSupport.stop(servers);
+        }
+        out.write(file);
+    }
+
+    static String vip(int service) {
+        int v = 0x0a600000 + service;
+        return (v >>> 24) + "." + ((v >>> 16) & 255) + "." + ((v >>> 8) & 255) + "." + (v & 255);
+    }
+
+    /** Service i: VIP 10.96.0.0+i port 80, endpoints slots i*e..; the measured one points at the real backends. */
+    void fill(BpfHashMap<Long, Long> svc, BpfHashMap<Long, Long> backend, int services, int endpoints, int measured) {
+        Map<Long, Long> backends = new LinkedHashMap<>(), svcs = new LinkedHashMap<>();
+        for (int i = 0; i < services; i++) {
+            svcs.put(BenchSupport.ipKernel(0x0a600000 + i) | BenchSupport.portKernel(80) << 32,
+                    endpoints | (long) (i * endpoints) << 32);
+            for (int e = 0; e < endpoints; e++) {
+                int slot = i * endpoints + e;
+                int ip = i == measured ? parse(backendIps.get(e % BACKENDS)) : 0x0af40000 + slot;
+                backends.put((long) slot, BenchSupport.ipKernel(ip) | BenchSupport.portKernel(BACKEND_PORT) << 32);
+            }
+        }
+        // Backends before the services that point at them.
+        backend.putAll(backends, PutMode.ANY);
+        svc.putAll(svcs, PutMode.ANY);
+    }
+
+    static int parse(String ip) {
+        String[] p = ip.split("\\.");
+        return Integer.parseInt(p[0]) << 24 | Integer.parseInt(p[1]) << 16 | Integer.parseInt(p[2]) << 8 | Integer.parseInt(p[3]);
+    }
+
+    void connect(String variant, String ip, int port, Path cgroup, int rounds, int conns) {
+        double[] p50 = new double[rounds], p99 = new double[rounds], cps = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + client.path(), BenchSupport.tool("http_client"),
+                    ip, Integer.toString(port), Integer.toString(conns)));
+            if (cgroup != null) cmd.add(cgroup.toString());
+            String[] f = BenchSupport.run(cmd).trim().split(" ");
+            if (Integer.parseInt(f[3]) != 0) throw new IllegalStateException(variant + ": " + f[3] + " failed connections");
+            p50[r] = Double.parseDouble(f[0]);
+            p99[r] = Double.parseDouble(f[1]);
+            cps[r] = Double.parseDouble(f[2]);
+        }
+        double[] m = {BenchSupport.median(p50), BenchSupport.median(p99), BenchSupport.median(cps)};
+        connectResults.put(variant, m);
+        out.row(variant, "connect_p50", m[0], "us");
+        out.row(variant, "connect_p99", m[1], "us");
+        out.row(variant, "connections_per_s", m[2], "conn/s");
+        System.out.printf("%-36s p50 %8.1f us   p99 %8.1f us   %9.0f conn/s%n", variant, m[0], m[1], m[2]);
+    }
+
+    void oneEndpointUpdate(BpfHashMap<Long, Long> backend, int services) {
+        int n = 10_000;
+        double[] us = new double[n];
+        for (int k = 0; k < n; k++) {
+            int service = k % (services - 1), slot = service * BACKENDS + k % BACKENDS;
+            long t0 = System.nanoTime();
+            // The control plane received "endpoint slot changed to this address": encode and write the slot.
+            backend.putLong(slot, BenchSupport.ipKernel(0x0af50000 + k) | BenchSupport.portKernel(BACKEND_PORT) << 32);
+            us[k] = (System.nanoTime() - t0) / 1e3;
+        }
+        long check = backend.getLong((long) ((n - 1) % (services - 1)) * BACKENDS + (n - 1) % BACKENDS, -1);
+        if ((check & 0xffffffffL) != BenchSupport.ipKernel(0x0af50000 + n - 1)) throw new IllegalStateException("update not visible");
+        out.row("one-endpoint-update-" + DATAPATH, "latency_p50", BenchSupport.median(us), "us");
+        out.row("one-endpoint-update-" + DATAPATH, "latency_p99", BenchSupport.percentile(us, 0.99), "us");
+        connectResults.put("one-endpoint-update", new double[] {BenchSupport.median(us), BenchSupport.percentile(us, 0.99)});
+        System.out.printf("one endpoint update: p50 %.2f us, p99 %.2f us%n", BenchSupport.median(us), BenchSupport.percentile(us, 0.99));
+    }
+
+    /** Java batched full sync into fresh maps of the datapath's definitions, alternating with the C batched fill. */
+    void syncCosts() {
+        int rounds = 7;
+        // A control plane is a long-running process: time it after the JIT has compiled the sync path.
+        for (int w = 0; w < 5; w++) javaFill(10_000, 3);
+        double[] java = new double[rounds], c = new double[rounds], seed = new double[rounds], cSeed = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            java[r] = javaFill(10_000, 3);
+            c[r] = Double.parseDouble(BenchSupport.run(List.of(BenchSupport.tool("lb_fill"), "10000", "3", "1")).trim());
+            seed[r] = javaFill(2000, 5);
+            cSeed[r] = Double.parseDouble(BenchSupport.run(List.of(BenchSupport.tool("lb_fill"), "2000", "5", "1")).trim());
+        }
+        double[] m = {BenchSupport.median(java), BenchSupport.median(c), BenchSupport.median(seed), BenchSupport.median(cSeed)};
+        out.row("java-full-sync-10000x3", "sync", m[0], "ms");
+        out.row("c-batched-fill-10000x3", "sync", m[1], "ms");
+        out.row("java-full-sync-2000x5", "sync", m[2], "ms");
+        out.row("c-batched-fill-2000x5", "sync", m[3], "ms");
+        connectResults.put("sync", m);
+        System.out.printf("full sync 10000x3: Java %.2f ms, C %.2f ms; 2000x5: Java %.2f ms, C %.2f ms%n", m[0], m[1], m[2], m[3]);
+    }
+
+    double javaFill(int services, int endpoints) {
+        try (var svc = BpfHashMap.create(MapSpec.of(MapType.HASH, "svc", 8, 8, 65536), Codec.u64(), Codec.u64());
+             var backend = BpfHashMap.create(MapSpec.of(MapType.HASH, "backend", 4, 8, 262144), Codec.u32(), Codec.u64())) {
+            long t0 = System.nanoTime();
+            fill(svc, backend, services, endpoints, -1);
+            return (System.nanoTime() - t0) / 1e6;
+        }
+    }
+
+    /** kube-proxy's shape: KUBE-SERVICES -> KUBE-SVC-* (statistic random) -> KUBE-SEP-* DNAT; the measured VIP last. */
+    String rules(int services, int endpoints, int measured) {
+        StringBuilder chains = new StringBuilder("*nat\n:KUBE-SERVICES - [0:0]\n:KUBE-MARK-MASQ - [0:0]\n");
+        StringBuilder body = new StringBuilder("-A OUTPUT -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES\n")
+                .append("-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000\n");
+        for (int n = 0; n < services; n++) {
+            int i = (measured + 1 + n) % services; // the measured service comes last
+            String svcChain = String.format("KUBE-SVC-%016X", 0x5EC0000000L + i);
+            chains.append(':').append(svcChain).append(" - [0:0]\n");
+            body.append("-A KUBE-SERVICES -d ").append(vip(i)).append("/32 -p tcp -m comment --comment \"ns/svc-")
+                    .append(i).append(":http cluster IP\" -m tcp --dport 80 -j ").append(svcChain).append('\n');
+            for (int e = 0; e < endpoints; e++) {
+                String sepChain = String.format("KUBE-SEP-%016X", 0x5E90000000L + (long) i * endpoints + e);
+                chains.append(':').append(sepChain).append(" - [0:0]\n");
+                String ip = i == measured ? backendIps.get(e % BACKENDS) : intIp(0x0af40000 + i * endpoints + e);
+                body.append("-A ").append(svcChain);
+                if (e < endpoints - 1) {
+                    body.append(String.format(" -m statistic --mode random --probability %.11f", 1.0 / (endpoints - e)));
+                }
+                body.append(" -j ").append(sepChain).append('\n');
+                body.append("-A ").append(sepChain).append(" -s ").append(ip).append("/32 -j KUBE-MARK-MASQ\n");
+                body.append("-A ").append(sepChain).append(" -p tcp -m tcp -j DNAT --to-destination ").append(ip)
+                        .append(':').append(BACKEND_PORT).append('\n');
+            }
+        }
+        return chains.append(body).append("COMMIT\n").toString();
+    }
+
+    static String intIp(int v) {
+        return (v >>> 24) + "." + ((v >>> 16) & 255) + "." + ((v >>> 8) & 255) + "." + (v & 255);
+    }
+
+    /** Loads a nat table with iptables-{legacy,nft}-restore in the client namespace; returns the wall time in ms. */
+    double restore(String flavour, String rules) throws Exception {
+        Path file = java.nio.file.Files.createTempFile("e4jb-rules", ".txt");
+        try {
+            java.nio.file.Files.writeString(file, rules);
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder("nsenter", "--net=" + client.path(), "iptables-" + flavour + "-restore")
+                    .redirectInput(file.toFile()).redirectErrorStream(true).start();
+            String msg = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) throw new IllegalStateException("iptables-" + flavour + "-restore failed: " + msg);
+            return (System.nanoTime() - t0) / 1e6;
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    void ratios() {
+        double[] direct = connectResults.get("direct"), e10 = connectResults.get("ebpf-" + DATAPATH + "-10"),
+                e10k = connectResults.get("ebpf-" + DATAPATH + "-10000"), leg = connectResults.get("iptables-legacy-10000"),
+                nft = connectResults.get("iptables-nft-10000"), p2pE = connectResults.get("pod-to-pod-ebpf-10000"),
+                p2pL = connectResults.get("pod-to-pod-iptables-legacy-10000"), sync = connectResults.get("sync"),
+                upd = connectResults.get("one-endpoint-update");
+        double r;
+        r = e10k[0] / direct[0];
+        out.ratio("vip_p50_10k_vs_direct", r, "<= 1.10", r <= 1.10);
+        r = e10k[0] / e10[0];
+        out.ratio("vip_p50_10k_vs_10_flatness", r, "<= 1.10", r <= 1.10);
+        r = e10k[2] / leg[2];
+        out.ratio("ebpf_vs_iptables_legacy_conn_per_s_10k", r, ">= 3", r >= 3);
+        r = e10k[2] / nft[2];
+        out.ratio("ebpf_vs_iptables_nft_conn_per_s_10k", r, "(info)", true);
+        r = p2pE[2] / direct[2];
+        out.ratio("pod_to_pod_conn_per_s_ebpf_10k_vs_direct", r, ">= 0.95", r >= 0.95);
+        r = p2pL[2] / direct[2];
+        out.ratio("pod_to_pod_conn_per_s_legacy_10k_vs_direct", r, "(info)", true);
+        r = sync[0] / sync[1];
+        out.ratio("java_full_sync_vs_c_batched_fill_10kx3", r, "<= 1.5", r <= 1.5);
+        out.check("seed_scale_java_full_sync_2000x5", sync[2], "ms", "< 20", sync[2] < 20);
+        out.check("one_endpoint_update_p99", upd[1], "us", "< 100", upd[1] < 100);
+    }
+}
