@@ -17,11 +17,12 @@ struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, 65536);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct rule_key);
-	__type(value, __u32);
+	// Sizes rather than BTF types: the benchmark writes the key as 12 raw bytes.
+	__uint(key_size, sizeof(struct rule_key));
+	__uint(value_size, sizeof(__u32));
 } rules SEC(".maps");
 
-SEC("tc")
+SEC("tcx/ingress")
 int interim_policy(struct __sk_buff *skb)
 {
 	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
