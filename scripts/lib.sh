@@ -1,7 +1,7 @@
 # Shared by ./dev and the scripts under scripts/: machine setup and JDK selection. Source it, do not run it.
 
 APT_PACKAGES=(clang llvm gcc libc6-dev iproute2 iputils-ping netcat-openbsd iptables libcap2-bin gnupg
-  qemu-system-x86 busybox-static cpio kmod xz-utils chromium)
+  qemu-system-x86 busybox-static cpio kmod xz-utils python3 chromium)
 BACKPORTS_LIST=/etc/apt/sources.list.d/ebpf4j-bookworm-backports.list
 
 log() { printf '[ebpf4j] %s\n' "$*" >&2; }

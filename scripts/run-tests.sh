@@ -21,9 +21,9 @@ passed=$((tests - failures - errors - skipped))
 log "suite took $(( $(date +%s) - start )) s"
 
 # Leftovers are bugs: tests must clean up namespaces, pins and programs even on failure.
-leftover=$(ip netns list 2>/dev/null | grep -c '^e4j-' || true)
+leftover=$(ip netns list 2>/dev/null | grep -c '^e4j' || true)
 if [ "${leftover:-0}" -gt 0 ]; then
-  log "FAIL: $leftover test network namespace(s) left behind: $(ip netns list | grep '^e4j-' | tr '\n' ' ')"
+  log "FAIL: $leftover test network namespace(s) left behind: $(ip netns list | grep '^e4j' | tr '\n' ' ')"
   status=1
 fi
 echo "tests: $passed passed, $((failures + errors)) failed, $skipped skipped"

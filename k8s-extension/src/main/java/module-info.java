@@ -4,13 +4,20 @@
  */
 module dev.ebpf4j.k8s {
     requires dev.ebpf4j.core;
+    requires dev.ebpf4j.bpf;
+    requires dev.ebpf4j.maps;
+    requires dev.ebpf4j.programs;
     requires kubernetes.client.api;
     requires kubernetes.model.core;
     requires kubernetes.model.discovery;
     requires kubernetes.model.networking;
 
     exports dev.ebpf4j.k8s.model;
-    exports dev.ebpf4j.k8s.lb;
     exports dev.ebpf4j.k8s.policy;
+    exports dev.ebpf4j.k8s.lb;
     exports dev.ebpf4j.k8s.source;
+
+    // the maps module generates record codecs for the LB and policy map records
+    opens dev.ebpf4j.k8s.lb to dev.ebpf4j.maps;
+    opens dev.ebpf4j.k8s.policy to dev.ebpf4j.maps;
 }

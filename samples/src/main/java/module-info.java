@@ -5,4 +5,6 @@ module dev.ebpf4j.samples {
     requires dev.ebpf4j.programs;
     requires dev.ebpf4j.bpf;
     requires dev.ebpf4j.testkit;
+    requires dev.ebpf4j.k8s;
+    requires jdk.httpserver;
 }

@@ -1,5 +1,27 @@
 /**
  * Kube-proxy-less Service load balancing: desired datapath state from Services and EndpointSlices, Maglev and
  * random backend selection, and ordered, batched map updates.
+ *
+ * <p>The pipeline is {@link dev.ebpf4j.k8s.source.ClusterSnapshot} → {@link dev.ebpf4j.k8s.lb.DesiredState}
+ * (frontends and their backends) → {@link dev.ebpf4j.k8s.lb.LbPlanner} (stable ids, table revisions, an
+ * {@link dev.ebpf4j.k8s.lb.UpdatePlan}) → {@link dev.ebpf4j.k8s.lb.LbDatapath} ({@link dev.ebpf4j.k8s.lb.KernelLbDatapath} writes the BPF maps of
+ * {@link dev.ebpf4j.k8s.lb.LbObject}); {@link dev.ebpf4j.k8s.lb.LbController} runs it on every snapshot a source
+ * announces, and {@link dev.ebpf4j.k8s.lb.LoadBalancer} bundles object, datapath, controller and attachments.
+ *
+ * {@snippet :
+ * try (var lb = LoadBalancer.load(LbConfig.forNode("node-1").withSelection(Selection.MAGLEV));
+ *      var source = InformerSource.connect()) {
+ *     lb.attachCgroup(Path.of("/sys/fs/cgroup/kubepods")); // ClusterIP via the socket hooks
+ *     lb.attachNodePort("eth0");                          // NodePort / external IPs via tcx
+ *     lb.controller().follow(source);
+ *     source.start(Duration.ofSeconds(30));
+ * }
+ * }
+ * Control-plane tests use {@link dev.ebpf4j.k8s.lb.SimulatedLbDatapath} in place of the kernel maps.
+ *
+ * <p>Requirements: the planning classes and {@link dev.ebpf4j.k8s.lb.SimulatedLbDatapath} need nothing from the
+ * kernel. The BPF datapath ({@code lb_sock.bpf.c}, {@code lb_nodeport.bpf.c}) needs Linux 5.10+ with BTF for the
+ * cgroup socket hooks ({@code bpf_set_retval} for ECONNREFUSED: 5.18), tcx for the NodePort path (6.6), and
+ * CAP_BPF + CAP_NET_ADMIN.
  */
 package dev.ebpf4j.k8s.lb;

@@ -1,5 +1,29 @@
 /**
  * NetworkPolicy enforcement: a pure Java evaluator of networking/v1 semantics, identities from label sets, and
  * the compilation of policies into the datapath's policy maps.
+ *
+ * <p>{@link dev.ebpf4j.k8s.policy.PolicyEvaluator} is the reference ("why was this allowed?");
+ * {@link dev.ebpf4j.k8s.policy.PolicyCompiler} turns the same {@link dev.ebpf4j.k8s.policy.ClusterState} into the
+ * entries of the maps of {@code policy.bpf.c} (layouts in {@link dev.ebpf4j.k8s.policy.PolicyMapLayout});
+ * {@link dev.ebpf4j.k8s.policy.PolicyDatapathModel} is a labelled simulation of that program over those entries.
+ * {@link dev.ebpf4j.k8s.policy.NodePolicyUpdater} keeps a node's maps current (ordered difference writes, then a
+ * new revision), writing either the kernel maps ({@link dev.ebpf4j.k8s.policy.KernelPolicyMaps}) or
+ * {@link dev.ebpf4j.k8s.policy.InMemoryPolicyMaps}.
+ *
+ * {@snippet :
+ * ClusterState state = new ClusterState(namespaces, pods, policies, Map.of("node-1", List.of(nodeIp)));
+ * Verdict v = new PolicyEvaluator(state).evaluate(new Probe(clientIp, serverIp, 80, L4Protocol.TCP));
+ * System.out.println(v);   // ALLOW (egress: not isolated; ingress: allowed by prod/api ingress[0])
+ *
+ * try (BpfObject obj = BpfObject.open(policyObjectPath).load();
+ *      KernelPolicyMaps maps = KernelPolicyMaps.of(obj)) {
+ *     NodePolicyUpdater updater = new NodePolicyUpdater("node-1", maps);
+ *     updater.apply(state);              // again on every change; returns once new connections see it
+ *     // attach obj's policy_from_pod (tcx ingress) and policy_to_pod (tcx egress) to each pod's host veth
+ * }
+ * }
+ *
+ * <p>Requirements: the evaluator and compiler are pure Java. The datapath programs need tcx (Linux 6.6) for
+ * attachment, LPM tries, LRU hashes and a ring buffer (5.8), CAP_BPF and CAP_NET_ADMIN; IPv4 and IPv6.
  */
 package dev.ebpf4j.k8s.policy;

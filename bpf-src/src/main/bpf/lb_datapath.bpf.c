@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * ebpf4j Service load balancer, one object for both datapaths so that they share one set of service, slot,
+ * Maglev, backend and affinity maps: the cgroup socket hooks for ClusterIP traffic (lb_sock.h) and the tcx
+ * programs for NodePort / external / load-balancer IPs (lb_nodeport.h). Load only what you attach by turning
+ * autoload off for the other programs.
+ */
+#include "lb_common.h"
+#include "lb_sock.h"
+#include "lb_nodeport.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

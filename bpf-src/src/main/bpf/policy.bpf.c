@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * NetworkPolicy enforcement on pod interfaces (host side of the pod's veth), IPv4 and IPv6. Addresses in maps are
+ * 16 bytes, IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d).
+ *
+ *   policy_from_pod  tcx/ingress on the host veth: packets the pod sends    -> the pod's EGRESS policy
+ *   policy_to_pod    tcx/egress  on the host veth: packets sent to the pod  -> the pod's INGRESS policy
+ *
+ * Per packet: endpoint lookup by the pod's address; if the packet belongs to a tracked connection (same direction,
+ * or the reply of a connection accepted in the other direction) it passes, re-checked only when the policy
+ * revision changed since the connection was last checked. Otherwise, when the pod is isolated for the direction:
+ * ipcache LPM lookup of the peer (label identity + CIDR identity), then the policy LPM trie with the label
+ * identity, the CIDR identity and the ANY identity. Ingress from the node's own addresses always passes.
+ * Allowed packets continue down the tcx chain (TCX_NEXT); denied ones are counted per reason, reported to the
+ * ring buffer and dropped. Map layouts are mirrored by dev.ebpf4j.k8s.policy.PolicyMapLayout.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86DD
+#define AF_INET 2
+#define AF_INET6 10
+#define NEXTHDR_HOP 0
+#define NEXTHDR_ROUTING 43
+#define NEXTHDR_FRAGMENT 44
+#define NEXTHDR_AUTH 51
+#define NEXTHDR_DEST 60
+#define MAX_EXT_HEADERS 6
+#define IPPROTO_ICMPV6 58
+#define IP_MF 0x2000
+#define IP_OFFSET 0x1fff
+
+#define IDENTITY_ANY 0
+#define IDENTITY_HOST 1
+#define IDENTITY_WORLD 2
+
+#define DIR_INGRESS 1
+#define DIR_EGRESS 2
+#define FLAG_INGRESS_ISOLATED 1
+#define FLAG_EGRESS_ISOLATED 2
+
+#define DROP_NONE 0
+#define DROP_POLICY_EGRESS 1
+#define DROP_POLICY_INGRESS 2
+#define COUNTER_SLOTS 8
+
+#define VERDICT_ALLOWED 1
+#define VERDICT_DROPPED 2
+
+#define POLICY_PREFIX_FULL 96
+#define RULE_NONE 0xffffffffu
+
+struct policy_endpoint {
+	__u32 endpoint_id;
+	__u32 identity;
+	__u32 flags;
+};
+
+struct policy_endpoint_key {
+	__u32 addr[4]; /* network order; IPv4 mapped */
+};
+
+struct policy_ipcache_key {
+	__u32 prefixlen;
+	__u32 addr[4];
+};
+
+struct policy_ipcache_value {
+	__u32 identity;
+	__u32 cidr_identity;
+};
+
+struct policy_key {
+	__u32 prefixlen;
+	__u32 endpoint;
+	__u32 identity;
+	__u8 direction;
+	__u8 protocol;
+	__be16 dport;
+};
+
+struct policy_value {
+	__u32 rule_id;
+};
+
+/* One entry per hook direction: a pod's own connections (EGRESS) and connections it accepted (INGRESS). */
+struct policy_ct_key {
+	__u32 saddr[4];
+	__u32 daddr[4];
+	__be16 sport;
+	__be16 dport;
+	__u8 protocol;
+	__u8 direction;
+	__u16 pad;
+};
+
+struct policy_ct_value {
+	__u64 last_seen_ns;
+	__u32 revision;
+	__u32 rule_id;
+};
+
+struct policy_config {
+	__u32 revision; /* bumped by the control plane after every map update batch */
+	__u32 flags;
+};
+
+/* General flow record, shared with flow observability: addresses sized for IPv6, family says which. */
+struct flow_event {
+	__u64 timestamp_ns;
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u16 family;
+	__be16 sport;
+	__be16 dport;
+	__u8 protocol;
+	__u8 verdict;
+	__u8 drop_reason;
+	__u8 direction;
+	__u16 pad;
+	__u32 ifindex;
+	__u32 src_identity;
+	__u32 dst_identity;
+	__u32 rule_id;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct policy_endpoint_key);
+	__type(value, struct policy_endpoint);
+} policy_endpoints SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 262144);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct policy_ipcache_key);
+	__type(value, struct policy_ipcache_value);
+} policy_ipcache SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1048576);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct policy_key);
+	__type(value, struct policy_value);
+} policy_rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 262144);
+	__type(key, struct policy_ct_key);
+	__type(value, struct policy_ct_value);
+} policy_conntrack SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct policy_config);
+} policy_config SEC(".maps");
+
+/* Index 0 counts allowed new connections, index N drops with reason N. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, COUNTER_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} policy_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} policy_flows SEC(".maps");
+
+struct packet {
+	__u32 saddr[4];
+	__u32 daddr[4];
+	__be16 sport;
+	__be16 dport;
+	__u8 protocol;
+	__u8 icmp_type;
+	__u16 family;
+};
+
+static __always_inline void map_v4(__u32 *dst, __be32 v4)
+{
+	dst[0] = 0;
+	dst[1] = 0;
+	dst[2] = bpf_htonl(0x0000ffff);
+	dst[3] = v4;
+}
+
+static __always_inline void copy6(__u32 *dst, const struct in6_addr *a)
+{
+	dst[0] = a->in6_u.u6_addr32[0];
+	dst[1] = a->in6_u.u6_addr32[1];
+	dst[2] = a->in6_u.u6_addr32[2];
+	dst[3] = a->in6_u.u6_addr32[3];
+}
+
+/* Reads source and destination port (TCP, UDP, SCTP all start with them) or the ICMPv6 type. */
+static __always_inline int parse_l4(void *l4, void *data_end, struct packet *pkt)
+{
+	if (pkt->protocol == IPPROTO_TCP || pkt->protocol == IPPROTO_UDP || pkt->protocol == IPPROTO_SCTP) {
+		__be16 *ports = l4;
+		if ((void *)(ports + 2) > data_end)
+			return -1;
+		pkt->sport = ports[0];
+		pkt->dport = ports[1];
+	} else if (pkt->protocol == IPPROTO_ICMPV6) {
+		__u8 *type = l4;
+		if ((void *)(type + 1) > data_end)
+			return -1;
+		pkt->icmp_type = *type;
+	}
+	return 0;
+}
+
+static __always_inline int parse_ipv6(void *l3, void *data_end, struct packet *pkt)
+{
+	struct ipv6hdr *ip6 = l3;
+	void *cursor;
+	__u8 next;
+
+	if ((void *)(ip6 + 1) > data_end)
+		return -1;
+	copy6(pkt->saddr, &ip6->saddr);
+	copy6(pkt->daddr, &ip6->daddr);
+	pkt->family = AF_INET6;
+	next = ip6->nexthdr;
+	cursor = ip6 + 1;
+	for (int i = 0; i < MAX_EXT_HEADERS; i++) {
+		__u8 *hdr = cursor;
+
+		if (next != NEXTHDR_HOP && next != NEXTHDR_ROUTING && next != NEXTHDR_DEST && next != NEXTHDR_FRAGMENT
+		    && next != NEXTHDR_AUTH)
+			break;
+		if ((void *)(hdr + 8) > data_end)
+			return -1;
+		if (next == NEXTHDR_FRAGMENT) {
+			__be16 off = *(__be16 *)(hdr + 2);
+			if (off & bpf_htons(0xfff8)) {
+				pkt->protocol = hdr[0];
+				return 0; /* a later fragment: no ports */
+			}
+			next = hdr[0];
+			cursor = hdr + 8;
+		} else if (next == NEXTHDR_AUTH) {
+			next = hdr[0];
+			cursor = hdr + (hdr[1] + 2) * 4;
+		} else {
+			next = hdr[0];
+			cursor = hdr + (hdr[1] + 1) * 8;
+		}
+	}
+	pkt->protocol = next;
+	return parse_l4(cursor, data_end, pkt);
+}
+
+static __always_inline int parse(struct __sk_buff *skb, struct packet *pkt)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct ethhdr *eth = data;
+	struct iphdr *ip;
+
+	if ((void *)(eth + 1) > data_end)
+		return -1;
+	__builtin_memset(pkt, 0, sizeof(*pkt));
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6))
+		return parse_ipv6(eth + 1, data_end, pkt);
+	if (eth->h_proto != bpf_htons(ETH_P_IP))
+		return -1;
+	ip = (void *)(eth + 1);
+	if ((void *)(ip + 1) > data_end || ip->ihl < 5)
+		return -1;
+	map_v4(pkt->saddr, ip->saddr);
+	map_v4(pkt->daddr, ip->daddr);
+	pkt->family = AF_INET;
+	pkt->protocol = ip->protocol;
+	if (ip->frag_off & bpf_htons(IP_OFFSET))
+		return 0; /* later fragments carry no ports: they match port-less entries only */
+	return parse_l4((void *)ip + ip->ihl * 4, data_end, pkt);
+}
+
+static __always_inline __u32 lookup_rule(__u32 endpoint, __u32 identity, __u8 direction, __u8 protocol,
+					 __be16 dport)
+{
+	struct policy_key key = {
+		.prefixlen = POLICY_PREFIX_FULL,
+		.endpoint = endpoint,
+		.identity = identity,
+		.direction = direction,
+		.protocol = protocol,
+		.dport = dport,
+	};
+	struct policy_value *v = bpf_map_lookup_elem(&policy_rules, &key);
+
+	return v ? v->rule_id : RULE_NONE;
+}
+
+/* Returns the allowing rule id, RULE_NONE when denied; peer_identity receives the peer's label identity. */
+static __always_inline __u32 policy_allows(const struct policy_endpoint *ep, const __u32 *peer, __u8 direction,
+					   __u8 protocol, __be16 dport, __u32 *peer_identity)
+{
+	struct policy_ipcache_key ikey = { .prefixlen = 128 };
+	struct policy_ipcache_value *ident;
+
+	ikey.addr[0] = peer[0];
+	ikey.addr[1] = peer[1];
+	ikey.addr[2] = peer[2];
+	ikey.addr[3] = peer[3];
+	ident = bpf_map_lookup_elem(&policy_ipcache, &ikey);
+	__u32 identity = ident ? ident->identity : IDENTITY_WORLD;
+	__u32 cidr = ident ? ident->cidr_identity : 0;
+	__u32 rule;
+
+	*peer_identity = identity;
+	if (direction == DIR_INGRESS && identity == IDENTITY_HOST)
+		return 0;
+	rule = lookup_rule(ep->endpoint_id, identity, direction, protocol, dport);
+	if (rule == RULE_NONE && cidr)
+		rule = lookup_rule(ep->endpoint_id, cidr, direction, protocol, dport);
+	if (rule == RULE_NONE)
+		rule = lookup_rule(ep->endpoint_id, IDENTITY_ANY, direction, protocol, dport);
+	return rule;
+}
+
+static __always_inline __u32 current_revision(void)
+{
+	__u32 zero = 0;
+	struct policy_config *cfg = bpf_map_lookup_elem(&policy_config, &zero);
+
+	return cfg ? cfg->revision : 0;
+}
+
+static __always_inline void count(__u32 slot)
+{
+	__u64 *c = bpf_map_lookup_elem(&policy_counters, &slot);
+
+	if (c)
+		*c += 1;
+}
+
+static __always_inline void report_drop(struct __sk_buff *skb, const struct packet *pkt, __u8 direction,
+					__u8 reason, __u32 src_identity, __u32 dst_identity)
+{
+	struct flow_event *e = bpf_ringbuf_reserve(&policy_flows, sizeof(*e), 0);
+
+	if (!e)
+		return;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->timestamp_ns = bpf_ktime_get_ns();
+	if (pkt->family == AF_INET) {
+		__builtin_memcpy(e->saddr, &pkt->saddr[3], 4);
+		__builtin_memcpy(e->daddr, &pkt->daddr[3], 4);
+	} else {
+		__builtin_memcpy(e->saddr, pkt->saddr, 16);
+		__builtin_memcpy(e->daddr, pkt->daddr, 16);
+	}
+	e->family = pkt->family;
+	e->sport = pkt->sport;
+	e->dport = pkt->dport;
+	e->protocol = pkt->protocol;
+	e->verdict = VERDICT_DROPPED;
+	e->drop_reason = reason;
+	e->direction = direction;
+	e->ifindex = skb->ifindex;
+	e->src_identity = src_identity;
+	e->dst_identity = dst_identity;
+	e->rule_id = RULE_NONE;
+	bpf_ringbuf_submit(e, 0);
+}
+
+/*
+ * direction: which policy of the local pod applies (EGRESS: the pod is the source; INGRESS: the destination).
+ */
+static __always_inline int enforce(struct __sk_buff *skb, __u8 direction)
+{
+	struct packet pkt;
+	struct policy_endpoint *ep;
+	struct policy_ct_key fwd = {}, rev = {};
+	struct policy_endpoint_key local;
+	struct policy_ct_value *ct;
+	const __u32 *peer;
+	__u32 revision, rule, peer_identity = IDENTITY_WORLD, isolated_flag;
+	__u8 other = direction == DIR_EGRESS ? DIR_INGRESS : DIR_EGRESS;
+
+	if (parse(skb, &pkt) < 0)
+		return TCX_NEXT;
+	/* IPv6 neighbour discovery (RS, RA, NS, NA, redirect) keeps the link working whatever the policy. */
+	if (pkt.protocol == IPPROTO_ICMPV6 && pkt.icmp_type >= 133 && pkt.icmp_type <= 137)
+		return TCX_NEXT;
+	if (direction == DIR_EGRESS) {
+		__builtin_memcpy(local.addr, pkt.saddr, 16);
+		peer = pkt.daddr;
+	} else {
+		__builtin_memcpy(local.addr, pkt.daddr, 16);
+		peer = pkt.saddr;
+	}
+	ep = bpf_map_lookup_elem(&policy_endpoints, &local);
+	if (!ep)
+		return TCX_NEXT;
+	isolated_flag = direction == DIR_EGRESS ? FLAG_EGRESS_ISOLATED : FLAG_INGRESS_ISOLATED;
+
+	__builtin_memcpy(fwd.saddr, pkt.saddr, 16);
+	__builtin_memcpy(fwd.daddr, pkt.daddr, 16);
+	fwd.sport = pkt.sport;
+	fwd.dport = pkt.dport;
+	fwd.protocol = pkt.protocol;
+	fwd.direction = direction;
+	revision = current_revision();
+
+	ct = bpf_map_lookup_elem(&policy_conntrack, &fwd);
+	if (ct) {
+		if (ct->revision == revision || !(ep->flags & isolated_flag))
+			goto established;
+		rule = policy_allows(ep, peer, direction, pkt.protocol, pkt.dport, &peer_identity);
+		if (rule != RULE_NONE)
+			goto established;
+		bpf_map_delete_elem(&policy_conntrack, &fwd);
+		goto denied;
+	}
+	/* A reply: the packet reverses a connection this pod's other hook accepted. */
+	__builtin_memcpy(rev.saddr, pkt.daddr, 16);
+	__builtin_memcpy(rev.daddr, pkt.saddr, 16);
+	rev.sport = pkt.dport;
+	rev.dport = pkt.sport;
+	rev.protocol = pkt.protocol;
+	rev.direction = other;
+	ct = bpf_map_lookup_elem(&policy_conntrack, &rev);
+	if (ct) {
+		__u32 other_flag = other == DIR_EGRESS ? FLAG_EGRESS_ISOLATED : FLAG_INGRESS_ISOLATED;
+
+		if (ct->revision == revision || !(ep->flags & other_flag))
+			goto established;
+		/* Re-check the original connection: same peer, its destination port is this packet's source port. */
+		rule = policy_allows(ep, peer, other, pkt.protocol, pkt.sport, &peer_identity);
+		if (rule != RULE_NONE)
+			goto established;
+		bpf_map_delete_elem(&policy_conntrack, &rev);
+		direction = other;
+		goto denied;
+	}
+
+	if (ep->flags & isolated_flag) {
+		rule = policy_allows(ep, peer, direction, pkt.protocol, pkt.dport, &peer_identity);
+		if (rule == RULE_NONE)
+			goto denied;
+	} else {
+		rule = RULE_NONE;
+	}
+	{
+		struct policy_ct_value nv = { .last_seen_ns = bpf_ktime_get_ns(), .revision = revision, .rule_id = rule };
+
+		bpf_map_update_elem(&policy_conntrack, &fwd, &nv, BPF_ANY);
+	}
+	count(DROP_NONE);
+	return TCX_NEXT;
+
+established:
+	ct->last_seen_ns = bpf_ktime_get_ns();
+	ct->revision = revision;
+	return TCX_NEXT;
+
+denied: {
+	__u8 reason = direction == DIR_EGRESS ? DROP_POLICY_EGRESS : DROP_POLICY_INGRESS;
+	__u32 src_id = direction == DIR_EGRESS ? ep->identity : peer_identity;
+	__u32 dst_id = direction == DIR_EGRESS ? peer_identity : ep->identity;
+
+	count(reason);
+	report_drop(skb, &pkt, direction, reason, src_id, dst_id);
+	return TCX_DROP;
+}
+}
+
+SEC("tcx/ingress")
+int policy_from_pod(struct __sk_buff *skb)
+{
+	return enforce(skb, DIR_EGRESS);
+}
+
+SEC("tcx/egress")
+int policy_to_pod(struct __sk_buff *skb)
+{
+	return enforce(skb, DIR_INGRESS);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

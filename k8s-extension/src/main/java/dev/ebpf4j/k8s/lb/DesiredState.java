@@ -1,0 +1,198 @@
+package dev.ebpf4j.k8s.lb;
+
+import dev.ebpf4j.k8s.model.AddressType;
+import dev.ebpf4j.k8s.model.Endpoint;
+import dev.ebpf4j.k8s.model.EndpointPort;
+import dev.ebpf4j.k8s.model.EndpointSlice;
+import dev.ebpf4j.k8s.model.Service;
+import dev.ebpf4j.k8s.model.ServiceName;
+import dev.ebpf4j.k8s.model.ServicePort;
+import dev.ebpf4j.k8s.model.TrafficPolicy;
+import dev.ebpf4j.k8s.source.ClusterSnapshot;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What the datapath should contain for a cluster snapshot, before ids and revisions are assigned: for each frontend
+ * the backends that may take new connections and those that only keep established flows. Immutable.
+ *
+ * @param frontends frontend to its specification
+ * @param backends  every backend any frontend refers to, with its state (ACTIVE wins when endpoints disagree)
+ */
+public record DesiredState(Map<Frontend, FrontendSpec> frontends, Map<Backend.Key, BackendState> backends) {
+    private static final Comparator<Backend.Key> KEY_ORDER = Comparator
+            .comparing(Backend.Key::address, AddressOrder.ADDRESSES)
+            .thenComparingInt(Backend.Key::port)
+            .thenComparing(Backend.Key::protocol);
+
+    /** Copies into sorted maps. */
+    public DesiredState {
+        frontends = Collections.unmodifiableMap(new TreeMap<>(frontends));
+        var b = new TreeMap<Backend.Key, BackendState>(KEY_ORDER);
+        b.putAll(backends);
+        backends = Collections.unmodifiableMap(b);
+    }
+
+    /**
+     * One frontend's wanted choice.
+     *
+     * @param service                its Service
+     * @param portName               its Service port name
+     * @param active                 backends for new connections, sorted (the slot order)
+     * @param terminating            backends that keep established flows only
+     * @param affinityTimeoutSeconds ClientIP timeout or 0
+     * @param local                  whether a Local traffic policy filtered the backends
+     */
+    public record FrontendSpec(ServiceName service, String portName, List<Backend.Key> active, Set<Backend.Key> terminating,
+                               int affinityTimeoutSeconds, boolean local) {
+        /** Copies the collections. */
+        public FrontendSpec {
+            active = List.copyOf(active);
+            var sorted = new TreeSet<Backend.Key>(KEY_ORDER);
+            sorted.addAll(terminating);
+            terminating = Collections.unmodifiableSet(sorted);
+        }
+    }
+
+    /** Computes the desired state of a snapshot under a node configuration. Pure function. */
+    public static DesiredState compute(ClusterSnapshot snapshot, LbConfig config) {
+        return new Incremental(config).compute(snapshot);
+    }
+
+    /** What one Service contributes: its frontends (in order) and the states of its backends. */
+    private record ServicePart(List<Map.Entry<Frontend, FrontendSpec>> frontends, Map<Backend.Key, BackendState> backends) {
+    }
+
+    /** A cache entry: the inputs (compared by identity) and what they gave. */
+    private record Cached(Service service, List<EndpointSlice> slices, ServicePart part) {
+        boolean sameInputs(Service s, List<EndpointSlice> sl) {
+            if (s != service || sl.size() != slices.size()) return false;
+            for (int i = 0; i < sl.size(); i++) if (sl.get(i) != slices.get(i)) return false;
+            return true;
+        }
+    }
+
+    /**
+     * Computes desired states for successive snapshots, recomputing only the Services whose Service object or
+     * EndpointSlice objects changed (sources keep unchanged objects identical between snapshots), and reusing the
+     * very same {@link FrontendSpec} instances for the rest, which lets {@link LbPlanner} skip them. Not
+     * thread-safe.
+     */
+    public static final class Incremental {
+        private final LbConfig config;
+        private Map<ServiceName, Cached> cache = new HashMap<>();
+
+        /** A computer for one node configuration. */
+        public Incremental(LbConfig config) {
+            this.config = config;
+        }
+
+        /** The desired state of {@code snapshot}; equal to {@link DesiredState#compute} of it. */
+        public DesiredState compute(ClusterSnapshot snapshot) {
+            Map<ServiceName, List<EndpointSlice>> slicesByService = new HashMap<>();
+            for (EndpointSlice s : snapshot.slices().values()) {
+                slicesByService.computeIfAbsent(s.service(), k -> new ArrayList<>()).add(s);
+            }
+            Map<ServiceName, Cached> next = new HashMap<>();
+            Map<Frontend, FrontendSpec> frontends = new TreeMap<>();
+            Map<Backend.Key, BackendState> backends = new TreeMap<>(KEY_ORDER);
+            for (Service svc : snapshot.services().values()) {
+                if (svc.headless()) continue;
+                List<EndpointSlice> slices = slicesByService.getOrDefault(svc.id(), List.of());
+                Cached c = cache.get(svc.id());
+                if (c == null || !c.sameInputs(svc, slices)) c = new Cached(svc, slices, part(svc, slices, config));
+                next.put(svc.id(), c);
+                // two Services claiming one address: the first by namespace/name wins
+                for (var e : c.part().frontends()) frontends.putIfAbsent(e.getKey(), e.getValue());
+                for (var e : c.part().backends().entrySet()) {
+                    if (e.getValue() == BackendState.ACTIVE) backends.put(e.getKey(), BackendState.ACTIVE);
+                    else backends.putIfAbsent(e.getKey(), e.getValue());
+                }
+            }
+            cache = next;
+            return new DesiredState(frontends, backends);
+        }
+    }
+
+    private static ServicePart part(Service svc, List<EndpointSlice> slices, LbConfig config) {
+        List<Map.Entry<Frontend, FrontendSpec>> frontends = new ArrayList<>();
+        Map<Backend.Key, BackendState> backends = new HashMap<>();
+        for (ServicePort port : svc.ports()) {
+            for (InetAddress family : families(svc)) {
+                boolean v6 = family instanceof Inet6Address;
+                for (Frontend f : frontendsOf(svc, port, v6, config)) {
+                    TrafficPolicy policy = f.kind().external() ? svc.externalTrafficPolicy() : svc.internalTrafficPolicy();
+                    frontends.add(Map.entry(f, spec(svc, port, slices, v6, policy == TrafficPolicy.LOCAL, config, backends)));
+                }
+            }
+        }
+        return new ServicePart(List.copyOf(frontends), backends);
+    }
+
+    private static List<InetAddress> families(Service svc) {
+        List<InetAddress> out = new ArrayList<>();
+        boolean v4 = false, v6 = false;
+        for (InetAddress a : svc.clusterIps()) {
+            if (a instanceof Inet6Address ? !v6 : !v4) out.add(a);
+            if (a instanceof Inet6Address) v6 = true; else v4 = true;
+        }
+        return out;
+    }
+
+    private static List<Frontend> frontendsOf(Service svc, ServicePort port, boolean v6, LbConfig config) {
+        List<Frontend> out = new ArrayList<>();
+        for (InetAddress ip : svc.clusterIps()) {
+            if ((ip instanceof Inet6Address) == v6) out.add(new Frontend(ip, port.port(), port.protocol(), FrontendKind.CLUSTER_IP));
+        }
+        if (!config.nodePorts()) return out;
+        if (port.nodePort() != 0) {
+            InetAddress any = InetAddress.ofLiteral(v6 ? "::" : "0.0.0.0");
+            out.add(new Frontend(any, port.nodePort(), port.protocol(), FrontendKind.NODE_PORT));
+        }
+        for (InetAddress ip : svc.externalIps()) {
+            if ((ip instanceof Inet6Address) == v6) out.add(new Frontend(ip, port.port(), port.protocol(), FrontendKind.EXTERNAL_IP));
+        }
+        for (InetAddress ip : svc.loadBalancerIps()) {
+            if ((ip instanceof Inet6Address) == v6) out.add(new Frontend(ip, port.port(), port.protocol(), FrontendKind.LOAD_BALANCER));
+        }
+        return out;
+    }
+
+    private static FrontendSpec spec(Service svc, ServicePort port, List<EndpointSlice> slices, boolean v6, boolean local,
+                                     LbConfig config, Map<Backend.Key, BackendState> backends) {
+        TreeSet<Backend.Key> active = new TreeSet<>(KEY_ORDER);
+        TreeSet<Backend.Key> terminating = new TreeSet<>(KEY_ORDER);
+        for (EndpointSlice slice : slices) {
+            if (slice.addressType() != (v6 ? AddressType.IPV6 : AddressType.IPV4)) continue;
+            EndpointPort ep = slice.ports().stream()
+                    .filter(p -> p.name().equals(port.name()) && p.protocol() == port.protocol())
+                    .findFirst().orElse(null);
+            if (ep == null) continue;
+            for (Endpoint e : slice.endpoints()) {
+                Backend.Key key = new Backend.Key(e.address(), ep.port(), port.protocol());
+                var c = e.conditions();
+                if (c.ready() && !c.terminating()) {
+                    if (local && !e.nodeName().map(config.nodeName()::equals).orElse(false)) continue;
+                    active.add(key);
+                } else if (c.terminating() && c.serving()) {
+                    terminating.add(key);
+                }
+            }
+        }
+        terminating.removeAll(active);
+        for (Backend.Key k : active) backends.put(k, BackendState.ACTIVE);
+        for (Backend.Key k : terminating) backends.putIfAbsent(k, BackendState.TERMINATING);
+        int timeout = svc.sessionAffinity().clientIp() ? svc.sessionAffinity().timeoutSeconds() : 0;
+        return new FrontendSpec(svc.id(), port.name(), new ArrayList<>(active), terminating, timeout, local);
+    }
+}

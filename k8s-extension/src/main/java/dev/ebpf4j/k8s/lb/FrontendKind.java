@@ -1,0 +1,18 @@
+package dev.ebpf4j.k8s.lb;
+
+/** Where a frontend address comes from; decides which traffic policy applies and which datapath serves it. */
+public enum FrontendKind {
+    /** A Service cluster IP; served by the cgroup socket hooks; internalTrafficPolicy applies. */
+    CLUSTER_IP,
+    /** A node port on any node address (wildcard address); served by TC; externalTrafficPolicy applies. */
+    NODE_PORT,
+    /** A {@code spec.externalIPs} address; served by TC; externalTrafficPolicy applies. */
+    EXTERNAL_IP,
+    /** A load-balancer ingress IP; served by TC; externalTrafficPolicy applies. */
+    LOAD_BALANCER;
+
+    /** Whether external traffic policy (rather than internal) governs this kind. */
+    public boolean external() {
+        return this != CLUSTER_IP;
+    }
+}

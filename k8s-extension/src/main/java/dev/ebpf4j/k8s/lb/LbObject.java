@@ -1,0 +1,55 @@
+package dev.ebpf4j.k8s.lb;
+
+import dev.ebpf4j.bpf.BpfObjects;
+import dev.ebpf4j.core.BpfObject;
+import dev.ebpf4j.core.BpfObjectSpec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * The load balancer's BPF object, {@code lb_datapath.bpf.o} from the ebpf4j-bpf-objects jar: the cgroup socket
+ * programs for ClusterIP traffic and the tcx programs for NodePort/external traffic, sharing one set of maps.
+ *
+ * {@snippet :
+ * BpfObjectSpec spec = LbObject.open();
+ * LbObject.NODE_PORT_PROGRAMS.forEach(p -> spec.autoload(p, false)); // socket LB only
+ * try (BpfObject obj = spec.load()) {
+ *     // attach LbObject.SOCKET_PROGRAMS to a cgroup
+ * }
+ * }
+ * Requirements: Linux 5.10+ with BTF; CAP_BPF and CAP_NET_ADMIN to load and attach.
+ */
+public final class LbObject {
+    /** The object's name in the bpf-objects jar. */
+    public static final String NAME = "lb_datapath";
+    private static final String RESOURCE = "/dev/ebpf4j/bpf/" + NAME + ".bpf.o";
+    /** The cgroup sock_addr programs, each named after its hook: attach all of them to the pods' cgroup. */
+    public static final List<String> SOCKET_PROGRAMS = List.of("lb_connect4", "lb_sendmsg4", "lb_recvmsg4",
+            "lb_getpeername4", "lb_connect6", "lb_sendmsg6", "lb_recvmsg6", "lb_getpeername6");
+    /** tcx ingress of the node's external interface: DNAT of NodePort / external-IP / load-balancer-IP traffic. */
+    public static final String NODE_PORT_INGRESS = "lb_nodeport_ingress";
+    /** tcx egress of the same interface: reverse translation of the replies. */
+    public static final String NODE_PORT_REPLY = "lb_nodeport_reply";
+    /** Both tcx programs. */
+    public static final List<String> NODE_PORT_PROGRAMS = List.of(NODE_PORT_INGRESS, NODE_PORT_REPLY);
+
+    private LbObject() {
+    }
+
+    /** Opens the object from the bpf-objects jar, ready to adjust (autoload, max entries, pin paths) and load. */
+    public static BpfObjectSpec open() {
+        // Read as a resource of the bpf-objects module's (open) package, whether or not BpfObjects lists the name.
+        try (InputStream in = BpfObjects.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + RESOURCE + " is missing from the ebpf4j-bpf-objects jar;"
+                        + " rebuild it with the ebpf4j Maven plugin (mvn -pl bpf-src package)");
+            }
+            return BpfObject.open(in.readAllBytes(), NAME);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + RESOURCE, e);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.ebpf4j.k8s.model;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Converts fabric8 {@code v1.Service} objects into {@link Service} records. Stateless and thread-safe. */
+public final class ServiceConverter {
+    private ServiceConverter() {
+    }
+
+    /**
+     * Converts a Service; ExternalName Services and Services without a spec have nothing to load-balance and give
+     * {@link Optional#empty()}.
+     *
+     * @throws IllegalArgumentException when the object is malformed (such as an IP field that is not an IP literal)
+     */
+    public static Optional<Service> convert(io.fabric8.kubernetes.api.model.Service s) {
+        ServiceSpec spec = s.getSpec();
+        if (spec == null || "ExternalName".equals(spec.getType())) return Optional.empty();
+        var meta = s.getMetadata();
+        ServiceName id = new ServiceName(meta.getNamespace() == null ? "default" : meta.getNamespace(), meta.getName());
+        List<String> ipStrings = spec.getClusterIPs() != null && !spec.getClusterIPs().isEmpty() ? spec.getClusterIPs()
+                : spec.getClusterIP() == null ? List.of() : List.of(spec.getClusterIP());
+        List<ServicePort> ports = new ArrayList<>();
+        if (spec.getPorts() != null) {
+            for (var p : spec.getPorts()) ports.add(port(p));
+        }
+        return Optional.of(new Service(id, ServiceType.parse(spec.getType()), IpLiterals.parseAll(ipStrings), ports,
+                IpLiterals.parseAll(spec.getExternalIPs()), ingressIps(s), affinity(spec),
+                TrafficPolicy.parse(spec.getExternalTrafficPolicy()), TrafficPolicy.parse(spec.getInternalTrafficPolicy())));
+    }
+
+    private static ServicePort port(io.fabric8.kubernetes.api.model.ServicePort p) {
+        int port = p.getPort();
+        return new ServicePort(p.getName(), Protocol.parse(p.getProtocol()), port, targetPort(p.getTargetPort(), port),
+                p.getNodePort() == null ? 0 : p.getNodePort());
+    }
+
+    static TargetPort targetPort(IntOrString t, int fallback) {
+        if (t == null) return TargetPort.of(fallback);
+        if (t.getIntVal() != null) return TargetPort.of(t.getIntVal());
+        String s = t.getStrVal();
+        if (s == null || s.isEmpty()) return TargetPort.of(fallback);
+        if (s.chars().allMatch(Character::isDigit)) return TargetPort.of(Integer.parseInt(s));
+        return TargetPort.of(s);
+    }
+
+    private static SessionAffinity affinity(ServiceSpec spec) {
+        if (!"ClientIP".equals(spec.getSessionAffinity())) return SessionAffinity.NONE;
+        var cfg = spec.getSessionAffinityConfig();
+        Integer t = cfg == null || cfg.getClientIP() == null ? null : cfg.getClientIP().getTimeoutSeconds();
+        return new SessionAffinity(true, t == null ? SessionAffinity.DEFAULT_TIMEOUT_SECONDS : t);
+    }
+
+    private static List<InetAddress> ingressIps(io.fabric8.kubernetes.api.model.Service s) {
+        var status = s.getStatus();
+        if (status == null || status.getLoadBalancer() == null || status.getLoadBalancer().getIngress() == null) return List.of();
+        List<String> ips = new ArrayList<>();
+        for (LoadBalancerIngress i : status.getLoadBalancer().getIngress()) {
+            if (i.getIp() != null && !i.getIp().isEmpty()) ips.add(i.getIp());
+        }
+        return IpLiterals.parseAll(ips);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.ebpf4j.k8s.policy;
+
+import dev.ebpf4j.k8s.model.Namespace;
+import dev.ebpf4j.k8s.model.NetworkPolicy;
+import dev.ebpf4j.k8s.model.Pod;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * An immutable snapshot of what NetworkPolicy decisions depend on: namespaces, pods, policies and the addresses of
+ * each node (traffic from a pod's own node is always allowed in).
+ *
+ * @param namespaces the namespaces
+ * @param pods the pods
+ * @param policies the policies
+ * @param nodeAddresses node name to the node's own addresses
+ */
+public record ClusterState(List<Namespace> namespaces, List<Pod> pods, List<NetworkPolicy> policies,
+                           Map<String, List<InetAddress>> nodeAddresses) {
+
+    /** Copies the collections. */
+    public ClusterState {
+        namespaces = List.copyOf(namespaces);
+        pods = List.copyOf(pods);
+        policies = List.copyOf(policies);
+        Map<String, List<InetAddress>> nodes = new TreeMap<>();
+        nodeAddresses.forEach((k, v) -> nodes.put(k, List.copyOf(v)));
+        nodeAddresses = java.util.Collections.unmodifiableMap(nodes);
+    }
+
+    /**
+     * @param name a namespace name
+     * @return the namespace; one the snapshot does not know has only the name label the API server sets
+     */
+    public Namespace namespace(String name) {
+        for (Namespace n : namespaces) {
+            if (n.name().equals(name)) {
+                return n;
+            }
+        }
+        return Namespace.of(name, Map.of());
+    }
+
+    /**
+     * @param address an address
+     * @return the pod owning it, if any
+     */
+    public Optional<Pod> podByIp(InetAddress address) {
+        for (Pod p : pods) {
+            if (p.ips().contains(address)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param namespace the namespace
+     * @param name the pod name
+     * @return the pod
+     * @throws IllegalArgumentException if there is no such pod
+     */
+    public Pod pod(String namespace, String name) {
+        return pods.stream().filter(p -> p.namespace().equals(namespace) && p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no pod " + namespace + "/" + name));
+    }
+
+    /**
+     * @param policy a policy to create, or to replace the one with the same namespace and name
+     * @return the new snapshot
+     */
+    public ClusterState withPolicy(NetworkPolicy policy) {
+        List<NetworkPolicy> list = new ArrayList<>(policies);
+        list.removeIf(p -> p.key().equals(policy.key()));
+        list.add(policy);
+        return new ClusterState(namespaces, pods, list, nodeAddresses);
+    }
+
+    /**
+     * @param namespace the policy's namespace
+     * @param name the policy's name
+     * @return the new snapshot without that policy
+     */
+    public ClusterState withoutPolicy(String namespace, String name) {
+        List<NetworkPolicy> list = new ArrayList<>(policies);
+        list.removeIf(p -> p.namespace().equals(namespace) && p.name().equals(name));
+        return new ClusterState(namespaces, pods, list, nodeAddresses);
+    }
+
+    /**
+     * @param pod a pod to add, or to replace the one with the same namespace and name
+     * @return the new snapshot
+     */
+    public ClusterState withPod(Pod pod) {
+        List<Pod> list = new ArrayList<>(pods);
+        list.removeIf(p -> p.key().equals(pod.key()));
+        list.add(pod);
+        return new ClusterState(namespaces, list, policies, nodeAddresses);
+    }
+
+    /**
+     * @param namespace a namespace to add, or to replace the one with the same name
+     * @return the new snapshot
+     */
+    public ClusterState withNamespace(Namespace namespace) {
+        List<Namespace> list = new ArrayList<>(namespaces);
+        list.removeIf(n -> n.name().equals(namespace.name()));
+        list.add(namespace);
+        return new ClusterState(list, pods, policies, nodeAddresses);
+    }
+}

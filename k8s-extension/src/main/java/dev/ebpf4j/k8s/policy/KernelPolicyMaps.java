@@ -1,0 +1,146 @@
+package dev.ebpf4j.k8s.policy;
+
+import dev.ebpf4j.core.BpfObject;
+import dev.ebpf4j.maps.ArrayMap;
+import dev.ebpf4j.maps.BpfHashMap;
+import dev.ebpf4j.maps.KeyValueMap;
+import dev.ebpf4j.maps.LpmTrieMap;
+import dev.ebpf4j.maps.LruHashMap;
+import dev.ebpf4j.maps.PerCpuArrayMap;
+import dev.ebpf4j.maps.RingBuffer;
+import dev.ebpf4j.maps.codec.Codec;
+import dev.ebpf4j.maps.ringbuf.RingBufferReader;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The maps of a loaded {@code policy.bpf.c} object as a {@link PolicyMapWriter}, plus its drop counters and flow
+ * events. Making it checks every map's type and sizes, and {@link PolicyMapLayout}'s member offsets against the
+ * object's BTF. The views borrow the object's map fds; closing this closes only the views and the ring buffer
+ * reader. Not thread-safe.
+ *
+ * {@snippet :
+ * try (BpfObject obj = BpfObject.open(policyObject).load();
+ *      KernelPolicyMaps maps = KernelPolicyMaps.of(obj)) {
+ *     NodePolicyUpdater updater = new NodePolicyUpdater("node-1", maps);
+ *     updater.apply(state);
+ *     maps.drainEvents(event -> System.out.println(event));
+ * }
+ * }
+ */
+public final class KernelPolicyMaps implements PolicyMapWriter, AutoCloseable {
+
+    private final Map<String, KeyValueMap<byte[], byte[]>> maps;
+    private final LruHashMap<byte[], byte[]> conntrack;
+    private final ArrayMap<byte[]> config;
+    private final PerCpuArrayMap<Long> counters;
+    private final RingBuffer flows;
+    private final RingBufferReader reader;
+
+    private KernelPolicyMaps(BpfObject obj) {
+        maps = Map.of(
+                PolicyMapLayout.ENDPOINTS_MAP, BpfHashMap.of(obj.map(PolicyMapLayout.ENDPOINTS_MAP),
+                        StructBytes.ENDPOINT_KEY, StructBytes.ENDPOINT),
+                PolicyMapLayout.IPCACHE_MAP, LpmTrieMap.of(obj.map(PolicyMapLayout.IPCACHE_MAP),
+                        StructBytes.IPCACHE_KEY, StructBytes.IPCACHE_VALUE),
+                PolicyMapLayout.RULES_MAP, LpmTrieMap.of(obj.map(PolicyMapLayout.RULES_MAP),
+                        StructBytes.POLICY_KEY, StructBytes.POLICY_VALUE));
+        conntrack = LruHashMap.of(obj.map("policy_conntrack"), StructBytes.CT_KEY, StructBytes.CT_VALUE);
+        config = ArrayMap.of(obj.map("policy_config"), StructBytes.CONFIG);
+        counters = PerCpuArrayMap.of(obj.map("policy_counters"), Codec.u64());
+        flows = RingBuffer.of(obj.map("policy_flows"));
+        reader = RingBufferReader.of(flows);
+    }
+
+    /**
+     * @param policyObject a loaded {@code policy.bpf.o}
+     * @return typed access to its maps
+     * @throws IllegalArgumentException if a map is missing or of another type or size
+     */
+    public static KernelPolicyMaps of(BpfObject policyObject) {
+        return new KernelPolicyMaps(policyObject);
+    }
+
+    @Override
+    public void put(String map, byte[] key, byte[] value) {
+        map(map).put(key, value);
+    }
+
+    @Override
+    public void delete(String map, byte[] key) {
+        map(map).remove(key);
+    }
+
+    @Override
+    public void revision(int revision) {
+        config.put(0, ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(revision).putInt(0).array());
+    }
+
+    /**
+     * Removes every entry of the endpoint, ipcache and policy maps (not conntrack).
+     *
+     * @return how many entries were removed
+     */
+    public int clear() {
+        int n = 0;
+        for (KeyValueMap<byte[], byte[]> m : maps.values()) {
+            List<byte[]> keys = new ArrayList<>();
+            m.keys().forEach(keys::add);
+            n += m.removeAll(keys);
+        }
+        return n;
+    }
+
+    /**
+     * Forgets every tracked connection (their next packets are decided as new connections).
+     *
+     * @return how many entries were removed
+     */
+    public int clearConntrack() {
+        List<byte[]> keys = new ArrayList<>();
+        conntrack.keys().forEach(keys::add);
+        return conntrack.removeAll(keys);
+    }
+
+    /**
+     * @param reason a reason, or {@link DropReason#NONE} for allowed new connections
+     * @return the count summed over CPUs
+     */
+    public long counter(DropReason reason) {
+        return counters.get(reason.code()).orElseThrow().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * Hands every pending flow event to {@code sink}.
+     *
+     * @param sink the consumer
+     * @return how many events were read
+     */
+    public int drainEvents(Consumer<FlowEvent> sink) {
+        return reader.drain((source, record) -> sink.accept(FlowEvent.decode(record.toArray(ValueLayout.JAVA_BYTE))),
+                Integer.MAX_VALUE);
+    }
+
+    private KeyValueMap<byte[], byte[]> map(String name) {
+        KeyValueMap<byte[], byte[]> m = maps.get(name);
+        if (m == null) {
+            throw new IllegalArgumentException("no policy map named " + name + "; use the PolicyMapLayout names");
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+        flows.close();
+        counters.close();
+        config.close();
+        conntrack.close();
+        maps.values().forEach(KeyValueMap::close);
+    }
+}

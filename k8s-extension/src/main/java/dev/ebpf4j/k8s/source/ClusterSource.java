@@ -1,0 +1,30 @@
+package dev.ebpf4j.k8s.source;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Where Services and EndpointSlices come from: an API server ({@link InformerSource}) or a directory of manifests
+ * ({@link ManifestDirectorySource}). A source keeps the current state, hands out immutable snapshots of it, and
+ * notifies listeners after changes. Notifications are coalesced: a listener gets the newest snapshot, possibly
+ * covering several changes, always on the source's single notification thread, never concurrently with itself.
+ */
+public interface ClusterSource extends AutoCloseable {
+    /**
+     * Starts watching and waits until the initial state is loaded (the informers' first list, or the first scan).
+     *
+     * @throws java.util.concurrent.TimeoutException wrapped in an {@link IllegalStateException} when the initial
+     *                                               state did not arrive in time
+     */
+    void start(Duration timeout);
+
+    /** The current state; after {@link #start} it contains at least the initial state. */
+    ClusterSnapshot snapshot();
+
+    /** Registers a listener for snapshots after changes. Register before {@link #start} to see the initial one. */
+    void addListener(Consumer<ClusterSnapshot> listener);
+
+    /** Stops watching and the notification thread. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,184 @@
+package dev.ebpf4j.k8s.source;
+
+import dev.ebpf4j.k8s.model.EndpointSlice;
+import dev.ebpf4j.k8s.model.EndpointSliceConverter;
+import dev.ebpf4j.k8s.model.Service;
+import dev.ebpf4j.k8s.model.ServiceConverter;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Services and EndpointSlices from a directory of YAML or JSON manifests ({@code *.yaml}, {@code *.yml},
+ * {@code *.json}; several documents per file separated by {@code ---}, and {@code List} kinds, are fine), for running
+ * without a cluster. The directory is watched: after any change the whole directory is re-read and replaces the
+ * state at once. A file that fails to parse (say, caught half-written) keeps the objects of its last good version
+ * and is logged. Other kinds are ignored.
+ *
+ * {@snippet :
+ * try (ManifestDirectorySource source = new ManifestDirectorySource(Path.of("manifests"))) {
+ *     source.addListener(snapshot -> controller.sync(snapshot));
+ *     source.start(Duration.ofSeconds(5));
+ * }
+ * }
+ */
+public final class ManifestDirectorySource implements ClusterSource {
+    private static final System.Logger LOG = System.getLogger(ManifestDirectorySource.class.getName());
+    private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
+    /** Editors write files in several steps: wait for quiet before re-reading. */
+    private static final long SETTLE_MILLIS = 30;
+
+    private record Parsed(List<Service> services, List<EndpointSlice> slices) {
+    }
+
+    private final Path directory;
+    private final KubernetesSerialization serialization = new KubernetesSerialization();
+    private final SnapshotStore store = new SnapshotStore("ebpf4j-k8s-manifest-notify");
+    private final Map<Path, Parsed> lastGood = new HashMap<>();
+    private WatchService watcher;
+    private Thread thread;
+    private volatile boolean closed;
+
+    /** A source over the given directory, which must exist. */
+    public ManifestDirectorySource(Path directory) {
+        if (!Files.isDirectory(directory)) throw new IllegalArgumentException("not a directory: " + directory);
+        this.directory = directory;
+    }
+
+    @Override
+    public synchronized void start(Duration timeout) {
+        if (closed) throw new IllegalStateException("source is closed");
+        if (watcher != null) throw new IllegalStateException("source already started");
+        try {
+            watcher = directory.getFileSystem().newWatchService();
+            directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                    StandardWatchEventKinds.ENTRY_DELETE);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot watch " + directory + ": " + e.getMessage(), e);
+        }
+        rescan();
+        store.publishing(true);
+        thread = Thread.ofPlatform().daemon().name("ebpf4j-k8s-manifest-watch").start(this::watchLoop);
+    }
+
+    private void watchLoop() {
+        try {
+            while (!closed) {
+                WatchKey key = watcher.take();
+                WatchKey more;
+                do {
+                    key.pollEvents();
+                    key.reset();
+                    more = watcher.poll(SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+                    if (more != null) key = more;
+                } while (more != null);
+                rescan();
+            }
+        } catch (InterruptedException | ClosedWatchServiceException e) {
+            // closing
+        }
+    }
+
+    /** Re-reads every manifest and replaces the state; exposed for callers that want a synchronous reload. */
+    public synchronized void rescan() {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(directory)) {
+            files = s.filter(ManifestDirectorySource::isManifest).sorted().toList();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot list " + directory + ": " + e.getMessage());
+            return;
+        }
+        lastGood.keySet().retainAll(files);
+        List<Service> services = new ArrayList<>();
+        List<EndpointSlice> slices = new ArrayList<>();
+        for (Path f : files) {
+            try {
+                lastGood.put(f, parse(Files.readString(f)));
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "skipping " + f + " (keeping its last good version): " + e.getMessage());
+            }
+            Parsed p = lastGood.get(f);
+            if (p != null) {
+                services.addAll(p.services());
+                slices.addAll(p.slices());
+            }
+        }
+        store.replaceAll(services, slices);
+    }
+
+    private static boolean isManifest(Path p) {
+        String n = p.getFileName().toString();
+        return Files.isRegularFile(p) && !n.startsWith(".") && (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json"));
+    }
+
+    private Parsed parse(String text) {
+        List<Service> services = new ArrayList<>();
+        List<EndpointSlice> slices = new ArrayList<>();
+        for (String doc : DOCUMENT_SEPARATOR.split(text)) {
+            if (doc.isBlank() || doc.lines().allMatch(l -> l.isBlank() || l.stripLeading().startsWith("#"))) continue;
+            Object o = serialization.unmarshal(doc);
+            collect(o, services, slices);
+        }
+        return new Parsed(services, slices);
+    }
+
+    private static void collect(Object o, List<Service> services, List<EndpointSlice> slices) {
+        switch (o) {
+            case io.fabric8.kubernetes.api.model.Service s -> ServiceConverter.convert(s).ifPresent(services::add);
+            case io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice s -> EndpointSliceConverter.convert(s).ifPresent(slices::add);
+            case KubernetesResourceList<?> l -> l.getItems().forEach(i -> collect(i, services, slices));
+            case List<?> l -> l.forEach(i -> collect(i, services, slices));
+            case KubernetesResource ignored -> { }
+            default -> { }
+        }
+    }
+
+    @Override
+    public ClusterSnapshot snapshot() {
+        return store.snapshot();
+    }
+
+    @Override
+    public void addListener(Consumer<ClusterSnapshot> listener) {
+        store.addListener(listener);
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        try {
+            if (watcher != null) watcher.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        store.close();
+    }
+}

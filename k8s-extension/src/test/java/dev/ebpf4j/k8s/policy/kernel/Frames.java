@@ -1,0 +1,73 @@
+package dev.ebpf4j.k8s.policy.kernel;
+
+import dev.ebpf4j.k8s.model.L4Protocol;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+
+/** Minimal Ethernet/IPv4-or-IPv6/L4 frames for test runs (the programs module's Packets builder replaces this). */
+final class Frames {
+
+    private Frames() {
+    }
+
+    static byte[] ip(InetAddress src, InetAddress dst, L4Protocol protocol, int sport, int dport) {
+        return src.getAddress().length == 4 ? ipv4(src, dst, protocol, sport, dport) : ipv6(src, dst, protocol, sport, dport);
+    }
+
+    static byte[] ipv6(InetAddress src, InetAddress dst, L4Protocol protocol, int sport, int dport) {
+        byte[] v4 = ipv4(Cidr4.ANY, Cidr4.ANY, protocol, sport, dport);
+        byte[] l4 = java.util.Arrays.copyOfRange(v4, 34, v4.length);
+        ByteBuffer b = ByteBuffer.allocate(14 + 40 + l4.length);
+        b.put(new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1}).putShort((short) 0x86dd);
+        b.putInt(0x60000000).putShort((short) l4.length).put((byte) protocol.number()).put((byte) 64)
+                .put(src.getAddress()).put(dst.getAddress()).put(l4);
+        return b.array();
+    }
+
+    /** An IPv6 frame whose L4 header follows a hop-by-hop options header. */
+    static byte[] ipv6WithHopByHop(InetAddress src, InetAddress dst, L4Protocol protocol, int sport, int dport) {
+        byte[] plain = ipv6(src, dst, protocol, sport, dport);
+        byte[] l4 = java.util.Arrays.copyOfRange(plain, 54, plain.length);
+        ByteBuffer b = ByteBuffer.allocate(plain.length + 8);
+        b.put(plain, 0, 54);
+        b.putShort(18, (short) (l4.length + 8)).put(20, (byte) 0);
+        b.put((byte) protocol.number()).put((byte) 0).put(new byte[] {1, 4, 0, 0, 0, 0}).put(l4);
+        return b.array();
+    }
+
+    /** An ICMPv6 message of the given type (checksum not computed: the program does not check it). */
+    static byte[] icmpv6(InetAddress src, InetAddress dst, int type) {
+        ByteBuffer b = ByteBuffer.allocate(14 + 40 + 8);
+        b.put(new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1}).putShort((short) 0x86dd);
+        b.putInt(0x60000000).putShort((short) 8).put((byte) 58).put((byte) 255)
+                .put(src.getAddress()).put(dst.getAddress());
+        b.put((byte) type).put((byte) 0).putShort((short) 0).putInt(0);
+        return b.array();
+    }
+
+    private static final class Cidr4 {
+        static final InetAddress ANY = dev.ebpf4j.k8s.model.Cidr.address("0.0.0.0");
+    }
+
+    static byte[] ipv4(InetAddress src, InetAddress dst, L4Protocol protocol, int sport, int dport) {
+        int l4 = switch (protocol) {
+            case TCP -> 20;
+            case UDP -> 8;
+            case SCTP -> 12;
+        };
+        ByteBuffer b = ByteBuffer.allocate(14 + 20 + l4);
+        b.put(new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1}).putShort((short) 0x0800);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + l4)).putShort((short) 1).putShort((short) 0x4000)
+                .put((byte) 64).put((byte) protocol.number()).putShort((short) 0)
+                .put(src.getAddress()).put(dst.getAddress());
+        b.putShort((short) sport).putShort((short) dport);
+        if (protocol == L4Protocol.TCP) {
+            b.putInt(1).putInt(0).put((byte) 0x50).put((byte) 0x02).putShort((short) 65535).putInt(0);
+        } else if (protocol == L4Protocol.UDP) {
+            b.putShort((short) 8).putShort((short) 0);
+        } else {
+            b.putInt(0x1234).putInt(0);
+        }
+        return b.array();
+    }
+}
