@@ -1,33 +1,42 @@
 package dev.ebpf4j.benchmarks.net;
 
-import dev.ebpf4j.core.BpfObject;
-import dev.ebpf4j.core.MapType;
-import dev.ebpf4j.maps.BpfHashMap;
-import dev.ebpf4j.maps.MapSpec;
-import dev.ebpf4j.maps.PutMode;
-import dev.ebpf4j.maps.codec.Codec;
-import dev.ebpf4j.programs.CgroupSockAddrProgram;
-import dev.ebpf4j.programs.Link;
+import dev.ebpf4j.k8s.lb.LbConfig;
+import dev.ebpf4j.k8s.lb.LbController;
+import dev.ebpf4j.k8s.lb.LoadBalancer;
+import dev.ebpf4j.k8s.lb.Selection;
+import dev.ebpf4j.k8s.model.AddressType;
+import dev.ebpf4j.k8s.model.Endpoint;
+import dev.ebpf4j.k8s.model.EndpointPort;
+import dev.ebpf4j.k8s.model.EndpointSlice;
+import dev.ebpf4j.k8s.model.Protocol;
+import dev.ebpf4j.k8s.model.Service;
+import dev.ebpf4j.k8s.model.ServiceName;
+import dev.ebpf4j.k8s.model.ServicePort;
+import dev.ebpf4j.k8s.source.ClusterSnapshot;
 import dev.ebpf4j.testkit.NetNamespace;
 import dev.ebpf4j.testkit.TestCgroup;
 import dev.ebpf4j.testkit.Topology;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Service LB benchmark (issue 5 item 5): sequential connect + GET + close from a client namespace through a router
- * namespace to three C HTTP backends, directly, through the socket LB (cgroup connect4), and through kube-proxy-shaped
- * iptables-legacy and iptables-nft rules, with 10, 1,000 and 10,000 Services installed; plus full-sync and
- * one-endpoint-update costs. Run by {@code benchmarks/run-lb-bench.sh}.
+ * namespace to three C HTTP backends, directly, through the k8s-lb socket LB (cgroup hooks, driven by
+ * {@link LoadBalancer}), and through kube-proxy-shaped iptables-legacy and iptables-nft rules, with 10, 1,000 and
+ * 10,000 Services installed; plus full-sync and one-endpoint-update costs against a batched C fill and
+ * iptables-restore. Run by {@code benchmarks/run-lb-bench.sh}.
  */
 public final class LbBench {
     static final int CONNS = Integer.getInteger("conns", 5000), ROUNDS = Integer.getInteger("rounds", 5);
     static final int[] SCALES = {10, 1000, 10_000};
-    static final String DATAPATH = "interim";
+    static final String DATAPATH = "k8s-lb";
+    static final LbConfig CONFIG = new LbConfig("bench-node", Selection.RANDOM, false);
     static final int BACKENDS = 3, BACKEND_PORT = 8080;
 
     private final BenchSupport out = new BenchSupport("lb");
@@ -40,7 +49,8 @@ public final class LbBench {
     }
 
     void run(Path file) throws Exception {
-        out.comment("datapath: " + DATAPATH + " minimal connect4 LB (benchmarks/src/main/bpf/interim_lb.bpf.c) until the k8s-lb datapath is merged");
+        out.comment("datapath: the k8s-lb socket LB (bpf-src lb_datapath.bpf.c: cgroup connect4/sendmsg4/recvmsg4/getpeername4 "
+                + "and the IPv6 hooks) loaded and driven by LoadBalancer/LbController from ClusterSnapshots; random selection");
         out.comment(CONNS + " sequential connect+GET+close per round, " + ROUNDS + " rounds, medians of the per-round values");
         List<Process> servers = new ArrayList<>();
         try (Topology t = Topology.create("e4jb"); TestCgroup cg = TestCgroup.create("e4jb-lb")) {
@@ -67,17 +77,17 @@ public final class LbBench {
             connectResults.clear();
 
             connect("direct", backendIps.get(0), BACKEND_PORT, null, ROUNDS, CONNS);
-            Path bpf = BenchSupport.compile("interim_lb.bpf.c");
             for (int services : SCALES) {
-                try (BpfObject obj = BpfObject.open(bpf).load();
-                     Link link = CgroupSockAddrProgram.of(obj.program("interim_connect4")).attach(cg.path())) {
-                    var svc = BpfHashMap.of(obj.map("svc"), Codec.u64(), Codec.u64());
-                    var backend = BpfHashMap.of(obj.map("backend"), Codec.u32(), Codec.u64());
-                    fill(svc, backend, services, BACKENDS, services - 1);
+                try (LoadBalancer lb = LoadBalancer.load(CONFIG)) {
+                    lb.attachCgroup(cg.path());
+                    ClusterSnapshot snapshot = snapshot(services, BACKENDS, services - 1, 1);
+                    lb.controller().sync(snapshot);
                     connect("ebpf-" + DATAPATH + "-" + services, vip(services - 1), 80, cg.path(), ROUNDS, CONNS);
                     if (services == 10_000) {
                         connect("pod-to-pod-ebpf-10000", backendIps.get(0), BACKEND_PORT, cg.path(), ROUNDS, CONNS);
-                        oneEndpointUpdate(backend, services);
+                        oneEndpointUpdate(lb.controller(), snapshot);
+                        // The measured Service still answers through the maps after the updates.
+                        connect("ebpf-" + DATAPATH + "-10000-after-updates", vip(services - 1), 80, cg.path(), 1, 500);
                     }
                 }
             }
@@ -91,6 +101,7 @@ public final class LbBench {
                         connect("pod-to-pod-iptables-" + flavour + "-10000", backendIps.get(0), BACKEND_PORT, null, ROUNDS, CONNS);
                         double resync = restore(flavour, rules(services, BACKENDS, services - 1));
                         out.row("iptables-" + flavour + "-resync-" + services + "x3", "sync", resync, "ms");
+                        connectResults.put("restore-" + flavour, new double[] {ms, resync});
                     }
                 }
                 double seed = restore(flavour, rules(2000, 5, 1999));
@@ -106,30 +117,32 @@ public final class LbBench {
     }
 
     static String vip(int service) {
-        int v = 0x0a600000 + service;
-        return (v >>> 24) + "." + ((v >>> 16) & 255) + "." + ((v >>> 8) & 255) + "." + (v & 255);
+        return intIp(0x0a600000 + service);
     }
 
-    /** Service i: VIP 10.96.0.0+i port 80, endpoints slots i*e..; the measured one points at the real backends. */
-    void fill(BpfHashMap<Long, Long> svc, BpfHashMap<Long, Long> backend, int services, int endpoints, int measured) {
-        Map<Long, Long> backends = new LinkedHashMap<>(), svcs = new LinkedHashMap<>();
+    /**
+     * Services {@code bench/svc-i}: ClusterIP 10.96.0.0+i port 80 to {@code endpoints} endpoints on 8080, one
+     * EndpointSlice each; the measured one's endpoints are the real backends, the others' addresses nobody uses.
+     */
+    ClusterSnapshot snapshot(int services, int endpoints, int measured, long generation) {
+        List<Service> svcs = new ArrayList<>(services);
+        List<EndpointSlice> slices = new ArrayList<>(services);
         for (int i = 0; i < services; i++) {
-            svcs.put(BenchSupport.ipKernel(0x0a600000 + i) | BenchSupport.portKernel(80) << 32,
-                    endpoints | (long) (i * endpoints) << 32);
+            ServiceName name = new ServiceName("bench", "svc-" + i);
+            svcs.add(Service.clusterIp(name, InetAddress.ofLiteral(vip(i)), List.of(ServicePort.of("http", Protocol.TCP, 80))));
+            List<Endpoint> eps = new ArrayList<>(endpoints);
             for (int e = 0; e < endpoints; e++) {
-                int slot = i * endpoints + e;
-                int ip = i == measured ? parse(backendIps.get(e % BACKENDS)) : 0x0af40000 + slot;
-                backends.put((long) slot, BenchSupport.ipKernel(ip) | BenchSupport.portKernel(BACKEND_PORT) << 32);
+                String ip = i == measured ? backendIps.get(e % BACKENDS) : intIp(0x0af40000 + i * endpoints + e);
+                eps.add(Endpoint.ready(InetAddress.ofLiteral(ip), "bench-node"));
             }
+            slices.add(slice(name, eps));
         }
-        // Backends before the services that point at them.
-        backend.putAll(backends, PutMode.ANY);
-        svc.putAll(svcs, PutMode.ANY);
+        return ClusterSnapshot.of(svcs, slices, generation);
     }
 
-    static int parse(String ip) {
-        String[] p = ip.split("\\.");
-        return Integer.parseInt(p[0]) << 24 | Integer.parseInt(p[1]) << 16 | Integer.parseInt(p[2]) << 8 | Integer.parseInt(p[3]);
+    static EndpointSlice slice(ServiceName name, List<Endpoint> eps) {
+        return new EndpointSlice(name.namespace(), name.name() + "-s1", name, AddressType.IPV4, eps,
+                List.of(new EndpointPort("http", Protocol.TCP, BACKEND_PORT)));
     }
 
     void connect(String variant, String ip, int port, Path cgroup, int rounds, int conns) {
@@ -149,40 +162,56 @@ public final class LbBench {
         out.row(variant, "connect_p50", m[0], "us");
         out.row(variant, "connect_p99", m[1], "us");
         out.row(variant, "connections_per_s", m[2], "conn/s");
-        System.out.printf("%-36s p50 %8.1f us   p99 %8.1f us   %9.0f conn/s%n", variant, m[0], m[1], m[2]);
+        System.out.printf("%-40s p50 %8.1f us   p99 %8.1f us   %9.0f conn/s%n", variant, m[0], m[1], m[2]);
     }
 
-    void oneEndpointUpdate(BpfHashMap<Long, Long> backend, int services) {
-        int n = 10_000;
+    /**
+     * One endpoint of one Service changes address: the informer hands the controller a snapshot with that slice
+     * replaced, and the time from {@code sync} being called to its return after the last map write (what
+     * {@code SyncResult.elapsed} measures) is the latency until the datapath sees the change.
+     */
+    void oneEndpointUpdate(LbController controller, ClusterSnapshot base) {
+        int n = Integer.getInteger("updates", 300), warm = 20;
         double[] us = new double[n];
-        for (int k = 0; k < n; k++) {
-            int service = k % (services - 1), slot = service * BACKENDS + k % BACKENDS;
+        Map<String, EndpointSlice> slices = new TreeMap<>(base.slices());
+        ClusterSnapshot current = base;
+        for (int k = 0; k < n + warm; k++) {
+            ServiceName name = new ServiceName("bench", "svc-" + (k % 5000));
+            List<Endpoint> eps = new ArrayList<>(slices.get(name.namespace() + "/" + name.name() + "-s1").endpoints());
+            eps.set(k % BACKENDS, Endpoint.ready(InetAddress.ofLiteral(intIp(0x0af50000 + k)), "bench-node"));
+            EndpointSlice changed = slice(name, eps);
+            slices.put(changed.key(), changed);
+            current = new ClusterSnapshot(current.services(), slices, current.generation() + 1);
             long t0 = System.nanoTime();
-            // The control plane received "endpoint slot changed to this address": encode and write the slot.
-            backend.putLong(slot, BenchSupport.ipKernel(0x0af50000 + k) | BenchSupport.portKernel(BACKEND_PORT) << 32);
-            us[k] = (System.nanoTime() - t0) / 1e3;
+            LbController.SyncResult r = controller.sync(current);
+            long elapsed = System.nanoTime() - t0;
+            if (r.plan().isEmpty()) throw new IllegalStateException("endpoint change produced no map writes");
+            if (k >= warm) us[k - warm] = elapsed / 1e3;
         }
-        long check = backend.getLong((long) ((n - 1) % (services - 1)) * BACKENDS + (n - 1) % BACKENDS, -1);
-        if ((check & 0xffffffffL) != BenchSupport.ipKernel(0x0af50000 + n - 1)) throw new IllegalStateException("update not visible");
-        out.row("one-endpoint-update-" + DATAPATH, "latency_p50", BenchSupport.median(us), "us");
-        out.row("one-endpoint-update-" + DATAPATH, "latency_p99", BenchSupport.percentile(us, 0.99), "us");
-        connectResults.put("one-endpoint-update", new double[] {BenchSupport.median(us), BenchSupport.percentile(us, 0.99)});
-        System.out.printf("one endpoint update: p50 %.2f us, p99 %.2f us%n", BenchSupport.median(us), BenchSupport.percentile(us, 0.99));
+        double p50 = BenchSupport.median(us), p99 = BenchSupport.percentile(us, 0.99);
+        out.row("one-endpoint-update-" + DATAPATH + "-10000", "latency_p50", p50, "us");
+        out.row("one-endpoint-update-" + DATAPATH + "-10000", "latency_p99", p99, "us");
+        connectResults.put("one-endpoint-update", new double[] {p50, p99});
+        System.out.printf("one endpoint update at 10,000 Services (%d changes): p50 %.1f us, p99 %.1f us%n", n, p50, p99);
     }
 
-    /** Java batched full sync into fresh maps of the datapath's definitions, alternating with the C batched fill. */
+    /**
+     * Full sync from Java (LbController: desired state, plan, batched map writes) into a freshly loaded datapath,
+     * alternating with the C batched fill of fresh maps of the same definitions.
+     */
     void syncCosts() {
-        int rounds = 7;
+        int rounds = Integer.getInteger("syncRounds", 7);
+        ClusterSnapshot big = snapshot(10_000, 3, -1, 1), seed = snapshot(2000, 5, -1, 1);
         // A control plane is a long-running process: time it after the JIT has compiled the sync path.
-        for (int w = 0; w < 5; w++) javaFill(10_000, 3);
-        double[] java = new double[rounds], c = new double[rounds], seed = new double[rounds], cSeed = new double[rounds];
+        for (int w = 0; w < 3; w++) javaSync(big);
+        double[] java = new double[rounds], c = new double[rounds], js = new double[rounds], cs = new double[rounds];
         for (int r = 0; r < rounds; r++) {
-            java[r] = javaFill(10_000, 3);
+            java[r] = javaSync(big);
             c[r] = Double.parseDouble(BenchSupport.run(List.of(BenchSupport.tool("lb_fill"), "10000", "3", "1")).trim());
-            seed[r] = javaFill(2000, 5);
-            cSeed[r] = Double.parseDouble(BenchSupport.run(List.of(BenchSupport.tool("lb_fill"), "2000", "5", "1")).trim());
+            js[r] = javaSync(seed);
+            cs[r] = Double.parseDouble(BenchSupport.run(List.of(BenchSupport.tool("lb_fill"), "2000", "5", "1")).trim());
         }
-        double[] m = {BenchSupport.median(java), BenchSupport.median(c), BenchSupport.median(seed), BenchSupport.median(cSeed)};
+        double[] m = {BenchSupport.median(java), BenchSupport.median(c), BenchSupport.median(js), BenchSupport.median(cs)};
         out.row("java-full-sync-10000x3", "sync", m[0], "ms");
         out.row("c-batched-fill-10000x3", "sync", m[1], "ms");
         out.row("java-full-sync-2000x5", "sync", m[2], "ms");
@@ -191,12 +220,13 @@ public final class LbBench {
         System.out.printf("full sync 10000x3: Java %.2f ms, C %.2f ms; 2000x5: Java %.2f ms, C %.2f ms%n", m[0], m[1], m[2], m[3]);
     }
 
-    double javaFill(int services, int endpoints) {
-        try (var svc = BpfHashMap.create(MapSpec.of(MapType.HASH, "svc", 8, 8, 65536), Codec.u64(), Codec.u64());
-             var backend = BpfHashMap.create(MapSpec.of(MapType.HASH, "backend", 4, 8, 262144), Codec.u32(), Codec.u64())) {
+    static double javaSync(ClusterSnapshot snapshot) {
+        try (LoadBalancer lb = LoadBalancer.load(CONFIG)) {
             long t0 = System.nanoTime();
-            fill(svc, backend, services, endpoints, -1);
-            return (System.nanoTime() - t0) / 1e6;
+            LbController.SyncResult r = lb.controller().sync(snapshot);
+            double ms = (System.nanoTime() - t0) / 1e6;
+            if (r.plan().operations() < snapshot.services().size()) throw new IllegalStateException("short plan: " + r.plan().operations());
+            return ms;
         }
     }
 
@@ -254,7 +284,8 @@ public final class LbBench {
                 nft = connectResults.get("iptables-nft-10000"), p2pE = connectResults.get("pod-to-pod-ebpf-10000"),
                 p2pL = connectResults.get("pod-to-pod-iptables-legacy-10000"), sync = connectResults.get("sync"),
                 upd = connectResults.get("one-endpoint-update");
-        double r;
+        double r = connectResults.get("direct-again")[0] / direct[0];
+        out.ratio("direct_again_vs_direct_p50_noise", r, "(info)", true);
         r = e10k[0] / direct[0];
         out.ratio("vip_p50_10k_vs_direct", r, "<= 1.10", r <= 1.10);
         r = e10k[0] / e10[0];
@@ -269,6 +300,8 @@ public final class LbBench {
         out.ratio("pod_to_pod_conn_per_s_legacy_10k_vs_direct", r, "(info)", true);
         r = sync[0] / sync[1];
         out.ratio("java_full_sync_vs_c_batched_fill_10kx3", r, "<= 1.5", r <= 1.5);
+        r = connectResults.get("restore-legacy")[0] / sync[0];
+        out.ratio("iptables_legacy_restore_vs_java_full_sync_10kx3", r, "(info ~100)", true);
         out.check("seed_scale_java_full_sync_2000x5", sync[2], "ms", "< 20", sync[2] < 20);
         out.check("one_endpoint_update_p99", upd[1], "us", "< 100", upd[1] < 100);
     }
