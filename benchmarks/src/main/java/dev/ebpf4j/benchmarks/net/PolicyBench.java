@@ -1,9 +1,21 @@
 package dev.ebpf4j.benchmarks.net;
 
 import dev.ebpf4j.core.BpfObject;
-import dev.ebpf4j.maps.LpmTrieMap;
-import dev.ebpf4j.maps.PutMode;
-import dev.ebpf4j.maps.codec.Codec;
+import dev.ebpf4j.core.build.BpfBuilder;
+import dev.ebpf4j.k8s.model.Cidr;
+import dev.ebpf4j.k8s.model.IpBlock;
+import dev.ebpf4j.k8s.model.L4Protocol;
+import dev.ebpf4j.k8s.model.LabelSelector;
+import dev.ebpf4j.k8s.model.Namespace;
+import dev.ebpf4j.k8s.model.NetworkPolicy;
+import dev.ebpf4j.k8s.model.NetworkPolicyPeer;
+import dev.ebpf4j.k8s.model.NetworkPolicyPort;
+import dev.ebpf4j.k8s.model.NetworkPolicyRule;
+import dev.ebpf4j.k8s.model.Pod;
+import dev.ebpf4j.k8s.model.PolicyType;
+import dev.ebpf4j.k8s.policy.ClusterState;
+import dev.ebpf4j.k8s.policy.KernelPolicyMaps;
+import dev.ebpf4j.k8s.policy.NodePolicyUpdater;
 import dev.ebpf4j.programs.Link;
 import dev.ebpf4j.programs.ProgramTester;
 import dev.ebpf4j.programs.TcDirection;
@@ -13,26 +25,29 @@ import dev.ebpf4j.programs.packet.Packets;
 import dev.ebpf4j.testkit.NetNamespace;
 import dev.ebpf4j.testkit.Topology;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * NetworkPolicy verdict cost (issue 6 item 5): per-packet cost of the policy program through BPF_PROG_TEST_RUN with
- * 10, 1,000 and 10,000 rules, beside the same allow-list as iptables filter chains (legacy and nft) in the FORWARD
- * chain of a router namespace, measured with a real UDP flood between namespaces; the tcx program on the router's
- * ingress is measured with the same flood. Run by {@code benchmarks/run-policy-bench.sh}.
+ * NetworkPolicy verdict cost (issue 6 item 5): the k8s-policy datapath ({@code policy.bpf.c}'s
+ * {@code policy_to_pod}, maps written by {@link NodePolicyUpdater}) with a policy of 10, 1,000 and 10,000 ingress
+ * rules, timed per packet through BPF_PROG_TEST_RUN, beside the same allow-list as iptables filter chains (legacy and
+ * nft) in the FORWARD chain of a router namespace under a real UDP flood; the program attached with tcx to the
+ * server pod's host veth is measured with the same flood. Run by {@code benchmarks/run-policy-bench.sh}.
  */
 public final class PolicyBench {
     static final int[] SCALES = {10, 1000, 10_000};
-    static final int ROUNDS = Integer.getInteger("rounds", 3), TEST_RUNS = 1_000_000;
+    static final int ROUNDS = Integer.getInteger("rounds", 3), ESTABLISHED_RUNS = 1_000_000, NEW_FLOWS = 20_000;
     static final double SECONDS = Double.parseDouble(System.getProperty("seconds", "2"));
-    static final String DATAPATH = "interim";
+    static final String DATAPATH = "k8s-policy";
+    static final String NODE = "bench-node", CLIENT = "10.20.1.2", SERVER = "10.20.2.2";
     static final int PORT = 9000;
+    static final Path SOURCE = Path.of("bpf-src/src/main/bpf/policy.bpf.c");
 
     private final BenchSupport out = new BenchSupport("policy");
     private final Map<String, Double> pps = new LinkedHashMap<>();
@@ -44,30 +59,41 @@ public final class PolicyBench {
     }
 
     void run(Path file) throws Exception {
-        out.comment("datapath: " + DATAPATH + " LPM verdict program (benchmarks/src/main/bpf/interim_policy.bpf.c) until the k8s-policy datapath is merged");
+        out.comment("datapath: k8s-policy policy.bpf.c policy_to_pod (tcx egress of the server pod's host veth), maps from "
+                + "NodePolicyUpdater; policy: N ingress rules (ipBlock /32 + UDP port), the one allowing the client last");
+        out.comment("test-run: new-flow verdicts are single runs of distinct flows (verdict + conntrack insert, kernel-timed), "
+                + "established ones " + ESTABLISHED_RUNS + " repeats of one flow (conntrack hit)");
         out.comment("flood: one UDP flow of 18-byte datagrams, " + SECONDS + " s per round, " + ROUNDS + " rounds, receiver packets/s medians; "
-                + "the allowed rule is last and the chains have no conntrack ESTABLISHED shortcut, so every packet walks the chain");
+                + "the iptables chains have no conntrack ESTABLISHED shortcut, so every packet walks the chain, "
+                + "while the BPF program's own conntrack answers all but the first packet");
         try (Topology t = Topology.create("e4jp")) {
             client = t.namespace("cl");
             router = t.namespace("rt");
             server = t.namespace("sv");
-            t.veth(client, "c0", "10.20.1.2/24", router, "r0", "10.20.1.1/24");
-            t.veth(router, "r1", "10.20.2.1/24", server, "s0", "10.20.2.2/24");
+            t.veth(client, "c0", CLIENT + "/24", router, "r0", "10.20.1.1/24");
+            t.veth(router, "r1", "10.20.2.1/24", server, "s0", SERVER + "/24");
             client.ip("route", "add", "10.20.0.0/16", "via", "10.20.1.1");
             server.ip("route", "add", "10.20.0.0/16", "via", "10.20.2.1");
             router.exec("sysctl", "-qw", "net.ipv4.ip_forward=1");
             t.verifyIsolated();
 
             flood("no-filter");
-            try (BpfObject obj = BpfObject.open(BenchSupport.compile("interim_policy.bpf.c")).load()) {
-                TcProgram prog = TcProgram.of(obj.program("interim_policy"));
-                var rules = LpmTrieMap.of(obj.map("rules"), Codec.bytes(12), Codec.u32());
+            Path object = BpfBuilder.create().compile(SOURCE.toAbsolutePath(),
+                    Path.of("benchmarks/target/bpf/policy.bpf.o").toAbsolutePath()).object();
+            try (BpfObject obj = BpfObject.open(object).load(); KernelPolicyMaps maps = KernelPolicyMaps.of(obj)) {
+                TcProgram toPod = TcProgram.of(obj.program("policy_to_pod"));
+                NodePolicyUpdater updater = new NodePolicyUpdater(NODE, maps);
                 for (int n : SCALES) {
-                    fillRules(rules, n);
-                    testRun(prog, n);
-                    try (Link link = router.call(() -> prog.attach("r0", TcDirection.INGRESS))) {
+                    long t0 = System.nanoTime();
+                    var result = updater.apply(state(n));
+                    out.row("k8s-policy-apply-" + n, "sync", (System.nanoTime() - t0) / 1e6, "ms");
+                    System.out.printf("policy with %d rules applied: %d map writes in %.1f ms%n", n, result.writes(), (System.nanoTime() - t0) / 1e6);
+                    testRun(toPod, maps, n);
+                    maps.clearConntrack();
+                    try (Link link = router.call(() -> toPod.attach("r1", TcDirection.EGRESS))) {
                         flood("ebpf-" + DATAPATH + "-tcx-" + n);
                     }
+                    maps.drainEvents(e -> { });
                 }
             }
             for (String flavour : List.of("legacy", "nft")) {
@@ -83,36 +109,61 @@ public final class PolicyBench {
         out.write(file);
     }
 
-    /** n rules: n-1 that do not match the flood (other sources and ports), and the one that allows it. */
-    static void fillRules(LpmTrieMap<byte[], Long> rules, int n) {
-        // Scales grow, and each scale's rules include the smaller one's: adding is enough.
-        for (int i = 0; i < n - 1; i++) rules.put(key(32 + 32, 10_000 + i % 20_000, 0x0a1e0000 + i), 1L, PutMode.ANY);
-        rules.put(key(32 + 24, PORT, 0x0a140100), 1L, PutMode.ANY);
-    }
-
-    static byte[] key(int prefixlen, int port, int source) {
-        ByteBuffer b = ByteBuffer.allocate(12);
-        b.order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(prefixlen);
-        b.order(java.nio.ByteOrder.BIG_ENDIAN).putShort((short) port).put((byte) 17).put((byte) 0).putInt(source);
-        return b.array();
-    }
-
-    void testRun(TcProgram prog, int n) {
-        byte[] allowed = Packets.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").ipv4("10.20.1.2", "10.20.2.2").udp(40000, PORT).build();
-        byte[] denied = Packets.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").ipv4("10.20.1.2", "10.20.2.2").udp(40000, PORT + 1).build();
-        ProgramTester tester = ProgramTester.of(prog).repeat(TEST_RUNS);
-        double[] allow = new double[5], deny = new double[5];
-        for (int r = 0; r < 5; r++) {
-            TestRun a = tester.run(allowed), d = tester.run(denied);
-            if (a.verdict() != 0 || d.verdict() != 2) throw new IllegalStateException("verdicts " + a.verdict() + "/" + d.verdict());
-            allow[r] = a.nanosPerRun();
-            deny[r] = d.nanosPerRun();
+    /** The server pod isolated for ingress by one policy: n-1 rules for other sources and ports, then the client's. */
+    static ClusterState state(int n) {
+        List<NetworkPolicyRule> rules = new ArrayList<>(n);
+        for (int i = 0; i < n - 1; i++) {
+            rules.add(new NetworkPolicyRule(List.of(NetworkPolicyPeer.ipBlock(IpBlock.of(LbBench.intIp(0x0a1e0000 + i) + "/32"))),
+                    List.of(NetworkPolicyPort.number(L4Protocol.UDP, 10_000 + i % 20_000))));
         }
-        double ma = BenchSupport.median(allow), md = BenchSupport.median(deny);
-        verdictNs.put(n, ma);
-        out.row("ebpf-" + DATAPATH + "-test-run-" + n, "verdict_allow", ma, "ns/packet");
-        out.row("ebpf-" + DATAPATH + "-test-run-" + n, "verdict_deny", md, "ns/packet");
-        System.out.printf("%-36s allow %6.1f ns/packet   deny %6.1f ns/packet%n", "test-run " + n + " rules", ma, md);
+        rules.add(new NetworkPolicyRule(List.of(NetworkPolicyPeer.ipBlock(IpBlock.of("10.20.1.0/24"))),
+                List.of(NetworkPolicyPort.number(L4Protocol.UDP, PORT))));
+        Pod srv = new Pod("bench", "srv", Map.of("app", "srv"), List.of(Cidr.address(SERVER)), NODE, List.of());
+        NetworkPolicy policy = new NetworkPolicy("bench", "allow-list", LabelSelector.matchLabels(Map.of("app", "srv")),
+                EnumSet.of(PolicyType.INGRESS), rules, List.of());
+        return new ClusterState(List.of(Namespace.of("bench", Map.of())), List.of(srv), List.of(policy),
+                Map.of(NODE, List.of(Cidr.address("10.20.2.1"))));
+    }
+
+    static byte[] frame(int sport, int dport) {
+        return Packets.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").ipv4(CLIENT, SERVER).udp(sport, dport).build();
+    }
+
+    void testRun(TcProgram prog, KernelPolicyMaps maps, int n) {
+        ProgramTester once = ProgramTester.of(prog);
+        double[] allowNew = new double[NEW_FLOWS], denyNew = new double[NEW_FLOWS / 4];
+        maps.clearConntrack();
+        for (int i = 0; i < NEW_FLOWS; i++) {
+            TestRun r = once.run(frame(1024 + i % 60_000, PORT));
+            if (r.verdict() == 2) throw new IllegalStateException("allowed flow dropped with " + n + " rules");
+            allowNew[i] = r.nanosPerRun();
+        }
+        for (int i = 0; i < denyNew.length; i++) {
+            TestRun r = once.run(frame(1024 + i, PORT + 1));
+            if (r.verdict() != 2) throw new IllegalStateException("denied flow passed with " + n + " rules");
+            denyNew[i] = r.nanosPerRun();
+            if (i % 1000 == 999) maps.drainEvents(e -> { }); // drop events go to the flow ring buffer
+        }
+        maps.drainEvents(e -> { });
+        // The floor of a single kernel-timed run: a packet for no local pod leaves at the first map lookup.
+        double[] floor = new double[NEW_FLOWS / 4];
+        for (int i = 0; i < floor.length; i++) {
+            floor[i] = once.run(Packets.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").ipv4(CLIENT, "10.20.9.9")
+                    .udp(1024 + i, PORT).build()).nanosPerRun();
+        }
+        ProgramTester repeated = ProgramTester.of(prog).repeat(ESTABLISHED_RUNS);
+        byte[] established = frame(1024, PORT);
+        double[] est = new double[5];
+        for (int r = 0; r < est.length; r++) est[r] = repeated.run(established).nanosPerRun();
+        double a = BenchSupport.median(allowNew), d = BenchSupport.median(denyNew), e = BenchSupport.median(est);
+        verdictNs.put(n, a);
+        String v = "ebpf-" + DATAPATH + "-test-run-" + n;
+        out.row(v, "verdict_allow_new_flow", a, "ns/packet");
+        out.row(v, "verdict_deny_new_flow", d, "ns/packet");
+        out.row(v, "verdict_established", e, "ns/packet");
+        out.row(v, "single_run_floor_not_local", BenchSupport.median(floor), "ns/packet");
+        System.out.printf("%-36s new-flow allow %6.1f ns   deny %6.1f ns   established %5.1f ns   (single-run floor %5.1f ns)%n",
+                "test-run " + n + " rules", a, d, e, BenchSupport.median(floor));
     }
 
     /** The same allow-list as filter chains: FORWARD -> E4J-POLICY (n rules, the allowing one last) -> DROP. */
@@ -177,13 +228,15 @@ public final class PolicyBench {
         }
         double legacyAdded = 1e9 / pps.get("iptables-legacy-10000") - 1e9 / base;
         double r = legacyAdded / verdictNs.get(10_000);
-        out.ratio("iptables_legacy_added_ns_vs_bpf_verdict_ns_10k", r, "(info)", true);
+        out.ratio("iptables_legacy_added_ns_vs_bpf_new_flow_verdict_ns_10k", r, "(info)", true);
+        r = (1e9 / pps.get("iptables-nft-10000") - 1e9 / base) / verdictNs.get(10_000);
+        out.ratio("iptables_nft_added_ns_vs_bpf_new_flow_verdict_ns_10k", r, "(info)", true);
         r = pps.get("ebpf-" + DATAPATH + "-tcx-10000") / pps.get("iptables-legacy-10000");
         out.ratio("tcx_vs_iptables_legacy_pps_10k", r, "(info)", true);
         r = pps.get("ebpf-" + DATAPATH + "-tcx-10000") / pps.get("iptables-nft-10000");
         out.ratio("tcx_vs_iptables_nft_pps_10k", r, "(info)", true);
         r = verdictNs.get(10_000) / verdictNs.get(10);
-        out.ratio("bpf_verdict_10k_vs_10_rules", r, "(info)", true);
+        out.ratio("bpf_new_flow_verdict_10k_vs_10_rules", r, "(info)", true);
         r = pps.get("ebpf-" + DATAPATH + "-tcx-10000") / base;
         out.ratio("tcx_10k_vs_no_filter_pps", r, "(info)", true);
     }
