@@ -5,6 +5,7 @@ import dev.ebpf4j.maps.ArrayMap;
 import dev.ebpf4j.maps.BpfHashMap;
 import dev.ebpf4j.maps.MapFlag;
 import dev.ebpf4j.maps.MapSpec;
+import dev.ebpf4j.maps.PutMode;
 import dev.ebpf4j.maps.codec.Codec;
 
 import java.io.IOException;
@@ -19,12 +20,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Java versus C single map operations, measured in alternating rounds in one process: each round times the C loop
  * (from {@code c/map_bench.c}, called once through FFM) and the same loop in Java on the same map, swapping which
  * goes first. The per-round ratio cancels most of the noise of a shared machine; the median ratio is reported.
+ * The same alternation then compares Java paths with each other: single versus batch operations and syscall
+ * lookups versus mmap reads (there the "java" side is the slower path and the ratio is the speed-up).
  *
  * <p>Usage: {@code PairedBenchmark <libmapbench.so> <output.jsonl>}.
  */
@@ -69,11 +74,51 @@ public final class PairedBenchmark {
             report(out, "hash_lookup", javaLookup, () -> (double) cLookup.invokeExact(hashFd, OPS, MASK));
             report(out, "hash_update", javaUpdate, () -> (double) cUpdate.invokeExact(hashFd, OPS, MASK));
             report(out, "array_lookup", javaArray, () -> (double) cLookup.invokeExact(arrayFd, OPS, MASK));
+
+            // Java against Java, also alternating: batch versus single, mmap versus syscall (ns per element).
+            long[] ks = new long[MASK + 1], vs = new long[MASK + 1];
+            Map<Integer, Long> batch = new LinkedHashMap<>();
+            for (int k = 0; k < 256; k++) batch.put(k, (long) k);
+            Loop singleLookup = () -> {
+                long sink = 0, t0 = System.nanoTime();
+                for (int r = 0; r < 20; r++) for (int k = 0; k <= MASK; k++) sink += hash.getLong(k, 0);
+                if (sink == 42) System.out.print("");
+                return (System.nanoTime() - t0) / (20.0 * (MASK + 1));
+            };
+            Loop batchLookup = () -> {
+                long t0 = System.nanoTime();
+                int n = 0;
+                for (int r = 0; r < 20; r++) n += hash.getAllLong(ks, vs);
+                return (System.nanoTime() - t0) / (double) n;
+            };
+            Loop singleUpdate = () -> {
+                long t0 = System.nanoTime();
+                for (int r = 0; r < 40; r++) for (int k = 0; k < 256; k++) hash.putLong(k, k);
+                return (System.nanoTime() - t0) / (40.0 * 256);
+            };
+            Loop batchUpdate = () -> {
+                long t0 = System.nanoTime();
+                for (int r = 0; r < 40; r++) hash.putAll(batch, PutMode.ANY);
+                return (System.nanoTime() - t0) / (40.0 * 256);
+            };
+            Loop mmapRead = () -> {
+                long sink = 0, t0 = System.nanoTime();
+                for (int i = 0; i < OPS * 20; i++) sink += array.getMappedLong(i & MASK);
+                if (sink == 42) System.out.print("");
+                return (System.nanoTime() - t0) / (OPS * 20.0);
+            };
+            report(out, "batch_vs_single_lookup", singleLookup, batchLookup);
+            report(out, "batch_vs_single_update", singleUpdate, batchUpdate);
+            report(out, "mmap_vs_syscall_array_read", javaArray, mmapRead);
         }
     }
 
+    /** Alternates {@code java} and {@code c} (any two loops) and reports the median of per-round ratios java / c. */
     private static void report(PrintStream out, String op, Loop java, Loop c) throws Throwable {
-        for (int i = 0; i < 5; i++) java.nsPerOp(); // warm up: let C2 compile the Java path
+        for (int i = 0; i < 5; i++) {
+            java.nsPerOp(); // warm up: let C2 compile the Java paths
+            c.nsPerOp();
+        }
         List<Double> javaNs = new ArrayList<>(), cNs = new ArrayList<>(), ratios = new ArrayList<>();
         for (int r = 0; r < ROUNDS; r++) {
             double j, n;
