@@ -1,9 +1,12 @@
 package dev.ebpf4j.benchmarks.net;
 
+import dev.ebpf4j.k8s.lb.KernelLbDatapath;
 import dev.ebpf4j.k8s.lb.LbConfig;
 import dev.ebpf4j.k8s.lb.LbController;
+import dev.ebpf4j.k8s.lb.LbDatapath;
 import dev.ebpf4j.k8s.lb.LoadBalancer;
 import dev.ebpf4j.k8s.lb.Selection;
+import dev.ebpf4j.k8s.lb.UpdatePlan;
 import dev.ebpf4j.k8s.model.AddressType;
 import dev.ebpf4j.k8s.model.Endpoint;
 import dev.ebpf4j.k8s.model.EndpointPort;
@@ -77,15 +80,20 @@ public final class LbBench {
             connectResults.clear();
 
             connect("direct", backendIps.get(0), BACKEND_PORT, null, ROUNDS, CONNS);
+            // Same spread as the LB (connections rotating over the three pods), without any LB: shows what spreading
+            // itself costs on this machine (three server processes to wake instead of one).
+            connect("direct-rotating-3-pods", String.join(",", backendIps), BACKEND_PORT, null, ROUNDS, CONNS);
             for (int services : SCALES) {
-                try (LoadBalancer lb = LoadBalancer.load(CONFIG)) {
+                try (LoadBalancer lb = LoadBalancer.load(CONFIG); TimedDatapath timed = new TimedDatapath(lb)) {
                     lb.attachCgroup(cg.path());
+                    // A controller of our own over the same maps, so that map-write time can be told from planning.
+                    LbController controller = new LbController(CONFIG, timed);
                     ClusterSnapshot snapshot = snapshot(services, BACKENDS, services - 1, 1);
-                    lb.controller().sync(snapshot);
+                    controller.sync(snapshot);
                     connect("ebpf-" + DATAPATH + "-" + services, vip(services - 1), 80, cg.path(), ROUNDS, CONNS);
                     if (services == 10_000) {
                         connect("pod-to-pod-ebpf-10000", backendIps.get(0), BACKEND_PORT, cg.path(), ROUNDS, CONNS);
-                        oneEndpointUpdate(lb.controller(), snapshot);
+                        oneEndpointUpdate(controller, timed, snapshot);
                         // The measured Service still answers through the maps after the updates.
                         connect("ebpf-" + DATAPATH + "-10000-after-updates", vip(services - 1), 80, cg.path(), 1, 500);
                     }
@@ -170,9 +178,9 @@ public final class LbBench {
      * replaced, and the time from {@code sync} being called to its return after the last map write (what
      * {@code SyncResult.elapsed} measures) is the latency until the datapath sees the change.
      */
-    void oneEndpointUpdate(LbController controller, ClusterSnapshot base) {
+    void oneEndpointUpdate(LbController controller, TimedDatapath timed, ClusterSnapshot base) {
         int n = Integer.getInteger("updates", 300), warm = 20;
-        double[] us = new double[n];
+        double[] us = new double[n], writes = new double[n];
         Map<String, EndpointSlice> slices = new TreeMap<>(base.slices());
         ClusterSnapshot current = base;
         for (int k = 0; k < n + warm; k++) {
@@ -182,17 +190,25 @@ public final class LbBench {
             EndpointSlice changed = slice(name, eps);
             slices.put(changed.key(), changed);
             current = new ClusterSnapshot(current.services(), slices, current.generation() + 1);
+            timed.nanos = 0;
             long t0 = System.nanoTime();
             LbController.SyncResult r = controller.sync(current);
             long elapsed = System.nanoTime() - t0;
             if (r.plan().isEmpty()) throw new IllegalStateException("endpoint change produced no map writes");
-            if (k >= warm) us[k - warm] = elapsed / 1e3;
+            if (k >= warm) {
+                us[k - warm] = elapsed / 1e3;
+                writes[k - warm] = timed.nanos / 1e3;
+            }
         }
         double p50 = BenchSupport.median(us), p99 = BenchSupport.percentile(us, 0.99);
         out.row("one-endpoint-update-" + DATAPATH + "-10000", "latency_p50", p50, "us");
         out.row("one-endpoint-update-" + DATAPATH + "-10000", "latency_p99", p99, "us");
-        connectResults.put("one-endpoint-update", new double[] {p50, p99});
-        System.out.printf("one endpoint update at 10,000 Services (%d changes): p50 %.1f us, p99 %.1f us%n", n, p50, p99);
+        double w50 = BenchSupport.median(writes), w99 = BenchSupport.percentile(writes, 0.99);
+        out.row("one-endpoint-update-map-writes-10000", "latency_p50", w50, "us");
+        out.row("one-endpoint-update-map-writes-10000", "latency_p99", w99, "us");
+        connectResults.put("one-endpoint-update", new double[] {p50, p99, w50, w99});
+        System.out.printf("one endpoint update at 10,000 Services (%d changes): p50 %.1f us, p99 %.1f us; of which map writes p50 %.1f us, p99 %.1f us%n",
+                n, p50, p99, w50, w99);
     }
 
     /**
@@ -205,28 +221,61 @@ public final class LbBench {
         // A control plane is a long-running process: time it after the JIT has compiled the sync path.
         for (int w = 0; w < 3; w++) javaSync(big);
         double[] java = new double[rounds], c = new double[rounds], js = new double[rounds], cs = new double[rounds];
+        double[] jw = new double[rounds], jsw = new double[rounds];
         for (int r = 0; r < rounds; r++) {
-            java[r] = javaSync(big);
+            double[] b = javaSync(big);
+            java[r] = b[0];
+            jw[r] = b[1];
             c[r] = Double.parseDouble(BenchSupport.run(List.of(BenchSupport.tool("lb_fill"), "10000", "3", "1")).trim());
-            js[r] = javaSync(seed);
+            double[] sd = javaSync(seed);
+            js[r] = sd[0];
+            jsw[r] = sd[1];
             cs[r] = Double.parseDouble(BenchSupport.run(List.of(BenchSupport.tool("lb_fill"), "2000", "5", "1")).trim());
         }
-        double[] m = {BenchSupport.median(java), BenchSupport.median(c), BenchSupport.median(js), BenchSupport.median(cs)};
+        double[] m = {BenchSupport.median(java), BenchSupport.median(c), BenchSupport.median(js), BenchSupport.median(cs),
+                BenchSupport.median(jw), BenchSupport.median(jsw)};
+        out.row("java-full-sync-map-writes-10000x3", "sync", m[4], "ms");
+        out.row("java-full-sync-map-writes-2000x5", "sync", m[5], "ms");
         out.row("java-full-sync-10000x3", "sync", m[0], "ms");
         out.row("c-batched-fill-10000x3", "sync", m[1], "ms");
         out.row("java-full-sync-2000x5", "sync", m[2], "ms");
         out.row("c-batched-fill-2000x5", "sync", m[3], "ms");
         connectResults.put("sync", m);
-        System.out.printf("full sync 10000x3: Java %.2f ms, C %.2f ms; 2000x5: Java %.2f ms, C %.2f ms%n", m[0], m[1], m[2], m[3]);
+        System.out.printf("full sync 10000x3: Java %.2f ms (map writes %.2f ms), C %.2f ms; 2000x5: Java %.2f ms (map writes %.2f ms), C %.2f ms%n",
+                m[0], m[4], m[1], m[2], m[5], m[3]);
     }
 
-    static double javaSync(ClusterSnapshot snapshot) {
-        try (LoadBalancer lb = LoadBalancer.load(CONFIG)) {
+    /** {total ms, of which map writes ms} of one full sync into a freshly loaded datapath. */
+    static double[] javaSync(ClusterSnapshot snapshot) {
+        try (LoadBalancer lb = LoadBalancer.load(CONFIG); TimedDatapath timed = new TimedDatapath(lb)) {
+            LbController controller = new LbController(CONFIG, timed);
             long t0 = System.nanoTime();
-            LbController.SyncResult r = lb.controller().sync(snapshot);
+            LbController.SyncResult r = controller.sync(snapshot);
             double ms = (System.nanoTime() - t0) / 1e6;
             if (r.plan().operations() < snapshot.services().size()) throw new IllegalStateException("short plan: " + r.plan().operations());
-            return ms;
+            return new double[] {ms, timed.nanos / 1e6};
+        }
+    }
+
+    /** The kernel datapath over a load balancer's maps, timing its map writes (plan application). */
+    static final class TimedDatapath implements LbDatapath {
+        private final KernelLbDatapath kernel;
+        long nanos;
+
+        TimedDatapath(LoadBalancer lb) {
+            kernel = KernelLbDatapath.of(lb.object());
+        }
+
+        @Override
+        public void apply(UpdatePlan plan) {
+            long t0 = System.nanoTime();
+            kernel.apply(plan);
+            nanos += System.nanoTime() - t0;
+        }
+
+        @Override
+        public void close() {
+            kernel.close();
         }
     }
 
@@ -290,6 +339,11 @@ public final class LbBench {
         out.ratio("vip_p50_10k_vs_direct", r, "<= 1.10", r <= 1.10);
         r = e10k[0] / e10[0];
         out.ratio("vip_p50_10k_vs_10_flatness", r, "<= 1.10", r <= 1.10);
+        double[] rot = connectResults.get("direct-rotating-3-pods");
+        r = e10k[0] / rot[0];
+        out.ratio("vip_p50_10k_vs_direct_rotating_3_pods", r, "(info)", true);
+        r = e10k[2] / rot[2];
+        out.ratio("vip_conn_per_s_10k_vs_direct_rotating_3_pods", r, "(info)", true);
         r = e10k[2] / leg[2];
         out.ratio("ebpf_vs_iptables_legacy_conn_per_s_10k", r, ">= 3", r >= 3);
         r = e10k[2] / nft[2];
@@ -300,9 +354,12 @@ public final class LbBench {
         out.ratio("pod_to_pod_conn_per_s_legacy_10k_vs_direct", r, "(info)", true);
         r = sync[0] / sync[1];
         out.ratio("java_full_sync_vs_c_batched_fill_10kx3", r, "<= 1.5", r <= 1.5);
+        r = sync[4] / sync[1];
+        out.ratio("java_map_writes_only_vs_c_batched_fill_10kx3", r, "(info)", true);
         r = connectResults.get("restore-legacy")[0] / sync[0];
         out.ratio("iptables_legacy_restore_vs_java_full_sync_10kx3", r, "(info ~100)", true);
         out.check("seed_scale_java_full_sync_2000x5", sync[2], "ms", "< 20", sync[2] < 20);
         out.check("one_endpoint_update_p99", upd[1], "us", "< 100", upd[1] < 100);
+        out.check("one_endpoint_update_map_writes_p99", upd[3], "us", "(info)", true);
     }
 }
