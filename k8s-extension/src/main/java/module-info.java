@@ -11,13 +11,18 @@ module dev.ebpf4j.k8s {
     requires kubernetes.model.core;
     requires kubernetes.model.discovery;
     requires kubernetes.model.networking;
+    requires info.picocli;
+    requires jdk.httpserver;
 
     exports dev.ebpf4j.k8s.model;
     exports dev.ebpf4j.k8s.policy;
     exports dev.ebpf4j.k8s.lb;
     exports dev.ebpf4j.k8s.source;
+    exports dev.ebpf4j.k8s.observe;
+    exports dev.ebpf4j.k8s.cli;
 
     // the maps module generates record codecs for the LB and policy map records
     opens dev.ebpf4j.k8s.lb to dev.ebpf4j.maps;
     opens dev.ebpf4j.k8s.policy to dev.ebpf4j.maps;
+    opens dev.ebpf4j.k8s.cli to info.picocli;
 }

@@ -37,7 +37,36 @@ public final class BpfObjects {
     /** The class-path resource of the XDP counter: {@value}. */
     public static final String XDP_COUNTER_RESOURCE = "/dev/ebpf4j/bpf/xdp_counter.bpf.o";
 
-    private static final List<String> NAMES = List.of(XDP_COUNTER);
+    /**
+     * TCP lifecycle events: tracepoint programs {@code observe_tcp_state} ({@code sock:inet_sock_set_state}) and
+     * {@code observe_tcp_retransmit} ({@code tcp:tcp_retransmit_skb}) writing {@code struct observe_event} records
+     * (see {@code observe_event.h}) to the ring buffer {@code observe_events}; reservation failures are counted in the
+     * per-CPU array {@code observe_lost}.
+     */
+    public static final String OBSERVE_TCP = "observe_tcp";
+
+    /**
+     * L7 capture on pod interfaces: tcx programs {@code observe_l7_ingress}/{@code observe_l7_egress} copying the first
+     * bytes of HTTP/1.x-looking TCP payloads and UDP/53 messages as {@code struct observe_l7_event} records to the
+     * ring buffer {@code observe_l7_events}; reservation failures in {@code observe_l7_lost}.
+     */
+    public static final String OBSERVE_L7 = "observe_l7";
+
+    /**
+     * The Service load balancer: cgroup sock_addr programs (connect, sendmsg, recvmsg, getpeername for IPv4 and IPv6)
+     * for ClusterIP and tcx programs {@code lb_nodeport_ingress}/{@code lb_nodeport_reply} for NodePort, sharing the maps
+     * described in {@code lb_common.h}; written by {@code dev.ebpf4j.k8s.lb.KernelLbDatapath}.
+     */
+    public static final String LB_DATAPATH = "lb_datapath";
+
+    /**
+     * NetworkPolicy enforcement: tcx programs {@code policy_from_pod} and {@code policy_to_pod} for a pod's host-side
+     * veth, with endpoint, ipcache (LPM), rule (LPM) and conntrack maps and drop events in {@code policy_flows};
+     * written by {@code dev.ebpf4j.k8s.policy.KernelPolicyMaps}.
+     */
+    public static final String POLICY = "policy";
+
+    private static final List<String> NAMES = List.of(XDP_COUNTER, OBSERVE_TCP, OBSERVE_L7, LB_DATAPATH, POLICY);
 
     private BpfObjects() {}
 

@@ -19,6 +19,16 @@ class BpfObjectsTest {
     }
 
     @Test
+    void everyListedObjectIsABpfElfInTheJar() {
+        for (String name : BpfObjects.names()) {
+            byte[] elf = BpfObjects.bytes(name);
+            assertArrayEquals(new byte[] {0x7f, 'E', 'L', 'F'}, java.util.Arrays.copyOf(elf, 4), name);
+            assertEquals(247, (elf[18] & 0xff) | (elf[19] & 0xff) << 8, name + ": e_machine must be EM_BPF (247)");
+        }
+        assertEquals(java.util.List.of("xdp_counter", "observe_tcp", "observe_l7", "lb_datapath", "policy"), BpfObjects.names());
+    }
+
+    @Test
     void unknownNameListsTheObjects() {
         var e = assertThrows(IllegalArgumentException.class, () -> BpfObjects.bytes("nope"));
         assertTrue(e.getMessage().contains("xdp_counter"), e.getMessage());

@@ -1,0 +1,23 @@
+/**
+ * Hubble-like flow observability: datapath events (TCP lifecycle, L7 captures, LB/policy verdicts) decoded from ring
+ * buffers into {@link dev.ebpf4j.k8s.observe.Flow}s, enriched with pod identity, filtered and exported as metrics.
+ *
+ * {@snippet :
+ * try (DatapathObserver observer = DatapathObserver.builder().resolver(pods).start();
+ *      MetricsServer metrics = MetricsServer.start(observer.metrics(), 9962)) {
+ *     observer.attachL7("lxc1a2b");   // a pod's host-side interface, in the calling thread's namespace
+ *     FlowFilter errors = FlowFilter.builder().type(List.of("l7")).httpStatus(List.of("5+")).build();
+ *     observer.history().subscribe(f -> { if (errors.test(f)) System.out.println(FlowFormat.summary(f)); });
+ * }
+ * }
+ *
+ * <p>The pieces work without a kernel too: {@link dev.ebpf4j.k8s.observe.FlowEventView} wraps a ring buffer record
+ * without allocating, {@link dev.ebpf4j.k8s.observe.FlowAssembler} turns records into flows (matching HTTP requests
+ * to responses and DNS queries to answers), and {@link dev.ebpf4j.k8s.observe.FlowFilter} applies hubble's filter
+ * semantics.
+ *
+ * <p>Requirements: the datapath programs need kernel 6.6+ for tcx (L7 capture) and tracepoints
+ * ({@code sock:inet_sock_set_state}, {@code tcp:tcp_retransmit_skb}), CAP_BPF + CAP_PERFMON + CAP_NET_ADMIN.
+ * The decoding, matching and filtering classes need nothing from the kernel.
+ */
+package dev.ebpf4j.k8s.observe;

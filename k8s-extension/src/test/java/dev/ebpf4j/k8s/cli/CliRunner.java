@@ -1,0 +1,23 @@
+package dev.ebpf4j.k8s.cli;
+
+import dev.ebpf4j.k8s.observe.FlowSource;
+
+/** Runs the CLI against a flow source from tests in other packages. */
+public final class CliRunner {
+    private CliRunner() {}
+
+    /** Runs {@code args} (plain output) and returns stdout; fails the test on a non-zero exit. */
+    public static String json(FlowSource flows, String... args) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "-o";
+        all[args.length + 1] = "json";
+        return run(flows, all);
+    }
+
+    /** Runs {@code args} and returns stdout; fails the test on a non-zero exit. */
+    public static String run(FlowSource flows, String... args) {
+        CliRun r = CliRun.run(ClusterState.disconnected(), flows, args);
+        if (r.exit() != 0) throw new AssertionError("ebpf4j " + String.join(" ", args) + " exited " + r.exit() + ": " + r.err());
+        return r.out();
+    }
+}
