@@ -1,6 +1,8 @@
 // Sequential HTTP client for the LB benchmark: COUNT times socket + connect + one GET + read to EOF + close, timing
 // each. Optionally moves itself into a cgroup v2 first (where the socket LB's connect4 program is attached).
-//   http_client IP[,IP...] PORT COUNT [CGROUP_DIR]   (several IPs: connections rotate over them)
+//   http_client [random:]IP[,IP...] PORT COUNT [CGROUP_DIR]
+// Several IPs: connections rotate over them, or pick one at random each time with the random: prefix (how an LB
+// spreads them).
 // Prints one line: p50_us p99_us conn_per_s errors
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -34,8 +36,8 @@ int main(int argc, char **argv) {
     }
     int count = atoi(argv[3]), errors = 0, ok = 0;
     struct sockaddr_in addrs[16];
-    int naddrs = 0;
-    for (char *ip = strtok(argv[1], ","); ip && naddrs < 16; ip = strtok(NULL, ",")) {
+    int naddrs = 0, random_pick = strncmp(argv[1], "random:", 7) == 0;
+    for (char *ip = strtok(argv[1] + (random_pick ? 7 : 0), ","); ip && naddrs < 16; ip = strtok(NULL, ",")) {
         addrs[naddrs] = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(atoi(argv[2])) };
         if (inet_pton(AF_INET, ip, &addrs[naddrs].sin_addr) != 1) { fprintf(stderr, "bad address %s\n", ip); return 2; }
         naddrs++;
@@ -43,11 +45,12 @@ int main(int argc, char **argv) {
     double *lat = calloc(count, sizeof *lat);
     static const char req[] = "GET / HTTP/1.0\r\nHost: bench\r\n\r\n";
     char buf[512];
+    srand(getpid());
     double start = now_us();
     for (int i = 0; i < count; i++) {
         double t0 = now_us();
         int s = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in *a = &addrs[i % naddrs];
+        struct sockaddr_in *a = &addrs[random_pick ? rand() % naddrs : i % naddrs];
         int good = connect(s, (struct sockaddr *)a, sizeof *a) == 0 && write(s, req, sizeof req - 1) == sizeof req - 1;
         ssize_t n, total = 0;
         while (good && (n = read(s, buf, sizeof buf)) > 0) total += n;

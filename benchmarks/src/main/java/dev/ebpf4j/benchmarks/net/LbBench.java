@@ -83,6 +83,7 @@ public final class LbBench {
             // Same spread as the LB (connections rotating over the three pods), without any LB: shows what spreading
             // itself costs on this machine (three server processes to wake instead of one).
             connect("direct-rotating-3-pods", String.join(",", backendIps), BACKEND_PORT, null, ROUNDS, CONNS);
+            connect("direct-random-3-pods", "random:" + String.join(",", backendIps), BACKEND_PORT, null, ROUNDS, CONNS);
             for (int services : SCALES) {
                 try (LoadBalancer lb = LoadBalancer.load(CONFIG); TimedDatapath timed = new TimedDatapath(lb)) {
                     lb.attachCgroup(cg.path());
@@ -344,6 +345,9 @@ public final class LbBench {
         out.ratio("vip_p50_10k_vs_direct_rotating_3_pods", r, "(info)", true);
         r = e10k[2] / rot[2];
         out.ratio("vip_conn_per_s_10k_vs_direct_rotating_3_pods", r, "(info)", true);
+        double[] rnd = connectResults.get("direct-random-3-pods");
+        r = e10k[2] / rnd[2];
+        out.ratio("vip_conn_per_s_10k_vs_direct_random_3_pods", r, "(info)", true);
         r = e10k[2] / leg[2];
         out.ratio("ebpf_vs_iptables_legacy_conn_per_s_10k", r, ">= 3", r >= 3);
         r = e10k[2] / nft[2];
