@@ -350,6 +350,9 @@ public final class LbBench {
         out.ratio("vip_conn_per_s_10k_vs_direct_random_3_pods", r, "(info)", true);
         r = e10k[2] / leg[2];
         out.ratio("ebpf_vs_iptables_legacy_conn_per_s_10k", r, ">= 3", r >= 3);
+        // Per-connection stalls of a loaded machine swing conn/s; the p50 ratio is the stall-robust view of the same gap.
+        r = leg[0] / e10k[0];
+        out.ratio("iptables_legacy_vs_ebpf_p50_latency_10k", r, "(info)", true);
         r = e10k[2] / nft[2];
         out.ratio("ebpf_vs_iptables_nft_conn_per_s_10k", r, "(info)", true);
         r = p2pE[2] / direct[2];
