@@ -29,7 +29,7 @@ import java.lang.foreign.MemorySegment;
  *
  * @param <V> value type
  */
-public final class ArrayMap<V> extends KvMapBase<Integer, V> implements BpfMap {
+public final class ArrayMap<V> extends IndexedMapBase<V> implements BpfMap {
     private final long stride;
     private volatile Mmap mapping;
 
@@ -59,15 +59,6 @@ public final class ArrayMap<V> extends KvMapBase<Integer, V> implements BpfMap {
         return create(MapSpec.of(MapType.ARRAY, name, 4, value.size(), maxEntries), value);
     }
 
-    @Override
-    void checkKey(Integer index) {
-        Index.check(name(), index, maxEntries());
-    }
-
-    @Override
-    void checkKeyLong(long index) {
-        Index.check(name(), index, maxEntries());
-    }
 
     /**
      * The array's memory, mapped on first use: slot {@code i} starts at {@code i * round_up(valueSize, 8)}.

@@ -19,7 +19,7 @@ import dev.ebpf4j.maps.codec.Codec;
  *
  * @param <V> value type
  */
-public final class ArrayOfMaps<V> extends KvMapBase<Integer, V> implements BpfMap {
+public final class ArrayOfMaps<V> extends IndexedMapBase<V> implements BpfMap {
     private ArrayOfMaps(MapFd map, Codec<Integer> key, Codec<V> value) {
         super(map, key, value);
     }
@@ -40,15 +40,6 @@ public final class ArrayOfMaps<V> extends KvMapBase<Integer, V> implements BpfMa
         return create(MapSpec.of(MapType.ARRAY_OF_MAPS, name, 4, value.size(), maxEntries), value);
     }
 
-    @Override
-    void checkKey(Integer index) {
-        Index.check(name(), index, maxEntries());
-    }
-
-    @Override
-    void checkKeyLong(long index) {
-        Index.check(name(), index, maxEntries());
-    }
 
     /** Puts {@code inner} at {@code index} (by fd; the kernel keeps a reference). */
     public void set(int index, BpfMap inner) {

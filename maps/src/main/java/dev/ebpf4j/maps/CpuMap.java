@@ -18,7 +18,7 @@ import dev.ebpf4j.maps.codec.Codec;
  *
  * @param <V> value type
  */
-public final class CpuMap<V> extends KvMapBase<Integer, V> implements BpfMap {
+public final class CpuMap<V> extends IndexedMapBase<V> implements BpfMap {
     private CpuMap(MapFd map, Codec<Integer> key, Codec<V> value) {
         super(map, key, value);
     }
@@ -39,13 +39,4 @@ public final class CpuMap<V> extends KvMapBase<Integer, V> implements BpfMap {
         return create(MapSpec.of(MapType.CPUMAP, name, 4, value.size(), maxEntries), value);
     }
 
-    @Override
-    void checkKey(Integer index) {
-        Index.check(name(), index, maxEntries());
-    }
-
-    @Override
-    void checkKeyLong(long index) {
-        Index.check(name(), index, maxEntries());
-    }
 }

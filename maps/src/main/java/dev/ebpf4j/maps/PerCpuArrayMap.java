@@ -21,7 +21,7 @@ import java.util.List;
  *
  * @param <V> value type (one element per possible CPU in the list, for per-CPU maps)
  */
-public final class PerCpuArrayMap<V> extends KvMapBase<Integer, List<V>> implements BpfMap {
+public final class PerCpuArrayMap<V> extends IndexedMapBase<List<V>> implements BpfMap {
     private PerCpuArrayMap(MapFd map, Codec<Integer> key, Codec<List<V>> value) {
         super(map, key, value);
     }
@@ -42,15 +42,6 @@ public final class PerCpuArrayMap<V> extends KvMapBase<Integer, List<V>> impleme
         return create(MapSpec.of(MapType.PERCPU_ARRAY, name, 4, value.size(), maxEntries), value);
     }
 
-    @Override
-    void checkKey(Integer index) {
-        Index.check(name(), index, maxEntries());
-    }
-
-    @Override
-    void checkKeyLong(long index) {
-        Index.check(name(), index, maxEntries());
-    }
 
     /** The number of elements in every value list. */
     public int cpus() {

@@ -18,7 +18,7 @@ import dev.ebpf4j.maps.codec.Codec;
  *
  * @param <V> value type
  */
-public final class ProgArray<V> extends KvMapBase<Integer, V> implements BpfMap {
+public final class ProgArray<V> extends IndexedMapBase<V> implements BpfMap {
     private ProgArray(MapFd map, Codec<Integer> key, Codec<V> value) {
         super(map, key, value);
     }
@@ -39,15 +39,6 @@ public final class ProgArray<V> extends KvMapBase<Integer, V> implements BpfMap 
         return create(MapSpec.of(MapType.PROG_ARRAY, name, 4, value.size(), maxEntries), value);
     }
 
-    @Override
-    void checkKey(Integer index) {
-        Index.check(name(), index, maxEntries());
-    }
-
-    @Override
-    void checkKeyLong(long index) {
-        Index.check(name(), index, maxEntries());
-    }
 
     /** Puts a loaded program at {@code index} (its fd; the kernel keeps a reference). */
     public void set(int index, dev.ebpf4j.core.ProgramHandle program) {

@@ -17,7 +17,7 @@ import dev.ebpf4j.maps.codec.Codec;
  *
  * @param <V> value type
  */
-public final class SockMap<V> extends KvMapBase<Integer, V> implements BpfMap {
+public final class SockMap<V> extends IndexedMapBase<V> implements BpfMap {
     private SockMap(MapFd map, Codec<Integer> key, Codec<V> value) {
         super(map, key, value);
     }
@@ -38,13 +38,4 @@ public final class SockMap<V> extends KvMapBase<Integer, V> implements BpfMap {
         return create(MapSpec.of(MapType.SOCKMAP, name, 4, value.size(), maxEntries), value);
     }
 
-    @Override
-    void checkKey(Integer index) {
-        Index.check(name(), index, maxEntries());
-    }
-
-    @Override
-    void checkKeyLong(long index) {
-        Index.check(name(), index, maxEntries());
-    }
 }
