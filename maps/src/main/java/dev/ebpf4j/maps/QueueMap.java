@@ -3,11 +3,7 @@ package dev.ebpf4j.maps;
 import dev.ebpf4j.core.MapHandle;
 import dev.ebpf4j.core.MapType;
 import dev.ebpf4j.maps.codec.Codec;
-import dev.ebpf4j.maps.internal.Scratch;
 
-import java.lang.foreign.MemorySegment;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A {@code BPF_MAP_TYPE_QUEUE} map, FIFO: {@link #pop()} returns the oldest element. Keys do not exist (key size 0).
@@ -23,12 +19,9 @@ import java.util.Optional;
  *
  * @param <V> value type
  */
-public final class QueueMap<V> extends MapBase implements PushPopMap<V>, BpfMap {
-    private final Codec<V> codec;
-
+public final class QueueMap<V> extends PushPopMapBase<V> implements BpfMap {
     private QueueMap(MapFd map, Codec<V> codec) {
-        super(map);
-        this.codec = codec;
+        super(map, codec);
     }
 
     /** Narrows a map of a loaded object; checks type and value size. */
@@ -46,39 +39,5 @@ public final class QueueMap<V> extends MapBase implements PushPopMap<V>, BpfMap 
     /** Creates a standalone map of {@code capacity} elements. */
     public static <V> QueueMap<V> create(String name, int capacity, Codec<V> value) {
         return create(MapSpec.of(MapType.QUEUE, name, 0, value.size(), capacity), value);
-    }
-
-    @Override
-    public void push(V value) {
-        push(value, 0);
-    }
-
-    @Override
-    public void pushOverwriting(V value) {
-        push(value, PutMode.EXIST.flag());
-    }
-
-    private void push(V value, int flags) {
-        Objects.requireNonNull(value, "value is null");
-        MemorySegment v = Scratch.local().value(codec.size());
-        codec.encode(value, v, 0);
-        map.update(MemorySegment.NULL, v, flags);
-    }
-
-    @Override
-    public Optional<V> pop() {
-        MemorySegment v = Scratch.local().value(codec.size());
-        return map.lookupAndDelete(MemorySegment.NULL, v) ? Optional.of(codec.decode(v, 0)) : Optional.empty();
-    }
-
-    @Override
-    public Optional<V> peek() {
-        MemorySegment v = Scratch.local().value(codec.size());
-        return map.lookup(MemorySegment.NULL, v) ? Optional.of(codec.decode(v, 0)) : Optional.empty();
-    }
-
-    /** The element codec. */
-    public Codec<V> valueCodec() {
-        return codec;
     }
 }
