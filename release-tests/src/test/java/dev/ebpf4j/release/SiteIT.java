@@ -65,7 +65,8 @@ class SiteIT {
 
     static List<String> topPages() throws Exception {
         List<String> pages = Files.readAllLines(SITE.resolve("top-pages.txt"));
-        assertTrue(pages.containsAll(List.of("index.html", "getting-started.html", "concepts.html", "benchmarks.html",
+        assertTrue(pages.containsAll(List.of("index.html", "getting-started.html", "concepts.html", "maps.html",
+                "programs.html", "builder.html", "kubernetes.html", "samples.html", "node-agent.html", "benchmarks.html",
                 "javadoc.html")), "top pages: " + pages);
         return pages;
     }
