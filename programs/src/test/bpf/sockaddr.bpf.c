@@ -59,6 +59,27 @@ int svc_bind4(struct bpf_sock_addr *ctx)
     return 1;
 }
 
+SEC("cgroup/bind6")
+int svc_bind6(struct bpf_sock_addr *ctx)
+{
+    if (ctx->user_port == bpf_htons(bind_from))
+        ctx->user_port = bpf_htons(bind_to);
+    return 1;
+}
+
+/* The kernel's getpeername of a connected IPv6 socket: [::1]:backend_port shows as [fd00::99]:service_port. */
+SEC("cgroup/getpeername6")
+int svc_getpeername6(struct bpf_sock_addr *ctx)
+{
+    if (ctx->user_ip6[0] == 0 && ctx->user_ip6[1] == 0 && ctx->user_ip6[2] == 0 && ctx->user_ip6[3] == bpf_htonl(1)
+            && ctx->user_port == bpf_htons(backend_port)) {
+        ctx->user_ip6[0] = bpf_htonl(0xfd000000);
+        ctx->user_ip6[3] = service6_last;
+        ctx->user_port = bpf_htons(service_port);
+    }
+    return 1;
+}
+
 /* [fd00::99]:service_port -> [::1]:backend_port */
 SEC("cgroup/connect6")
 int svc_connect6(struct bpf_sock_addr *ctx)

@@ -18,8 +18,8 @@ final class KernelPeer {
 
     static String of(int fd) throws Exception {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment addr = arena.allocate(16);
-            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, 16);
+            MemorySegment addr = arena.allocate(28); // sockaddr_in6 is the larger of the two
+            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, 28);
             int r;
             try {
                 r = (int) GETPEERNAME.invokeExact(fd, addr, len);
@@ -28,7 +28,10 @@ final class KernelPeer {
             }
             if (r < 0) throw new IllegalStateException("getpeername failed");
             int port = Short.toUnsignedInt(Short.reverseBytes(addr.get(ValueLayout.JAVA_SHORT, 2)));
-            return InetAddress.getByAddress(addr.asSlice(4, 4).toArray(ValueLayout.JAVA_BYTE)).getHostAddress() + ":" + port;
+            boolean v6 = addr.get(ValueLayout.JAVA_SHORT, 0) == 10; // AF_INET6
+            byte[] ip = (v6 ? addr.asSlice(8, 16) : addr.asSlice(4, 4)).toArray(ValueLayout.JAVA_BYTE);
+            String host = InetAddress.getByAddress(ip).getHostAddress();
+            return (v6 ? "[" + host + "]" : host) + ":" + port;
         }
     }
 }

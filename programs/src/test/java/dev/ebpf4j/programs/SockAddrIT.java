@@ -65,7 +65,8 @@ class SockAddrIT {
     private List<Link> attachAll(BpfObject obj) {
         // region sock-addr-attach
         List<Link> links = new ArrayList<>();
-        for (String p : List.of("svc_sendmsg4", "svc_connect4", "svc_recvmsg4", "svc_getpeername4", "svc_bind4", "svc_connect6")) {
+        for (String p : List.of("svc_sendmsg4", "svc_connect4", "svc_recvmsg4", "svc_getpeername4", "svc_bind4", "svc_connect6",
+                "svc_bind6", "svc_getpeername6")) {
             links.add(CgroupSockAddrProgram.of(obj.program(p)).attach(cg.path()));
         }
         return links;
@@ -100,15 +101,19 @@ class SockAddrIT {
                         client.connect(new InetSocketAddress("10.99.99.99", 53));                                 // connect4
                         String peer = KernelPeer.of(dev.ebpf4j.programs.internal.SocketFds.find(client)); // getpeername4
                         try (DatagramChannel bound = DatagramChannel.open(StandardProtocolFamily.INET)
-                                .bind(new InetSocketAddress("127.0.0.1", 7500))) {                                 // bind4
+                                .bind(new InetSocketAddress("127.0.0.1", 7500));                                   // bind4
+                             DatagramChannel bound6 = DatagramChannel.open(StandardProtocolFamily.INET6)
+                                .bind(new InetSocketAddress("::1", 7500))) {                                       // bind6
                             return List.of(replyFrom.toString(), peer,
-                                    String.valueOf(((InetSocketAddress) bound.getLocalAddress()).getPort()));
+                                    String.valueOf(((InetSocketAddress) bound.getLocalAddress()).getPort()),
+                                    String.valueOf(((InetSocketAddress) bound6.getLocalAddress()).getPort()));
                         }
                     }
                 }));
                 assertEquals("/10.99.99.99:53", seen.get(0), "recvmsg4 shows the service as the reply's source");
                 assertEquals("10.99.99.99:53", seen.get(1), "getpeername4 hides the backend of the connected socket");
                 assertEquals("7501", seen.get(2), "bind4 moved the port");
+                assertEquals("7501", seen.get(3), "bind6 moved the port");
             } finally {
                 links.forEach(Link::close);
             }
@@ -137,11 +142,13 @@ class SockAddrIT {
                         try (SocketChannel accepted = s6.accept()) {
                             out.add(((InetSocketAddress) accepted.getLocalAddress()).getPort() + "");
                         }
+                        out.add(peerName(c6));
                     }
                     return out;
                 }));
                 assertEquals("10.99.99.99:53", peers.get(0), "getpeername4 reports the service, not the backend");
                 assertEquals(String.valueOf(BACKEND), peers.get(1), "connect6 reached the IPv6 backend");
+                assertEquals("[fd00:0:0:0:0:0:0:99]:53", peers.get(2), "getpeername6 reports the service, not the backend");
             } finally {
                 links.forEach(Link::close);
             }
