@@ -12,12 +12,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Reads {@code bpf_perf_event_output} records from a {@link PerfEventArray}: opens one software
@@ -36,7 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * to keep 8-byte alignment. A record that wraps around the end of a CPU's ring is copied once into a reader buffer;
  * others are zero-copy views. {@link #close()} may be called from another thread, as for {@link RingBufferReader}.
  */
-public final class PerfBufferReader implements RecordSource {
+public final class PerfBufferReader extends PollingReader {
     private static final int PERF_TYPE_SOFTWARE = 1, PERF_COUNT_SW_BPF_OUTPUT = 10, ATTR_SIZE = 112;
     private static final long PERF_SAMPLE_RAW = 1 << 10, PERF_FLAG_FD_CLOEXEC = 8;
     private static final int RECORD_LOST = 2, RECORD_SAMPLE = 9;
@@ -47,12 +45,9 @@ public final class PerfBufferReader implements RecordSource {
 
     private final PerfEventArray array;
     private final List<Cpu> cpus = new ArrayList<>();
-    private final EventLoop loop = new EventLoop();
-    private final ReentrantLock polling = new ReentrantLock();
     private final AtomicLong lost = new AtomicLong();
     private final Arena arena = Arena.ofShared();
     private final MemorySegment wrapBuffer;
-    private volatile boolean closed;
 
     private PerfBufferReader(PerfEventArray array, int pages) {
         this.array = array;
@@ -115,40 +110,13 @@ public final class PerfBufferReader implements RecordSource {
         }
     }
 
-    /** Consumes available records, or waits up to {@code timeout} for some; returns how many were handed over. */
-    @Override
-    public int poll(Duration timeout, RecordHandler handler) {
-        Objects.requireNonNull(handler, "handler");
-        polling.lock();
-        try {
-            if (closed) return 0;
-            int n = drainLocked(handler, Integer.MAX_VALUE);
-            if (n > 0) return n;
-            loop.await((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-            return closed ? 0 : drainLocked(handler, Integer.MAX_VALUE);
-        } finally {
-            polling.unlock();
-        }
-    }
-
-    /** Consumes at most {@code max} available records without waiting; returns how many. */
-    @Override
-    public int drain(RecordHandler handler, int max) {
-        Objects.requireNonNull(handler, "handler");
-        polling.lock();
-        try {
-            return closed ? 0 : drainLocked(handler, max);
-        } finally {
-            polling.unlock();
-        }
-    }
-
     /** Samples the kernel dropped because a CPU's buffer was full, summed since open. */
     public long lostSamples() {
         return lost.get();
     }
 
-    private int drainLocked(RecordHandler handler, int max) {
+    @Override
+    int drainLocked(RecordHandler handler, int max) {
         int count = 0;
         for (int i = 0; i < cpus.size() && count < max; i++) count += drainCpu(cpus.get(i), handler, max - count);
         return count;
@@ -189,21 +157,8 @@ public final class PerfBufferReader implements RecordSource {
         return count;
     }
 
-    /** Stops the reader (safe from another thread), removes its events from the array and closes them. Idempotent. */
     @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
-        loop.wakeUp();
-        polling.lock();
-        try {
-            release();
-        } finally {
-            polling.unlock();
-        }
-    }
-
-    private void release() {
+    void release() {
         for (Cpu c : cpus) {
             if (!array.isClosed()) {
                 try {

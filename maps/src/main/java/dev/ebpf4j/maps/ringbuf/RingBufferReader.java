@@ -7,11 +7,9 @@ import dev.ebpf4j.maps.internal.Mmap;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Reads records from one or more BPF ring buffers, consuming them straight from shared memory as the kernel's
@@ -31,20 +29,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>One thread polls at a time (calls are serialized). {@link #close()} may be called from any other thread: it wakes
  * a blocked {@link #poll}, waits for it to return, then unmaps the buffers.
  */
-public final class RingBufferReader implements RecordSource {
+public final class RingBufferReader extends PollingReader {
     private static final int BUSY = 1 << 31, DISCARD = 1 << 30, HEADER = 8;
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     private final List<Ring> rings = new ArrayList<>();
-    private final EventLoop loop;
-    private final ReentrantLock polling = new ReentrantLock();
-    private volatile boolean closed;
 
     private record Ring(Mmap consumer, Mmap producer, MemorySegment cons, MemorySegment prod, MemorySegment data, long mask) {}
 
     private RingBufferReader(List<RingBuffer> buffers) {
-        loop = new EventLoop();
         try {
             for (int i = 0; i < buffers.size(); i++) {
                 RingBuffer rb = Objects.requireNonNull(buffers.get(i), "ring buffer");
@@ -73,38 +67,6 @@ public final class RingBufferReader implements RecordSource {
         return new RingBufferReader(List.of(buffers));
     }
 
-    /**
-     * Consumes available records; when there are none, waits up to {@code timeout} for some. Returns the number of
-     * records handed to {@code handler} (0 on timeout, or once the reader is closed).
-     */
-    @Override
-    public int poll(Duration timeout, RecordHandler handler) {
-        Objects.requireNonNull(handler, "handler");
-        long ms = Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        polling.lock();
-        try {
-            if (closed) return 0;
-            int n = drainLocked(handler, Integer.MAX_VALUE);
-            if (n > 0) return n;
-            loop.await((int) ms);
-            return closed ? 0 : drainLocked(handler, Integer.MAX_VALUE);
-        } finally {
-            polling.unlock();
-        }
-    }
-
-    /** Consumes what is available now, at most {@code max} records, without waiting; returns how many. */
-    @Override
-    public int drain(RecordHandler handler, int max) {
-        Objects.requireNonNull(handler, "handler");
-        polling.lock();
-        try {
-            return closed ? 0 : drainLocked(handler, max);
-        } finally {
-            polling.unlock();
-        }
-    }
-
     /** Bytes produced but not yet consumed, summed over the buffers. */
     public long pending() {
         long sum = 0;
@@ -112,7 +74,8 @@ public final class RingBufferReader implements RecordSource {
         return sum;
     }
 
-    private int drainLocked(RecordHandler handler, int max) {
+    @Override
+    int drainLocked(RecordHandler handler, int max) {
         int count = 0;
         for (int i = 0; i < rings.size() && count < max; i++) count += drainRing(i, rings.get(i), handler, max - count);
         return count;
@@ -142,21 +105,8 @@ public final class RingBufferReader implements RecordSource {
         return count;
     }
 
-    /** Stops the reader: wakes a blocked poll from another thread, waits for it, and unmaps. Idempotent. */
     @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
-        loop.wakeUp();
-        polling.lock();
-        try {
-            release();
-        } finally {
-            polling.unlock();
-        }
-    }
-
-    private void release() {
+    void release() {
         for (Ring r : rings) {
             r.consumer.close();
             r.producer.close();
