@@ -1,5 +1,6 @@
 package dev.ebpf4j.k8s.lb;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -12,6 +13,8 @@ final class AddressOrder {
     }
 
     static int compare(InetAddress a, InetAddress b) {
+        // an Inet4Address's hash code is its address: no copy of the bytes for the common case
+        if (a instanceof Inet4Address && b instanceof Inet4Address) return Integer.compareUnsigned(a.hashCode(), b.hashCode());
         byte[] x = a.getAddress(), y = b.getAddress();
         if (x.length != y.length) return Integer.compare(x.length, y.length);
         return Arrays.compareUnsigned(x, y);

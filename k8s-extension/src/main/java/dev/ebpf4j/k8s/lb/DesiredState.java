@@ -64,67 +64,35 @@ public record DesiredState(Map<Frontend, FrontendSpec> frontends, Map<Backend.Ke
         }
     }
 
-    /** Computes the desired state of a snapshot under a node configuration. Pure function. */
+    /**
+     * Computes the desired state of a snapshot under a node configuration, from scratch. Pure function: the
+     * reference the incremental {@link LbController} is tested against.
+     */
     public static DesiredState compute(ClusterSnapshot snapshot, LbConfig config) {
-        return new Incremental(config).compute(snapshot);
+        Map<ServiceName, List<EndpointSlice>> slicesByService = new HashMap<>();
+        for (EndpointSlice s : snapshot.slices().values()) {
+            slicesByService.computeIfAbsent(s.service(), k -> new ArrayList<>()).add(s);
+        }
+        Map<Frontend, FrontendSpec> frontends = new TreeMap<>();
+        Map<Backend.Key, BackendState> backends = new HashMap<>();
+        for (Service svc : snapshot.services().values()) {
+            if (svc.headless()) continue;
+            ServicePart part = part(svc, slicesByService.getOrDefault(svc.id(), List.of()), config);
+            // two Services claiming one address: the first by namespace/name wins
+            for (var e : part.frontends()) frontends.putIfAbsent(e.getKey(), e.getValue());
+            for (var e : part.backends().entrySet()) {
+                if (e.getValue() == BackendState.ACTIVE) backends.put(e.getKey(), BackendState.ACTIVE);
+                else backends.putIfAbsent(e.getKey(), e.getValue());
+            }
+        }
+        return new DesiredState(frontends, backends);
     }
 
     /** What one Service contributes: its frontends (in order) and the states of its backends. */
-    private record ServicePart(List<Map.Entry<Frontend, FrontendSpec>> frontends, Map<Backend.Key, BackendState> backends) {
+    record ServicePart(List<Map.Entry<Frontend, FrontendSpec>> frontends, Map<Backend.Key, BackendState> backends) {
     }
 
-    /** A cache entry: the inputs (compared by identity) and what they gave. */
-    private record Cached(Service service, List<EndpointSlice> slices, ServicePart part) {
-        boolean sameInputs(Service s, List<EndpointSlice> sl) {
-            if (s != service || sl.size() != slices.size()) return false;
-            for (int i = 0; i < sl.size(); i++) if (sl.get(i) != slices.get(i)) return false;
-            return true;
-        }
-    }
-
-    /**
-     * Computes desired states for successive snapshots, recomputing only the Services whose Service object or
-     * EndpointSlice objects changed (sources keep unchanged objects identical between snapshots), and reusing the
-     * very same {@link FrontendSpec} instances for the rest, which lets {@link LbPlanner} skip them. Not
-     * thread-safe.
-     */
-    public static final class Incremental {
-        private final LbConfig config;
-        private Map<ServiceName, Cached> cache = new HashMap<>();
-
-        /** A computer for one node configuration. */
-        public Incremental(LbConfig config) {
-            this.config = config;
-        }
-
-        /** The desired state of {@code snapshot}; equal to {@link DesiredState#compute} of it. */
-        public DesiredState compute(ClusterSnapshot snapshot) {
-            Map<ServiceName, List<EndpointSlice>> slicesByService = new HashMap<>();
-            for (EndpointSlice s : snapshot.slices().values()) {
-                slicesByService.computeIfAbsent(s.service(), k -> new ArrayList<>()).add(s);
-            }
-            Map<ServiceName, Cached> next = new HashMap<>();
-            Map<Frontend, FrontendSpec> frontends = new TreeMap<>();
-            Map<Backend.Key, BackendState> backends = new TreeMap<>(KEY_ORDER);
-            for (Service svc : snapshot.services().values()) {
-                if (svc.headless()) continue;
-                List<EndpointSlice> slices = slicesByService.getOrDefault(svc.id(), List.of());
-                Cached c = cache.get(svc.id());
-                if (c == null || !c.sameInputs(svc, slices)) c = new Cached(svc, slices, part(svc, slices, config));
-                next.put(svc.id(), c);
-                // two Services claiming one address: the first by namespace/name wins
-                for (var e : c.part().frontends()) frontends.putIfAbsent(e.getKey(), e.getValue());
-                for (var e : c.part().backends().entrySet()) {
-                    if (e.getValue() == BackendState.ACTIVE) backends.put(e.getKey(), BackendState.ACTIVE);
-                    else backends.putIfAbsent(e.getKey(), e.getValue());
-                }
-            }
-            cache = next;
-            return new DesiredState(frontends, backends);
-        }
-    }
-
-    private static ServicePart part(Service svc, List<EndpointSlice> slices, LbConfig config) {
+    static ServicePart part(Service svc, List<EndpointSlice> slices, LbConfig config) {
         List<Map.Entry<Frontend, FrontendSpec>> frontends = new ArrayList<>();
         Map<Backend.Key, BackendState> backends = new HashMap<>();
         for (ServicePort port : svc.ports()) {

@@ -49,7 +49,7 @@ public record Frontend(InetAddress address, int port, Protocol protocol, Fronten
 
     @Override
     public int hashCode() {
-        return Objects.hash(address, port, protocol);
+        return (address.hashCode() * 31 + port) * 31 + protocol.hashCode();
     }
 
     @Override

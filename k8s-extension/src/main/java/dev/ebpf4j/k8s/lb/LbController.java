@@ -1,22 +1,33 @@
 package dev.ebpf4j.k8s.lb;
 
+import dev.ebpf4j.k8s.model.EndpointSlice;
+import dev.ebpf4j.k8s.model.ServiceName;
+import dev.ebpf4j.k8s.source.ClusterDelta;
 import dev.ebpf4j.k8s.source.ClusterSnapshot;
 import dev.ebpf4j.k8s.source.ClusterSource;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The control loop: snapshot → {@link DesiredState} → {@link UpdatePlan} → {@link LbDatapath}. Each sync plans
- * against the state last applied in full, so a sync that fails is retried by the next one. Thread-safe: syncs are
- * serialized.
+ * The control loop: changed Services → desired frontends and backends → {@link UpdatePlan} → {@link LbDatapath}.
+ * The controller keeps the desired and the applied state per frontend and per backend, so an update costs what it
+ * touches: one endpoint change re-plans one Service's frontends and writes a handful of map entries, however many
+ * Services the cluster has. A sync that fails leaves what it touched marked for the next one, which retries it.
+ * Thread-safe: syncs are serialized.
  *
  * {@snippet :
  * try (var datapath = new SimulatedLbDatapath();
  *      var source = new ManifestDirectorySource(Path.of("manifests"))) {
  *     LbController controller = new LbController(LbConfig.forNode("node-1"), datapath);
- *     controller.follow(source);
+ *     controller.follow(source);              // deltas: only the Services that changed
  *     source.start(Duration.ofSeconds(5));
  * }
  * }
@@ -27,17 +38,16 @@ public final class LbController {
     /**
      * What one sync did.
      *
-     * @param generation the snapshot generation synced
+     * @param generation the source generation synced
      * @param plan       the plan applied (empty when nothing changed)
-     * @param elapsed    time from the snapshot to the last map write
+     * @param elapsed    time from the call to the last map write
      */
     public record SyncResult(long generation, UpdatePlan plan, Duration elapsed) {
     }
 
-    private final LbConfig config;
     private final LbDatapath datapath;
+    private final DesiredIndex desired;
     private final LbPlanner planner;
-    private final DesiredState.Incremental desired;
     private final AtomicReference<SyncResult> last = new AtomicReference<>();
 
     /** A controller for freshly created (empty) maps. */
@@ -45,39 +55,90 @@ public final class LbController {
         this(config, datapath, LbState.EMPTY);
     }
 
-    /** A controller for maps that already hold {@code applied} (such as maps pinned by a previous agent run). */
+    /**
+     * A controller for maps that already hold {@code applied} (such as maps pinned by a previous agent run): the
+     * first sync keeps what is still wanted and deletes the rest.
+     */
     public LbController(LbConfig config, LbDatapath datapath, LbState applied) {
-        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(config, "config");
         this.datapath = Objects.requireNonNull(datapath, "datapath");
-        this.planner = new LbPlanner(config, applied);
-        this.desired = new DesiredState.Incremental(config);
+        this.desired = new DesiredIndex(config);
+        this.planner = new LbPlanner(config, desired, Objects.requireNonNull(applied, "applied"));
     }
 
-    /** Syncs on every snapshot the source announces; failures are logged and retried with the next snapshot. */
+    /**
+     * Follows a source's deltas: syncs the Services each one touched. Failures are logged; what they touched is
+     * retried with the next delta.
+     */
     public void follow(ClusterSource source) {
-        source.addListener(snapshot -> {
+        source.addDeltaListener(delta -> {
             try {
-                sync(snapshot);
+                update(delta);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "LB sync of generation " + snapshot.generation() + " failed", e);
+                LOG.log(System.Logger.Level.ERROR, "LB sync of generation " + delta.generation() + " failed", e);
             }
         });
     }
 
-    /** Brings the datapath to the state of {@code snapshot}. */
+    /** Applies what changed: each listed Service's new inputs (and, for a full delta, the absence of the others). */
+    public synchronized SyncResult update(ClusterDelta delta) {
+        long start = System.nanoTime();
+        Set<ServiceName> listed = delta.full() ? new HashSet<>() : null;
+        for (ClusterDelta.ServiceChange c : delta.changes()) {
+            desired.update(c.name(), c.service().orElse(null), c.slices());
+            if (listed != null) listed.add(c.name());
+        }
+        if (listed != null) {
+            for (ServiceName gone : List.copyOf(desired.services())) {
+                if (!listed.contains(gone)) desired.update(gone, null, List.of());
+            }
+        }
+        return apply(delta.generation(), start);
+    }
+
+    /**
+     * Brings the datapath to the state of {@code snapshot}. Compares every Service's inputs with the ones last
+     * seen (by identity, as sources keep unchanged objects identical), then plans only what differs.
+     */
     public synchronized SyncResult sync(ClusterSnapshot snapshot) {
         long start = System.nanoTime();
-        UpdatePlan plan = planner.plan(desired.compute(snapshot));
-        if (!plan.isEmpty()) datapath.apply(plan);
+        Map<ServiceName, List<EndpointSlice>> slicesByService = new HashMap<>();
+        for (EndpointSlice s : snapshot.slices().values()) {
+            slicesByService.computeIfAbsent(s.service(), k -> new ArrayList<>(1)).add(s);
+        }
+        for (ServiceName gone : List.copyOf(desired.services())) {
+            if (!snapshot.services().containsKey(gone)) desired.update(gone, null, List.of());
+        }
+        for (var e : snapshot.services().entrySet()) {
+            desired.update(e.getKey(), e.getValue(), slicesByService.getOrDefault(e.getKey(), List.of()));
+        }
+        return apply(snapshot.generation(), start);
+    }
+
+    private SyncResult apply(long generation, long start) {
+        UpdatePlan plan = planner.plan();
+        if (!plan.isEmpty()) {
+            try {
+                datapath.apply(plan);
+            } catch (RuntimeException e) {
+                planner.abort(plan);
+                throw e;
+            }
+        }
         planner.commit(plan);
-        SyncResult r = new SyncResult(snapshot.generation(), plan, Duration.ofNanos(System.nanoTime() - start));
+        SyncResult r = new SyncResult(generation, plan, Duration.ofNanos(System.nanoTime() - start));
         last.set(r);
         return r;
     }
 
-    /** The state the datapath holds after the last successful sync. */
+    /** The state the datapath holds after the last successful sync (a copy). */
     public synchronized LbState applied() {
         return planner.applied();
+    }
+
+    /** The desired state the controller is working towards (a copy; equal to {@link DesiredState#compute}). */
+    public synchronized DesiredState desired() {
+        return desired.snapshot();
     }
 
     /** The last successful sync, or null before the first. */

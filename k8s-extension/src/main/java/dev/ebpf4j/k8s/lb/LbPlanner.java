@@ -1,116 +1,143 @@
 package dev.ebpf4j.k8s.lb;
 
+import dev.ebpf4j.k8s.lb.DesiredIndex.BackendSlot;
+import dev.ebpf4j.k8s.lb.DesiredIndex.FrontendSlot;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
- * Turns desired states into {@link UpdatePlan}s against the state last applied, allocating stable service and backend
- * ids and table revisions. Not thread-safe: one controller thread owns a planner.
- *
- * {@snippet :
- * LbPlanner planner = new LbPlanner(config, LbState.EMPTY);
- * UpdatePlan plan = planner.plan(DesiredState.compute(snapshot, config));
- * datapath.apply(plan);
- * planner.commit(plan);
- * }
+ * Turns the dirty slots of a {@link DesiredIndex} into an {@link UpdatePlan} against what the maps hold (kept on
+ * the same slots), allocating stable service and backend ids and table revisions. A plan costs what changed; a
+ * commit records what it wrote on the slots it planned. Not thread-safe: one {@link LbController} owns a planner.
  */
-public final class LbPlanner {
+final class LbPlanner {
+    /** What the last plan changes on its slots once committed. */
+    private record Pending(UpdatePlan plan, List<FrontendSlot> written, List<ServiceEntry> entries,
+                           List<SlotTable> tables, List<FrontendSlot> removed, List<BackendSlot> putSlots,
+                           List<Backend> puts, List<BackendSlot> released) {
+    }
+
     private final LbConfig config;
-    private LbState applied;
+    private final DesiredIndex desired;
+    private final Set<Integer> usedBackendIds = new HashSet<>();
+    private final Set<Integer> usedServiceIds = new HashSet<>();
+    /** Tables a failed plan may have written: deleted by the next plan, after its flips. */
+    private final List<SlotTable> strays = new ArrayList<>();
     private int nextServiceId = 1;
     private int nextBackendId = 1;
-    /** The specs behind the applied state: a frontend whose spec is the same instance again needs no work. */
-    private Map<Frontend, DesiredState.FrontendSpec> appliedSpecs = Map.of();
-    private UpdatePlan lastPlan;
-    private Map<Frontend, DesiredState.FrontendSpec> lastPlanSpecs = Map.of();
+    private Pending pending;
 
-    /** A planner that continues from a state already in the maps (such as {@link LbState#EMPTY} for new maps). */
-    public LbPlanner(LbConfig config, LbState applied) {
+    /** A planner that continues from {@code applied} (such as state adopted from pinned maps). */
+    LbPlanner(LbConfig config, DesiredIndex desired, LbState applied) {
         this.config = config;
-        this.applied = applied;
+        this.desired = desired;
+        // whatever the maps hold is re-planned by the first plan: kept if wanted, deleted otherwise
+        for (Backend b : applied.backends().values()) {
+            BackendSlot s = desired.backend(b.key());
+            s.id = b.id();
+            s.applied = b;
+            usedBackendIds.add(b.id());
+        }
+        usedServiceIds.addAll(applied.tables().keySet());
+        applied.services().forEach((f, e) -> {
+            FrontendSlot s = desired.frontend(f);
+            s.id = e.id();
+            s.applied = e;
+            s.table = applied.tables().get(e.id());
+            s.lastRevision = e.revision();
+            usedServiceIds.add(e.id());
+        });
     }
 
-    /** The state last committed. */
-    public LbState applied() {
-        return applied;
+    /** A copy of the state last committed. */
+    LbState applied() {
+        Map<Frontend, ServiceEntry> services = new HashMap<>();
+        Map<Integer, SlotTable> tables = new HashMap<>();
+        Map<Integer, Backend> backends = new HashMap<>();
+        for (FrontendSlot f : desired.frontendSlots()) {
+            if (f.applied == null) continue;
+            services.put(f.frontend, f.applied);
+            if (f.table != null) tables.put(f.applied.id(), f.table);
+        }
+        for (BackendSlot b : desired.backendSlots()) if (b.applied != null) backends.put(b.applied.id(), b.applied);
+        return new LbState(services, tables, backends);
     }
 
-    /** Computes the plan from the applied state to {@code desired}; changes nothing until {@link #commit}. */
-    public UpdatePlan plan(DesiredState desired) {
-        LbState before = applied;
-        Map<Backend.Key, Integer> idOf = new HashMap<>();
-        Set<Integer> usedBackendIds = new HashSet<>(before.backends().keySet());
-        for (Backend b : before.backends().values()) idOf.put(b.key(), b.id());
-
-        Map<Integer, Backend> backendsAfter = new TreeMap<>();
+    /** Plans the dirty frontends and backends; changes nothing but id reservations until {@link #commit}. */
+    UpdatePlan plan() {
+        List<BackendSlot> putSlots = new ArrayList<>();
         List<Backend> putBackends = new ArrayList<>();
-        for (var e : desired.backends().entrySet()) {
-            Integer id = idOf.get(e.getKey());
-            if (id == null) {
-                id = allocateBackendId(usedBackendIds);
-                idOf.put(e.getKey(), id);
+        List<Integer> deleteBackends = new ArrayList<>();
+        List<BackendSlot> released = new ArrayList<>();
+        for (BackendSlot s : desired.dirtyBackends()) {
+            BackendState want = s.want();
+            if (want == null) {
+                if (s.id == 0) continue;
+                deleteBackends.add(s.id); // even if never committed: a failed plan may have written it
+                released.add(s);
+                continue;
             }
-            Backend b = new Backend(id, e.getKey().address(), e.getKey().port(), e.getKey().protocol(), e.getValue());
-            backendsAfter.put(id, b);
-            if (!b.equals(before.backends().get(id))) putBackends.add(b);
+            if (s.id == 0) s.id = allocate(usedBackendIds, true);
+            Backend b = new Backend(s.id, s.key.address(), s.key.port(), s.key.protocol(), want);
+            if (!b.equals(s.applied)) {
+                putSlots.add(s);
+                putBackends.add(b);
+            }
         }
 
-        Set<Integer> usedServiceIds = new HashSet<>(before.tables().keySet());
-        for (ServiceEntry e : before.services().values()) usedServiceIds.add(e.id());
-        Map<Frontend, ServiceEntry> servicesAfter = new TreeMap<>();
-        Map<Integer, SlotTable> tablesAfter = new TreeMap<>();
+        List<FrontendSlot> written = new ArrayList<>();
+        List<ServiceEntry> entries = new ArrayList<>();
+        List<SlotTable> newTables = new ArrayList<>();
+        List<FrontendSlot> removed = new ArrayList<>();
         List<SlotTable> putTables = new ArrayList<>();
         List<SlotTable> deleteTables = new ArrayList<>();
         List<UpdatePlan.ServiceWrite> putServices = new ArrayList<>();
-        for (var e : desired.frontends().entrySet()) {
-            Frontend f = e.getKey();
-            DesiredState.FrontendSpec spec = e.getValue();
-            ServiceEntry old = before.services().get(f);
-            if (old != null && appliedSpecs.get(f) == spec && before.tables().containsKey(old.id())) {
-                servicesAfter.put(f, old);
-                tablesAfter.put(old.id(), before.tables().get(old.id()));
+        List<Frontend> deleteServices = new ArrayList<>();
+        for (FrontendSlot f : desired.dirtyFrontends()) {
+            DesiredIndex.Claim claim = f.claim();
+            ServiceEntry old = f.applied;
+            if (claim == null) {
+                if (old == null && !f.uncertain) {
+                    if (f.id != 0) removed.add(f); // an id planned but never applied
+                    continue;
+                }
+                deleteServices.add(f.frontend);
+                removed.add(f);
+                if (f.table != null) deleteTables.add(f.table);
                 continue;
             }
-            int id = old != null ? old.id() : allocateServiceId(usedServiceIds);
-            int[] slots = spec.active().stream().mapToInt(idOf::get).toArray();
-            SlotTable oldTable = old == null ? null : before.tables().get(id);
-            int[] maglev = maglev(spec, idOf, oldTable == null ? 0 : oldTable.maglevSize());
-            SlotTable table;
-            if (oldTable != null && oldTable.sameChoice(new SlotTable(id, 0, slots, maglev))) {
-                table = oldTable;
-            } else {
-                int revision = old == null ? 1 : nextRevision(old.revision());
-                table = new SlotTable(id, revision, slots, maglev);
+            DesiredState.FrontendSpec spec = claim.spec();
+            if (f.id == 0) f.id = allocate(usedServiceIds, false);
+            int[] slots = new int[claim.active().length];
+            for (int i = 0; i < slots.length; i++) slots[i] = claim.active()[i].id;
+            SlotTable oldTable = old == null ? null : f.table;
+            int[] maglev = maglev(claim, oldTable == null ? 0 : oldTable.maglevSize());
+            SlotTable table = oldTable;
+            if (f.uncertain || oldTable == null || !oldTable.sameChoice(slots, maglev)) {
+                f.lastRevision = nextRevision(f.lastRevision);
+                table = new SlotTable(f.id, f.lastRevision, slots, maglev);
                 putTables.add(table);
                 if (oldTable != null) deleteTables.add(oldTable);
             }
-            tablesAfter.put(id, table);
             int flags = (spec.local() ? ServiceEntry.FLAG_LOCAL : 0)
                     | (maglev.length > 0 ? ServiceEntry.FLAG_MAGLEV : 0)
                     | (spec.affinityTimeoutSeconds() > 0 ? ServiceEntry.FLAG_AFFINITY : 0);
-            ServiceEntry entry = new ServiceEntry(id, table.revision(), slots.length, maglev.length,
+            ServiceEntry entry = new ServiceEntry(f.id, table.revision(), slots.length, maglev.length,
                     spec.affinityTimeoutSeconds(), flags, spec.service(), spec.portName());
-            servicesAfter.put(f, entry);
-            if (!entry.equals(old)) putServices.add(new UpdatePlan.ServiceWrite(f, entry));
+            if (f.uncertain || !entry.equals(old) || table != oldTable) {
+                putServices.add(new UpdatePlan.ServiceWrite(f.frontend, entry));
+                written.add(f);
+                entries.add(entry);
+                newTables.add(table);
+            }
         }
 
-        List<Frontend> deleteServices = new ArrayList<>();
-        for (var e : before.services().entrySet()) {
-            if (servicesAfter.containsKey(e.getKey())) continue;
-            deleteServices.add(e.getKey());
-            SlotTable t = before.tables().get(e.getValue().id());
-            if (t != null) deleteTables.add(t);
-        }
-        List<Integer> deleteBackends = new ArrayList<>();
-        for (Integer id : before.backends().keySet()) {
-            if (!backendsAfter.containsKey(id)) deleteBackends.add(id);
-        }
-
+        deleteTables.addAll(strays);
         List<UpdatePlan.Step> steps = new ArrayList<>();
         if (!putBackends.isEmpty()) steps.add(new UpdatePlan.PutBackends(putBackends));
         if (!putTables.isEmpty()) steps.add(new UpdatePlan.PutTables(putTables));
@@ -118,23 +145,61 @@ public final class LbPlanner {
         if (!deleteServices.isEmpty()) steps.add(new UpdatePlan.DeleteServices(deleteServices));
         if (!deleteTables.isEmpty()) steps.add(new UpdatePlan.DeleteTables(deleteTables));
         if (!deleteBackends.isEmpty()) steps.add(new UpdatePlan.DeleteBackends(deleteBackends));
-        UpdatePlan plan = new UpdatePlan(steps, before, new LbState(servicesAfter, tablesAfter, backendsAfter));
-        lastPlan = plan;
-        lastPlanSpecs = desired.frontends();
+        UpdatePlan plan = new UpdatePlan(steps);
+        pending = new Pending(plan, written, entries, newTables, removed, putSlots, putBackends, released);
         return plan;
     }
 
     /**
-     * Records that a plan was applied in full.
+     * Records that the last plan was applied in full.
      *
-     * @throws IllegalStateException when the plan was computed against another state than the one applied
+     * @throws IllegalStateException when {@code plan} is not the last one planned
      */
-    public void commit(UpdatePlan plan) {
-        if (plan.before() != applied) {
-            throw new IllegalStateException("plan was computed against a state that is no longer the applied one; plan again");
+    void commit(UpdatePlan plan) {
+        Pending p = pending;
+        if (p == null || p.plan() != plan) {
+            throw new IllegalStateException("only the last plan can be committed; plan again");
         }
-        applied = plan.after();
-        appliedSpecs = plan == lastPlan ? lastPlanSpecs : Map.of();
+        pending = null;
+        for (FrontendSlot f : p.removed()) {
+            usedServiceIds.remove(f.id);
+            f.id = 0;
+            f.applied = null;
+            f.table = null;
+            f.lastRevision = 0;
+        }
+        for (int i = 0; i < p.written().size(); i++) {
+            FrontendSlot f = p.written().get(i);
+            f.applied = p.entries().get(i);
+            f.table = p.tables().get(i);
+        }
+        for (BackendSlot s : p.released()) {
+            usedBackendIds.remove(s.id);
+            s.id = 0;
+            s.applied = null;
+        }
+        for (int i = 0; i < p.putSlots().size(); i++) p.putSlots().get(i).applied = p.puts().get(i);
+        for (FrontendSlot f : desired.dirtyFrontends()) f.uncertain = false;
+        strays.clear();
+        desired.clean();
+    }
+
+    /**
+     * Records that the last plan failed part-way, so an unknown prefix of its steps reached the maps. Its dirty
+     * marks stay, and the next plan treats everything it touched as unknown: frontends are rewritten under fresh
+     * revisions, the tables it wrote are deleted after the flips, and backends it deleted are written again if
+     * still wanted.
+     */
+    void abort(UpdatePlan plan) {
+        Pending p = pending;
+        if (p == null || p.plan() != plan) return;
+        pending = null;
+        for (UpdatePlan.Step step : plan.steps()) {
+            if (step instanceof UpdatePlan.PutTables s) strays.addAll(s.tables());
+        }
+        p.written().forEach(f -> f.uncertain = true);
+        p.removed().forEach(f -> f.uncertain = true);
+        p.released().forEach(s -> s.applied = null);
     }
 
     /**
@@ -149,29 +214,22 @@ public final class LbPlanner {
         return minimum;
     }
 
-    private int[] maglev(DesiredState.FrontendSpec spec, Map<Backend.Key, Integer> idOf, int currentSize) {
-        if (config.selection() != Selection.MAGLEV || spec.active().isEmpty()) return new int[0];
-        List<String> names = spec.active().stream().map(Backend.Key::toString).toList();
+    private int[] maglev(DesiredIndex.Claim claim, int currentSize) {
+        if (config.selection() != Selection.MAGLEV || claim.active().length == 0) return new int[0];
+        List<String> names = claim.spec().active().stream().map(Backend.Key::toString).toList();
         int[] index = Maglev.table(names, maglevSize(names.size(), currentSize));
         int[] ids = new int[index.length];
-        for (int i = 0; i < index.length; i++) ids[i] = idOf.get(spec.active().get(index[i]));
+        for (int i = 0; i < index.length; i++) ids[i] = claim.active()[index[i]].id;
         return ids;
     }
 
-    private int allocateBackendId(Set<Integer> used) {
-        while (used.contains(nextBackendId)) nextBackendId = nextBackendId == Integer.MAX_VALUE ? 1 : nextBackendId + 1;
-        int id = nextBackendId;
-        used.add(id);
-        nextBackendId = id == Integer.MAX_VALUE ? 1 : id + 1;
-        return id;
-    }
-
-    private int allocateServiceId(Set<Integer> used) {
-        while (used.contains(nextServiceId)) nextServiceId = nextServiceId == Integer.MAX_VALUE ? 1 : nextServiceId + 1;
-        int id = nextServiceId;
-        used.add(id);
-        nextServiceId = id == Integer.MAX_VALUE ? 1 : id + 1;
-        return id;
+    private int allocate(Set<Integer> used, boolean backend) {
+        int next = backend ? nextBackendId : nextServiceId;
+        while (used.contains(next)) next = next == Integer.MAX_VALUE ? 1 : next + 1;
+        used.add(next);
+        int after = next == Integer.MAX_VALUE ? 1 : next + 1;
+        if (backend) nextBackendId = after; else nextServiceId = after;
+        return next;
     }
 
     private static int nextRevision(int r) {

@@ -30,12 +30,13 @@ public final class SimulatedLbDatapath implements LbDatapath {
 
     @Override
     public synchronized void apply(UpdatePlan plan) {
+        Map<Frontend, ServiceEntry> targets = plan.serviceWrites();
         for (UpdatePlan.Step step : plan.steps()) {
             Map<Frontend, Integer> countsBefore = new HashMap<>();
             services.forEach((f, e) -> countsBefore.put(f, e.count()));
             applyStep(step);
             stepsApplied++;
-            check(step, countsBefore, plan.after());
+            check(step, countsBefore, targets);
         }
     }
 
@@ -60,7 +61,7 @@ public final class SimulatedLbDatapath implements LbDatapath {
     }
 
     /** Invariants after a step: no dangling reference, and no frontend drops to zero slots unless that is its target. */
-    private void check(UpdatePlan.Step step, Map<Frontend, Integer> countsBefore, LbState target) {
+    private void check(UpdatePlan.Step step, Map<Frontend, Integer> countsBefore, Map<Frontend, ServiceEntry> targets) {
         String where = "after step " + stepsApplied + " (" + step.getClass().getSimpleName() + "): ";
         for (var e : services.entrySet()) {
             ServiceEntry s = e.getValue();
@@ -77,7 +78,7 @@ public final class SimulatedLbDatapath implements LbDatapath {
                 }
             }
             Integer before = countsBefore.get(e.getKey());
-            ServiceEntry want = target.services().get(e.getKey());
+            ServiceEntry want = targets.getOrDefault(e.getKey(), s);
             if (s.count() == 0 && before != null && before > 0 && want != null && want.count() > 0) {
                 violations.add(where + e.getKey() + " shows zero slots mid-update");
             }

@@ -40,7 +40,12 @@ public record SlotTable(int serviceId, int revision, int[] slots, int[] maglev) 
 
     /** Whether both tables hold the same backend ids as {@code other}'s (revision and id aside). */
     public boolean sameChoice(SlotTable other) {
-        return Arrays.equals(slots, other.slots) && Arrays.equals(maglev, other.maglev);
+        return sameChoice(other.slots, other.maglev);
+    }
+
+    /** Whether the tables hold exactly these backend ids. */
+    boolean sameChoice(int[] otherSlots, int[] otherMaglev) {
+        return Arrays.equals(slots, otherSlots) && Arrays.equals(maglev, otherMaglev);
     }
 
     @Override

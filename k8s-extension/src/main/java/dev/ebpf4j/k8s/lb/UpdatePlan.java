@@ -15,11 +15,9 @@ import java.util.List;
  * </ol>
  * Steps with nothing to do are left out. Applying the steps in order is the contract of {@link LbDatapath#apply}.
  *
- * @param steps  the steps, in application order
- * @param before the state the plan was computed against
- * @param after  the state after all steps are applied
+ * @param steps the steps, in application order
  */
-public record UpdatePlan(List<Step> steps, LbState before, LbState after) {
+public record UpdatePlan(List<Step> steps) {
     /** Copies the steps. */
     public UpdatePlan {
         steps = List.copyOf(steps);
@@ -28,6 +26,13 @@ public record UpdatePlan(List<Step> steps, LbState before, LbState after) {
     /** Whether the plan changes nothing. */
     public boolean isEmpty() {
         return steps.isEmpty();
+    }
+
+    /** The service entries this plan writes, by frontend: the final value of each frontend it changes. */
+    public java.util.Map<Frontend, ServiceEntry> serviceWrites() {
+        java.util.Map<Frontend, ServiceEntry> out = new java.util.HashMap<>();
+        for (Step s : steps) if (s instanceof PutServices p) p.services().forEach(w -> out.put(w.frontend(), w.entry()));
+        return out;
     }
 
     /** Map writes and deletes this plan performs, counting each table element (a rough cost). */

@@ -24,6 +24,16 @@ public interface ClusterSource extends AutoCloseable {
     /** Registers a listener for snapshots after changes. Register before {@link #start} to see the initial one. */
     void addListener(Consumer<ClusterSnapshot> listener);
 
+    /**
+     * Registers a listener for what changed: its first delta is {@linkplain ClusterDelta#full() full}, later ones list
+     * only the Services touched since the previous one, on the same thread and with the same coalescing as snapshot
+     * listeners. The built-in sources deliver deltas without copying their state, so that a change costs what it
+     * touches; this default derives them from snapshots (a full comparison per snapshot) for other sources.
+     */
+    default void addDeltaListener(Consumer<ClusterDelta> listener) {
+        addListener(new SnapshotDiff(listener));
+    }
+
     /** Stops watching and the notification thread. Idempotent. */
     @Override
     void close();

@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  *
  * {@snippet :
  * try (InformerSource source = InformerSource.connect()) { // kubeconfig, or in-cluster service account
- *     source.addListener(snapshot -> controller.sync(snapshot));
+ *     controller.follow(source);
  *     source.start(Duration.ofSeconds(30));
  * }
  * }
@@ -125,6 +125,11 @@ public final class InformerSource implements ClusterSource {
     @Override
     public void addListener(Consumer<ClusterSnapshot> listener) {
         store.addListener(listener);
+    }
+
+    @Override
+    public void addDeltaListener(Consumer<ClusterDelta> listener) {
+        store.addDeltaListener(listener);
     }
 
     @Override

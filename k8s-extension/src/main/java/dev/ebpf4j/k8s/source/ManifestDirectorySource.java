@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  *
  * {@snippet :
  * try (ManifestDirectorySource source = new ManifestDirectorySource(Path.of("manifests"))) {
- *     source.addListener(snapshot -> controller.sync(snapshot));
+ *     controller.follow(source);
  *     source.start(Duration.ofSeconds(5));
  * }
  * }
@@ -158,6 +158,11 @@ public final class ManifestDirectorySource implements ClusterSource {
     @Override
     public void addListener(Consumer<ClusterSnapshot> listener) {
         store.addListener(listener);
+    }
+
+    @Override
+    public void addDeltaListener(Consumer<ClusterDelta> listener) {
+        store.addDeltaListener(listener);
     }
 
     @Override
