@@ -2,11 +2,13 @@
  * Kube-proxy-less Service load balancing: desired datapath state from Services and EndpointSlices, Maglev and
  * random backend selection, and ordered, batched map updates.
  *
- * <p>The pipeline is {@link dev.ebpf4j.k8s.source.ClusterSnapshot} → {@link dev.ebpf4j.k8s.lb.DesiredState}
- * (frontends and their backends) → {@link dev.ebpf4j.k8s.lb.LbPlanner} (stable ids, table revisions, an
- * {@link dev.ebpf4j.k8s.lb.UpdatePlan}) → {@link dev.ebpf4j.k8s.lb.LbDatapath} ({@link dev.ebpf4j.k8s.lb.KernelLbDatapath} writes the BPF maps of
- * {@link dev.ebpf4j.k8s.lb.LbObject}); {@link dev.ebpf4j.k8s.lb.LbController} runs it on every snapshot a source
- * announces, and {@link dev.ebpf4j.k8s.lb.LoadBalancer} bundles object, datapath, controller and attachments.
+ * <p>The pipeline is {@link dev.ebpf4j.k8s.source.ClusterDelta} (the Services a change touched) → desired
+ * frontends and backends, kept per Service → an {@link dev.ebpf4j.k8s.lb.UpdatePlan} for just the frontends and
+ * backends that changed (stable ids, table revisions) → {@link dev.ebpf4j.k8s.lb.LbDatapath}
+ * ({@link dev.ebpf4j.k8s.lb.KernelLbDatapath} writes the BPF maps of {@link dev.ebpf4j.k8s.lb.LbObject});
+ * {@link dev.ebpf4j.k8s.lb.LbController} runs it on every delta a source announces, so a change costs what it
+ * touches, and {@link dev.ebpf4j.k8s.lb.LoadBalancer} bundles object, datapath, controller and attachments.
+ * {@link dev.ebpf4j.k8s.lb.DesiredState#compute} is the from-scratch reference the incremental path is tested against.
  *
  * {@snippet :
  * try (var lb = LoadBalancer.load(LbConfig.forNode("node-1").withSelection(Selection.MAGLEV));

@@ -1,9 +1,12 @@
 /**
- * Where cluster state comes from: fabric8 informers against an API server, or a watched directory of manifests.
+ * Where cluster state comes from: fabric8 informers against an API server, a watched directory of manifests, or an
+ * application pushing objects into an {@link dev.ebpf4j.k8s.source.InMemorySource}. Listeners get either whole
+ * {@link dev.ebpf4j.k8s.source.ClusterSnapshot}s (copied on demand) or {@link dev.ebpf4j.k8s.source.ClusterDelta}s
+ * naming just the Services a change touched, which is what keeps a change's cost independent of the cluster size.
  *
  * {@snippet :
  * try (ClusterSource source = new ManifestDirectorySource(Path.of("manifests"))) {
- *     source.addListener(snapshot -> System.out.println(snapshot.services().keySet()));
+ *     source.addDeltaListener(delta -> delta.changes().forEach(c -> System.out.println(c.name())));
  *     source.start(Duration.ofSeconds(5));
  * }
  * }
