@@ -22,7 +22,12 @@ final class Codecs {
         if (type == Inet4Address.class) return (Codec<T>) AddressCodec.V4;
         if (type == Inet6Address.class) return (Codec<T>) AddressCodec.V6;
         if (type.isEnum()) return new EnumCodec(type, 4);
-        if (type.isRecord()) return (Codec<T>) CACHE.computeIfAbsent(type, t -> RecordCodecGenerator.generate(shape(t)));
+        if (type.isRecord()) {
+            return (Codec<T>) CACHE.computeIfAbsent(type, t -> {
+                Codec<?> generatedFromBtf = GeneratedStructCodec.tryOf(t);
+                return generatedFromBtf != null ? generatedFromBtf : RecordCodecGenerator.generate(shape(t));
+            });
+        }
         throw new IllegalArgumentException("no codec for " + type.getName()
                 + ": use a record, a boxed integer, Inet4Address/Inet6Address, an enum, or Codec.bytes/Codec.array");
     }
