@@ -9,6 +9,7 @@ volatile const __u16 service_port = 53;   /* host order */
 volatile const __u16 backend_port = 0;    /* host order */
 volatile const __u16 bind_from = 0, bind_to = 0;
 volatile const __u32 service6_last = 0;   /* last 32 bits of fd00::99, network order */
+volatile const __u16 sockname_port = 0;   /* host order: sockets bound to loopback on it report the service address */
 
 SEC("cgroup/sendmsg4")
 int svc_sendmsg4(struct bpf_sock_addr *ctx)
@@ -91,6 +92,27 @@ int svc_connect6(struct bpf_sock_addr *ctx)
         ctx->user_ip6[2] = 0;
         ctx->user_ip6[3] = bpf_htonl(1);
         ctx->user_port = bpf_htons(backend_port);
+    }
+    return 1;
+}
+
+/* getsockname of a socket bound to 127.0.0.1:sockname_port reports service_ip instead (the address it is known by). */
+SEC("cgroup/getsockname4")
+int svc_getsockname4(struct bpf_sock_addr *ctx)
+{
+    if (ctx->user_ip4 == backend_ip && ctx->user_port == bpf_htons(sockname_port))
+        ctx->user_ip4 = service_ip;
+    return 1;
+}
+
+/* The same for [::1]:sockname_port, reported as [fd00::99]. */
+SEC("cgroup/getsockname6")
+int svc_getsockname6(struct bpf_sock_addr *ctx)
+{
+    if (ctx->user_ip6[0] == 0 && ctx->user_ip6[1] == 0 && ctx->user_ip6[2] == 0 && ctx->user_ip6[3] == bpf_htonl(1)
+            && ctx->user_port == bpf_htons(sockname_port)) {
+        ctx->user_ip6[0] = bpf_htonl(0xfd000000);
+        ctx->user_ip6[3] = service6_last;
     }
     return 1;
 }

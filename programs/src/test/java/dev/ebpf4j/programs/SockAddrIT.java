@@ -56,7 +56,7 @@ class SockAddrIT {
 
     private BpfObject load() throws Exception {
         return TestObjects.open("sockaddr").constant("service_ip", ip4("10.99.99.99")).constant("backend_ip", ip4("127.0.0.1"))
-                .constant("backend_port", BACKEND).constant("bind_from", 7500).constant("bind_to", 7501)
+                .constant("backend_port", BACKEND).constant("bind_from", 7500).constant("bind_to", 7501).constant("sockname_port", 7600)
                 .constant("service6_last", Integer.toUnsignedLong(
                         ByteBuffer.wrap(new byte[] {0, 0, 0, (byte) 0x99}).order(ByteOrder.LITTLE_ENDIAN).getInt()))
                 .load();
@@ -66,7 +66,7 @@ class SockAddrIT {
         // region sock-addr-attach
         List<Link> links = new ArrayList<>();
         for (String p : List.of("svc_sendmsg4", "svc_connect4", "svc_recvmsg4", "svc_getpeername4", "svc_bind4", "svc_connect6",
-                "svc_bind6", "svc_getpeername6")) {
+                "svc_bind6", "svc_getpeername6", "svc_getsockname4", "svc_getsockname6")) {
             links.add(CgroupSockAddrProgram.of(obj.program(p)).attach(cg.path()));
         }
         return links;
@@ -149,6 +149,30 @@ class SockAddrIT {
                 assertEquals("10.99.99.99:53", peers.get(0), "getpeername4 reports the service, not the backend");
                 assertEquals(String.valueOf(BACKEND), peers.get(1), "connect6 reached the IPv6 backend");
                 assertEquals("[fd00:0:0:0:0:0:0:99]:53", peers.get(2), "getpeername6 reports the service, not the backend");
+            } finally {
+                links.forEach(Link::close);
+            }
+        }
+    }
+
+    @Test
+    void getsocknameReportsTheServiceAddressOverIpv4AndIpv6() throws Exception {
+        try (BpfObject obj = load()) {
+            List<Link> links = attachAll(obj);
+            try {
+                assertEquals(AttachType.CGROUP_INET4_GETSOCKNAME, CgroupSockAddrProgram.of(obj.program("svc_getsockname4")).hook());
+                List<String> names = cg.runInside(() -> ns.call(() -> {
+                    try (DatagramChannel v4 = DatagramChannel.open(StandardProtocolFamily.INET).bind(new InetSocketAddress("127.0.0.1", 7600));
+                         DatagramChannel v6 = DatagramChannel.open(StandardProtocolFamily.INET6).bind(new InetSocketAddress("::1", 7600));
+                         DatagramChannel other = DatagramChannel.open(StandardProtocolFamily.INET).bind(new InetSocketAddress("127.0.0.1", 7601))) {
+                        return List.of(KernelPeer.local(dev.ebpf4j.programs.internal.SocketFds.find(v4)),
+                                KernelPeer.local(dev.ebpf4j.programs.internal.SocketFds.find(v6)),
+                                KernelPeer.local(dev.ebpf4j.programs.internal.SocketFds.find(other)));
+                    }
+                }));
+                assertEquals("10.99.99.99:7600", names.get(0), "getsockname4 reports the service address");
+                assertEquals("[fd00:0:0:0:0:0:0:99]:7600", names.get(1), "getsockname6 reports the service address");
+                assertEquals("127.0.0.1:7601", names.get(2), "other sockets are left alone");
             } finally {
                 links.forEach(Link::close);
             }
