@@ -2,7 +2,8 @@
 // (bpf-src lb_common.h: lb_backends, lb_slots, lb_services; HASH, BPF_F_NO_PREALLOC, same sizes) and fills
 // SERVICES ClusterIP services x ENDPOINTS backends with bpf_map_update_batch, in the control plane's order
 // (backends, then slot tables, then services), ROUNDS times on fresh maps. Prints one line per round: fill_ms
-//   lb_fill SERVICES ENDPOINTS ROUNDS
+//   lb_fill SERVICES ENDPOINTS ROUNDS [prealloc]
+// With "prealloc" the maps are created without BPF_F_NO_PREALLOC, as LbConfig.withPreallocatedMaps(true) does.
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <stdint.h>
@@ -34,7 +35,10 @@ static int fill(int fd, void *keys, size_t ksz, void *vals, size_t vsz, int n) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) { fprintf(stderr, "usage: %s SERVICES ENDPOINTS ROUNDS\n", argv[0]); return 2; }
+    if (argc != 4 && !(argc == 5 && strcmp(argv[4], "prealloc") == 0)) {
+        fprintf(stderr, "usage: %s SERVICES ENDPOINTS ROUNDS [prealloc]\n", argv[0]);
+        return 2;
+    }
     int services = atoi(argv[1]), endpoints = atoi(argv[2]), rounds = atoi(argv[3]);
     int nb = services * endpoints;
     struct lb_svc_key *sk = malloc(sizeof *sk * services);
@@ -42,7 +46,7 @@ int main(int argc, char **argv) {
     struct lb_slot_key *tk = malloc(sizeof *tk * nb);
     uint32_t *tv = malloc(4ul * nb), *bk = malloc(4ul * nb);
     struct lb_backend *bv = malloc(sizeof *bv * nb);
-    LIBBPF_OPTS(bpf_map_create_opts, co, .map_flags = BPF_F_NO_PREALLOC);
+    LIBBPF_OPTS(bpf_map_create_opts, co, .map_flags = argc == 5 ? 0 : BPF_F_NO_PREALLOC);
     for (int r = 0; r < rounds; r++) {
         int svc = bpf_map_create(BPF_MAP_TYPE_HASH, "lb_services", sizeof *sk, sizeof *sv, 65536, &co);
         int slots = bpf_map_create(BPF_MAP_TYPE_HASH, "lb_slots", sizeof *tk, 4, 262144, &co);

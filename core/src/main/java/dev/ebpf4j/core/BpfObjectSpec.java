@@ -92,6 +92,17 @@ public final class BpfObjectSpec implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sets a map's creation flags ({@code BPF_F_*}), replacing those the object declares: for example clearing
+     * {@code BPF_F_NO_PREALLOC} (1) preallocates a hash map's elements, which makes inserts several times faster at
+     * the price of kernel memory for {@code max_entries} elements up front.
+     */
+    public BpfObjectSpec mapFlags(String map, int flags) {
+        MemorySegment m = map(map);
+        check("set flags of map " + map, call(() -> (int) ObjectCalls.MAP_SET_FLAGS.invokeExact(m, flags)));
+        return this;
+    }
+
     /** Pins a map at this bpffs path when loaded, or reuses a compatible map already pinned there. */
     public BpfObjectSpec pinPath(String map, Path path) {
         MemorySegment m = map(map);

@@ -54,9 +54,12 @@ class BpfObjectIT {
     @Test
     void specAdjustmentsTakeEffect() throws Throwable {
         BpfObjectSpec spec = BpfObject.open(TestObjects.compile("globals"));
-        spec.maxEntries("lookup", 4096).constant("verdict", 1).constant("small_signed", -300).autoload("on_exec", false);
+        spec.maxEntries("lookup", 4096).mapFlags("lookup", 1 /* BPF_F_NO_PREALLOC */).constant("verdict", 1)
+                .constant("small_signed", -300).autoload("on_exec", false);
         try (BpfObject obj = spec.load()) {
             assertEquals(4096, obj.map("lookup").maxEntries());
+            assertEquals(1, obj.map("lookup").flags());
+            assertEquals(1, RawMaps.kernelFlags(obj.map("lookup")), "the kernel created the map with the flags set");
             assertFalse(obj.program("on_exec").isLoaded());
             assertThrows(IllegalStateException.class, () -> obj.program("on_exec").fd());
             ByteBuffer rodata = ByteBuffer.wrap(RawMaps.lookup(obj.map("globals.rodata"), 0)).order(ByteOrder.nativeOrder());

@@ -13,7 +13,21 @@ final class RawMaps {
     private static final MethodHandle LOOKUP = Native.downcall("bpf_map_lookup_elem",
             FunctionDescriptor.of(Native.C_INT, Native.C_INT, Native.C_POINTER, Native.C_POINTER));
 
+    private static final MethodHandle INFO = Native.downcall("bpf_map_get_info_by_fd",
+            FunctionDescriptor.of(Native.C_INT, Native.C_INT, Native.C_POINTER, Native.C_POINTER));
+
     private RawMaps() {}
+
+    /** The map_flags the kernel reports for the map (struct bpf_map_info: map_flags at offset 20). */
+    static int kernelFlags(MapHandle map) throws Throwable {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(128, 8);
+            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, 128);
+            int err = (int) INFO.invokeExact(map.fd(), info, len);
+            if (err < 0) throw BpfException.of("map info", err);
+            return info.get(ValueLayout.JAVA_INT, 20);
+        }
+    }
 
     static byte[] lookup(MapHandle map, int key) throws Throwable {
         try (Arena arena = Arena.ofConfined()) {
