@@ -1,8 +1,6 @@
 package dev.ebpf4j.k8s.cli;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,7 +16,7 @@ import java.util.Map;
 final class HostRoutes {
     private HostRoutes() {}
 
-    /** Destination address (as {@link InetAddress#getHostAddress()} prints it) to {@code name(ifindex)}. */
+    /** Destination address (as {@link Addresses#text} prints it) to {@code name(ifindex)}. */
     static Map<String, String> read() {
         Map<String, String> out = new HashMap<>();
         // Iface Destination Gateway Flags RefCnt Use Metric Mask ...; addresses as little-endian hex of the raw u32
@@ -46,11 +44,7 @@ final class HostRoutes {
     }
 
     private static String address(byte[] raw) {
-        try {
-            return InetAddress.getByAddress(raw).getHostAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return Addresses.text(raw);
     }
 
     private static List<String> lines(Path p, int header) {

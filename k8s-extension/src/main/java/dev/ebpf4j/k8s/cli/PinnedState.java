@@ -3,8 +3,6 @@ package dev.ebpf4j.k8s.cli;
 import dev.ebpf4j.k8s.internal.Introspection;
 import dev.ebpf4j.k8s.internal.PinnedMaps;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -184,11 +182,7 @@ public final class PinnedState implements ClusterState {
     }
 
     private static String literal(byte[] raw) {
-        try {
-            return InetAddress.getByAddress(raw).getHostAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("address of " + raw.length + " bytes", e);
-        }
+        return Addresses.text(raw);
     }
 
     private static String protocol(byte p) {

@@ -148,7 +148,7 @@ class PinnedStateIT {
             assertEquals(0, r.exit(), r.err());
             assertEquals("""
                     {"id":7,"address":"10.0.0.2","identity":256,"ingress_enforced":true,"egress_enforced":false,"interface":"pv0(%d)"}
-                    {"id":8,"address":"fd00:0:0:0:0:0:0:2","identity":300,"ingress_enforced":false,"egress_enforced":true,"interface":"-"}
+                    {"id":8,"address":"fd00::2","identity":300,"ingress_enforced":false,"egress_enforced":true,"interface":"-"}
                     """.formatted(ifindex), r.out());
 
             CliRun p = CliRun.run("policy", "get", "--pin-dir", pins.toString(), "-o", "json");
