@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code net show} against attachments of every kind made in a namespace this test creates: XDP through netlink, a
- * cls_bpf filter on clsact through netlink, two tcx links in order; looked up with {@code --netns} from outside.
+ * cls_bpf filter on clsact through netlink, two tcx links in order, XDP through a link on the peer; looked up with
+ * {@code --netns} from outside.
  */
 @Tag("kernel")
 @ExtendWith(FdLeakCheck.class)
@@ -51,11 +52,14 @@ class NetShowIT {
                     second.attach("nsv0", TcDirection.INGRESS, TcOptions.defaults().strategy(AttachStrategy.LINK))));
             try (Link x = links.get(0); Link c = links.get(1); Link s = links.get(2);
                  Link f = ns.call(() -> first.attach("nsv0", TcDirection.INGRESS,
-                         TcOptions.defaults().strategy(AttachStrategy.LINK).before((BpfLink) s)))) {
+                         TcOptions.defaults().strategy(AttachStrategy.LINK).before((BpfLink) s)));
+                 Link xl = ns.call(() -> xdp.attach("nsv1", new XdpOptions(XdpMode.GENERIC, AttachStrategy.LINK, java.util.Optional.empty())))) {
                 CliRun r = CliRun.run("net", "show", "--netns", ns.name(), "-o", "json");
                 assertEquals(0, r.exit(), r.err());
-                List<String> lines = r.out().lines().toList();
-                assertEquals(4, lines.size(), r.out());
+                assertEquals(5, r.out().lines().count(), r.out());
+                // interfaces in index order (nsv1 was made first), each interface's hooks as XDP, tc, tcx
+                List<String> lines = r.out().lines().filter(l -> l.contains("\"nsv0\"")).toList();
+                String peer = r.out().lines().filter(l -> l.contains("\"nsv1\"")).findFirst().orElseThrow();
                 String dev = "\"ifindex\":\\d+,\"devname\":\"nsv0\",";
                 assertTrue(lines.get(0).matches("\\{" + dev + "\"hook\":\"xdp\",\"prog_id\":" + xdp.id()
                         + ",\"prog_name\":\"ns_xdp_pass\",\"attach\":\"netlink\",\"link_id\":0,\"mode\":\"generic\"}"), lines.get(0));
@@ -66,9 +70,12 @@ class NetShowIT {
                         + ",\"prog_name\":\"ns_tcx_first\",\"attach\":\"link\",\"link_id\":" + f.info().id() + ",\"position\":0}"), lines.get(2));
                 assertTrue(lines.get(3).matches("\\{" + dev + "\"hook\":\"tcx/ingress\",\"prog_id\":" + second.id()
                         + ",\"prog_name\":\"ns_tcx_second\",\"attach\":\"link\",\"link_id\":" + s.info().id() + ",\"position\":1}"), lines.get(3));
+                assertTrue(peer.matches("\\{\"ifindex\":\\d+,\"devname\":\"nsv1\",\"hook\":\"xdp\",\"prog_id\":" + xdp.id()
+                        + ",\"prog_name\":\"ns_xdp_pass\",\"attach\":\"link\",\"link_id\":" + xl.info().id() + ",\"mode\":\"generic\"}"), peer);
 
                 CliRun table = CliRun.run("net", "show", "--netns", ns.name());
                 assertTrue(table.out().matches("(?s)INTERFACE +HOOK +PROGRAM +PROG_ID +ATTACH +DETAILS\n"
+                        + "nsv1\\(\\d+\\) +xdp +ns_xdp_pass +" + xdp.id() + " +link " + xl.info().id() + " +mode generic\n"
                         + "nsv0\\(\\d+\\) +xdp +ns_xdp_pass +" + xdp.id() + " +netlink +mode generic\n.*"), table.out());
                 // the calling (root) namespace has no nsv0
                 assertTrue(!CliRun.run("net", "show", "-o", "json").out().contains("\"nsv0\""));
