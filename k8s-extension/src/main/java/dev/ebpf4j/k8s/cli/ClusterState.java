@@ -75,6 +75,7 @@ public interface ClusterState {
         }
     }
 
+    /** The Service frontends, by id. */
     List<ServiceRow> services();
 
     /**
@@ -83,9 +84,12 @@ public interface ClusterState {
      */
     List<BackendRow> backends();
 
+    /** The local endpoint addresses, by endpoint id. */
     List<EndpointRow> endpoints();
 
+    /** The policy map's allow entries, by endpoint, direction, peer, protocol and ports. */
     List<PolicyRow> policies();
 
+    /** The policy revision and drop counters (summed over CPUs). */
     PolicyCounters policyCounters();
 }
