@@ -48,8 +48,12 @@ public interface ClusterState {
      * @param ingressEnforced some policy isolates its ingress
      * @param egressEnforced  some policy isolates its egress
      * @param iface           the interface a host route sends the address to ({@code name(ifindex)}), {@code -} if none
+     * @param datapath        whether the policy programs run on that interface's tcx hooks: {@code attached} (both
+     *                        {@code policy_from_pod} on ingress and {@code policy_to_pod} on egress), {@code partial},
+     *                        {@code detached}, or {@code -} without an interface
      */
-    record EndpointRow(int id, String address, int identity, boolean ingressEnforced, boolean egressEnforced, String iface) {}
+    record EndpointRow(int id, String address, int identity, boolean ingressEnforced, boolean egressEnforced, String iface,
+                       String datapath) {}
 
     /**
      * One allow entry of the policy map.

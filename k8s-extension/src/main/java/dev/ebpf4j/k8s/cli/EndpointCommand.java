@@ -31,15 +31,20 @@ final class EndpointCommand {
                 m.put("ingress_enforced", e.ingressEnforced());
                 m.put("egress_enforced", e.egressEnforced());
                 m.put("interface", e.iface());
+                m.put("datapath", e.datapath());
                 t.out().println(Json.of(m));
             }
             t.out().flush();
             return 0;
         }
-        t.table(List.of("ENDPOINT", "ADDRESS", "IDENTITY", "INGRESS ENFORCEMENT", "EGRESS ENFORCEMENT", "INTERFACE"),
+        t.table(List.of("ENDPOINT", "ADDRESS", "IDENTITY", "INGRESS ENFORCEMENT", "EGRESS ENFORCEMENT", "INTERFACE", "DATAPATH"),
                 endpoints.stream().map(e -> List.of(Integer.toString(e.id()), e.address(), Integer.toString(e.identity()),
                         e.ingressEnforced() ? t.yellow("Enabled") : "Disabled", e.egressEnforced() ? t.yellow("Enabled") : "Disabled",
-                        e.iface())).toList());
+                        e.iface(), switch (e.datapath()) {
+                            case "attached" -> t.green(e.datapath());
+                            case "-" -> e.datapath();
+                            default -> t.red(e.datapath());
+                        })).toList());
         return 0;
     }
 }

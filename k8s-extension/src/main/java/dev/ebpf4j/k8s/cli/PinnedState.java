@@ -1,6 +1,8 @@
 package dev.ebpf4j.k8s.cli;
 
+import dev.ebpf4j.k8s.internal.Interfaces;
 import dev.ebpf4j.k8s.internal.Introspection;
+import dev.ebpf4j.k8s.internal.NetAttachments;
 import dev.ebpf4j.k8s.internal.PinnedMaps;
 
 import java.nio.ByteBuffer;
@@ -106,16 +108,28 @@ public final class PinnedState implements ClusterState {
 
     @Override
     public List<EndpointRow> endpoints() {
-        Map<String, String> routes = HostRoutes.read();
+        Map<String, Interfaces.Interface> routes = HostRoutes.read();
+        Map<Integer, String> datapath = new HashMap<>();
         List<EndpointRow> out = new ArrayList<>();
         for (Introspection.Entry e : policy("policy_endpoints")) {
             ByteBuffer v = le(e.value());
             int id = v.getInt(), identity = v.getInt(), flags = v.getInt();
             String addr = mappedAddress(e.key());
-            out.add(new EndpointRow(id, addr, identity, (flags & 1) != 0, (flags & 2) != 0, routes.getOrDefault(addr, "-")));
+            Interfaces.Interface i = routes.get(addr);
+            out.add(new EndpointRow(id, addr, identity, (flags & 1) != 0, (flags & 2) != 0,
+                    i == null ? "-" : i.name() + "(" + i.index() + ")",
+                    i == null ? "-" : datapath.computeIfAbsent(i.index(), k -> policyPrograms(i))));
         }
         out.sort(Comparator.comparingInt(EndpointRow::id).thenComparing(EndpointRow::address));
         return out;
+    }
+
+    /** Whether the policy programs are on the interface's tcx hooks (by program name: the kernel keeps 15 characters). */
+    private static String policyPrograms(Interfaces.Interface i) {
+        List<NetAttachments.Attachment> tcx = NetAttachments.tcx(i);
+        boolean in = tcx.stream().anyMatch(a -> a.hook().equals("tcx/ingress") && a.programName().equals("policy_from_pod"));
+        boolean out = tcx.stream().anyMatch(a -> a.hook().equals("tcx/egress") && a.programName().equals("policy_to_pod"));
+        return in && out ? "attached" : in || out ? "partial" : "detached";
     }
 
     @Override

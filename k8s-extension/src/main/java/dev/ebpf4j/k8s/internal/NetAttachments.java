@@ -78,9 +78,16 @@ public final class NetAttachments {
                             programName(f.programId()), "netlink", 0, d));
                 }
             }
-            tcx(i, TCX_INGRESS, "tcx/ingress", out);
-            tcx(i, TCX_EGRESS, "tcx/egress", out);
+            out.addAll(tcx(i));
         }
+        return out;
+    }
+
+    /** The tcx programs of one interface of this thread's namespace, ingress then egress, each chain in run order. */
+    public static List<Attachment> tcx(Interfaces.Interface i) {
+        List<Attachment> out = new ArrayList<>();
+        tcx(i, TCX_INGRESS, "tcx/ingress", out);
+        tcx(i, TCX_EGRESS, "tcx/egress", out);
         return out;
     }
 

@@ -20,6 +20,11 @@ import dev.ebpf4j.k8s.model.ServicePort;
 import dev.ebpf4j.k8s.policy.KernelPolicyMaps;
 import dev.ebpf4j.k8s.policy.PolicyMapLayout;
 import dev.ebpf4j.k8s.source.ClusterSnapshot;
+import dev.ebpf4j.programs.AttachStrategy;
+import dev.ebpf4j.programs.Link;
+import dev.ebpf4j.programs.TcDirection;
+import dev.ebpf4j.programs.TcOptions;
+import dev.ebpf4j.programs.TcProgram;
 import dev.ebpf4j.testkit.FdLeakCheck;
 import dev.ebpf4j.testkit.NetNamespace;
 import org.junit.jupiter.api.AfterEach;
@@ -146,10 +151,20 @@ class PinnedStateIT {
             // in the namespace, so the host route of the pod address names its interface
             CliRun r = ns.call(() -> CliRun.run("endpoint", "list", "--pin-dir", pins.toString(), "-o", "json"));
             assertEquals(0, r.exit(), r.err());
-            assertEquals("""
-                    {"id":7,"address":"10.0.0.2","identity":256,"ingress_enforced":true,"egress_enforced":false,"interface":"pv0(%d)"}
-                    {"id":8,"address":"fd00::2","identity":300,"ingress_enforced":false,"egress_enforced":true,"interface":"-"}
-                    """.formatted(ifindex), r.out());
+            String expected = """
+                    {"id":7,"address":"10.0.0.2","identity":256,"ingress_enforced":true,"egress_enforced":false,"interface":"pv0(%d)","datapath":"%s"}
+                    {"id":8,"address":"fd00::2","identity":300,"ingress_enforced":false,"egress_enforced":true,"interface":"-","datapath":"-"}
+                    """;
+            assertEquals(expected.formatted(ifindex, "detached"), r.out());
+            TcProgram fromPod = TcProgram.of(obj.program("policy_from_pod")), toPod = TcProgram.of(obj.program("policy_to_pod"));
+            try (Link in = ns.call(() -> fromPod.attach("pv0", TcDirection.INGRESS, TcOptions.defaults().strategy(AttachStrategy.LINK)))) {
+                CliRun half = ns.call(() -> CliRun.run("endpoint", "list", "--pin-dir", pins.toString(), "-o", "json"));
+                assertEquals(expected.formatted(ifindex, "partial"), half.out());
+                try (Link out = ns.call(() -> toPod.attach("pv0", TcDirection.EGRESS, TcOptions.defaults().strategy(AttachStrategy.LINK)))) {
+                    CliRun both = ns.call(() -> CliRun.run("endpoint", "list", "--pin-dir", pins.toString(), "-o", "json"));
+                    assertEquals(expected.formatted(ifindex, "attached"), both.out());
+                }
+            }
 
             CliRun p = CliRun.run("policy", "get", "--pin-dir", pins.toString(), "-o", "json");
             assertEquals(0, p.exit(), p.err());

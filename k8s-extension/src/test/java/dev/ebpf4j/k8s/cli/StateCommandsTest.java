@@ -20,7 +20,7 @@ class StateCommandsTest {
             return List.of(new BackendRow(4, "10.0.0.2:8080/TCP", "active"), new BackendRow(5, "10.0.0.3:8080/TCP", "terminating"));
         }
         public List<EndpointRow> endpoints() {
-            return List.of(new EndpointRow(7, "10.0.0.2", 256, true, false, "veth12(9)"));
+            return List.of(new EndpointRow(7, "10.0.0.2", 256, true, false, "veth12(9)", "attached"));
         }
         public List<PolicyRow> policies() {
             return List.of(new PolicyRow(7, "ingress", "257", "TCP", "8080", 0), new PolicyRow(8, "egress", "any", "UDP", "53", 1));
@@ -55,8 +55,8 @@ class StateCommandsTest {
     void endpointList() {
         CliRun r = CliRun.run(STATE, null, "endpoint", "list");
         assertEquals("""
-                ENDPOINT  ADDRESS   IDENTITY  INGRESS ENFORCEMENT  EGRESS ENFORCEMENT  INTERFACE
-                7         10.0.0.2  256       Enabled              Disabled            veth12(9)
+                ENDPOINT  ADDRESS   IDENTITY  INGRESS ENFORCEMENT  EGRESS ENFORCEMENT  INTERFACE  DATAPATH
+                7         10.0.0.2  256       Enabled              Disabled            veth12(9)  attached
                 """, r.out());
     }
 
