@@ -2,11 +2,13 @@ package dev.ebpf4j.k8s.cli;
 
 import dev.ebpf4j.k8s.internal.BpfObjectInfo;
 import dev.ebpf4j.k8s.internal.Introspection;
+import dev.ebpf4j.k8s.internal.PinnedMaps;
 import dev.ebpf4j.k8s.observe.FlowJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -23,9 +25,25 @@ final class MapCommand {
     }
 
     @Command(name = "list", aliases = "show", description = "List maps.")
-    int list(@Option(names = "--name", description = "Only maps whose name starts with this.") String prefix) {
+    int list(@Option(names = "--name", description = "Only maps whose name starts with this.") String prefix,
+             @Option(names = {"-o", "--output"}, description = "table or json (one object per map).") String output) {
         Terminal t = context.terminal();
         List<BpfObjectInfo.Map> maps = maps(prefix);
+        if ("json".equals(output)) {
+            for (BpfObjectInfo.Map m : maps) {
+                java.util.Map<String, Object> j = new java.util.LinkedHashMap<>();
+                j.put("id", m.id());
+                j.put("type", m.type().name().toLowerCase(Locale.ROOT));
+                j.put("name", m.name());
+                j.put("key_size", m.keySize());
+                j.put("value_size", m.valueSize());
+                j.put("max_entries", m.maxEntries());
+                j.put("flags", m.flags());
+                t.out().println(Json.of(j));
+            }
+            t.out().flush();
+            return 0;
+        }
         t.table(List.of("ID", "TYPE", "NAME", "KEY", "VALUE", "MAX_ENTRIES", "FLAGS"), maps.stream()
                 .map(m -> List.of(Integer.toString(m.id()), m.type().name().toLowerCase(Locale.ROOT), m.name(),
                         m.keySize() + "B", m.valueSize() + "B", Integer.toString(m.maxEntries()), "0x" + Integer.toHexString(m.flags())))
@@ -34,12 +52,15 @@ final class MapCommand {
     }
 
     @Command(name = "dump", description = "Dump a map's entries (key and value bytes in hex).")
-    int dump(@Parameters(paramLabel = "NAME|ID", description = "Map name (first match) or numeric id.") String which,
+    int dump(@Parameters(paramLabel = "NAME|ID|PATH", description = "Map name (first match), numeric id, or the path of"
+                     + " a pinned map (opened read-only).") String which,
              @Option(names = {"-o", "--output"}, description = "text or json.") String output,
              @Option(names = "--limit", description = "At most N entries (default 10000).") Integer limit) {
         Terminal t = context.terminal();
-        BpfObjectInfo.Map m = find(which);
-        List<Introspection.Entry> entries = Introspection.entries(m.id(), limit == null ? 10_000 : limit);
+        int max = limit == null ? 10_000 : limit;
+        List<Introspection.Entry> entries = which.startsWith("/")
+                ? PinnedMaps.read(Path.of(which), max).orElseThrow(() -> new IllegalArgumentException("nothing pinned at " + which)).entries()
+                : Introspection.entries(find(which).id(), max);
         boolean json = "json".equals(output);
         for (Introspection.Entry e : entries) {
             if (json) {

@@ -3,26 +3,33 @@ package dev.ebpf4j.k8s.cli;
 import dev.ebpf4j.core.MapType;
 import dev.ebpf4j.core.ProgramType;
 import dev.ebpf4j.core.features.Availability;
-import dev.ebpf4j.core.features.Capability;
 import dev.ebpf4j.core.features.Features;
 import dev.ebpf4j.k8s.internal.Introspection;
 import dev.ebpf4j.k8s.observe.FlowSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code ebpf4j status}: kernel features, BPF objects, agent and observer counters (cilium status). */
-@Command(name = "status", description = "Kernel features, BPF objects and datapath counters.", mixinStandardHelpOptions = true)
+/** {@code ebpf4j status}: kernel features, BPF objects, the agent's pinned state and observer counters (cilium status). */
+@Command(name = "status", description = "Kernel features, BPF objects, agent state and datapath counters.", mixinStandardHelpOptions = true)
 final class StatusCommand implements Callable<Integer> {
     private static final List<ProgramType> PROGRAMS = List.of(ProgramType.XDP, ProgramType.SCHED_CLS,
             ProgramType.CGROUP_SOCK_ADDR, ProgramType.TRACEPOINT, ProgramType.RAW_TRACEPOINT, ProgramType.SOCK_OPS,
             ProgramType.KPROBE, ProgramType.TRACING);
     private static final List<MapType> MAPS = List.of(MapType.HASH, MapType.LRU_HASH, MapType.LPM_TRIE,
             MapType.RINGBUF, MapType.PERCPU_ARRAY, MapType.SOCKHASH);
+
+    @Mixin PinDir pins;
+    @Option(names = {"-o", "--output"}, description = "text or json.") String output;
 
     private final CliContext context;
 
@@ -33,50 +40,92 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Terminal t = context.terminal();
-        t.out().println(t.bold("Kernel:") + "        " + Features.kernelVersion() + (Features.kernelBtf() ? ", BTF" : ", no BTF"));
-        Set<Capability> caps = Features.capabilities();
-        t.out().println(t.bold("Capabilities:") + "  " + caps.stream().map(Enum::name).sorted().toList());
-        t.out().println(t.bold("bpffs:") + "         " + (Features.bpffsMounted(Path.of("/sys/fs/bpf"))
-                ? t.green("mounted at /sys/fs/bpf") : t.red("not mounted (mount -t bpf bpf /sys/fs/bpf)")));
-        List<List<String>> rows = new ArrayList<>();
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("kernel", Features.kernelVersion().toString());
+        s.put("btf", Features.kernelBtf());
+        s.put("capabilities", Features.capabilities().stream().map(Enum::name).sorted().toList());
+        s.put("bpffs", Features.bpffsMounted(Path.of("/sys/fs/bpf")));
+        Map<String, Object> features = new LinkedHashMap<>();
         List<Object> all = new ArrayList<>(PROGRAMS);
         all.addAll(MAPS);
         for (int i = 0; i < all.size(); i++) {
             t.progress("probing features", i + 1, all.size());
             Object f = all.get(i);
             Availability a = f instanceof ProgramType p ? Features.probe(p) : Features.probe((MapType) f);
-            String kind = f instanceof ProgramType ? "program" : "map";
-            rows.add(List.of(kind, ((Enum<?>) f).name().toLowerCase(java.util.Locale.ROOT), switch (a) {
-                case AVAILABLE -> t.green("available");
-                case NOT_SUPPORTED -> t.red("not supported");
-                case INCONCLUSIVE -> t.yellow("inconclusive");
-            }));
+            features.put((f instanceof ProgramType ? "program/" : "map/") + ((Enum<?>) f).name().toLowerCase(Locale.ROOT),
+                    a.name().toLowerCase(Locale.ROOT));
         }
-        t.table(List.of("FEATURE", "TYPE", "STATUS"), rows);
-        try {
-            t.out().println(t.bold("BPF objects:") + "   " + Introspection.programIds().size() + " programs, "
-                    + Introspection.mapIds().size() + " maps, " + Introspection.linkIds().size() + " links");
-        } catch (RuntimeException e) {
-            t.out().println(t.bold("BPF objects:") + "   " + t.red("cannot list: " + e.getMessage()));
-        }
-        t.out().println(t.bold("Agent:") + "         " + (context.cluster().connected()
-                ? t.green("connected") + ", " + context.cluster().services().size() + " services, "
-                  + context.cluster().endpoints().size() + " endpoints"
-                : t.yellow("not connected (standalone CLI)")));
-        var flows = context.onDemand() ? java.util.Optional.<FlowSource>empty() : context.flows().get();
-        if (flows.isPresent()) {
-            FlowSource.Stats s = flows.get().stats();
-            t.out().println(t.bold("Observer:") + "      " + s.events() + " events, " + s.flows() + " flows, "
-                    + (s.lostEvents() == 0 ? "0 lost" : t.red(s.lostEvents() + " lost")) + ", " + s.unparsedL7() + " unparsed L7");
-        } else {
-            t.out().println(t.bold("Observer:") + "      " + t.yellow("not running"));
-        }
+        s.put("features", features);
+        s.put("objects", ordered("programs", Introspection.programIds().size(), "maps", Introspection.mapIds().size(),
+                "links", Introspection.linkIds().size()));
+        ClusterState cluster = context.cluster().apply(pins.dir);
+        s.put("pin_dir", pins.dir.toString());
+        s.put("load_balancer", attempt(() -> {
+            List<ClusterState.ServiceRow> services = cluster.services();
+            return ordered("services", services.size(), "backends",
+                    services.stream().flatMap(r -> r.backends().stream()).map(ClusterState.BackendRow::id).distinct().count());
+        }));
+        s.put("policy", attempt(() -> {
+            ClusterState.PolicyCounters c = cluster.policyCounters();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("endpoints", cluster.endpoints().size());
+            m.put("entries", cluster.policies().size());
+            m.put("revision", c.revision());
+            m.put("drops", new java.util.TreeMap<>(c.drops()));
+            return m;
+        }));
+        Optional<FlowSource> flows = context.onDemand() ? Optional.empty() : context.flows().get();
+        s.put("observer", flows.<Object>map(f -> {
+            FlowSource.Stats st = f.stats();
+            return ordered("events", st.events(), "flows", st.flows(), "lost", st.lostEvents(), "unparsed_l7", st.unparsedL7());
+        }).orElse(null));
+        if ("json".equals(output)) t.out().println(Json.of(s));
+        else text(t, s, features);
         t.out().flush();
         return 0;
     }
 
-    static int notConnected(Terminal t) {
-        t.err().println("error: not connected to an ebpf4j agent: this view reads the agent's state (run it inside the agent process)");
-        return 1;
+    private static Map<String, Object> ordered(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);
+        return m;
+    }
+
+    /** The section, or {@code {"error": message}} when it cannot be read (no pins, no permission). */
+    private static Object attempt(java.util.function.Supplier<Object> section) {
+        try {
+            return section.get();
+        } catch (RuntimeException e) {
+            return Map.of("error", String.valueOf(e.getMessage()));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void text(Terminal t, Map<String, Object> s, Map<String, Object> features) {
+        t.out().println(t.bold("Kernel:") + "        " + s.get("kernel") + (Boolean.TRUE.equals(s.get("btf")) ? ", BTF" : ", no BTF"));
+        t.out().println(t.bold("Capabilities:") + "  " + s.get("capabilities"));
+        t.out().println(t.bold("bpffs:") + "         " + (Boolean.TRUE.equals(s.get("bpffs"))
+                ? t.green("mounted at /sys/fs/bpf") : t.red("not mounted (mount -t bpf bpf /sys/fs/bpf)")));
+        List<List<String>> rows = new ArrayList<>();
+        features.forEach((k, v) -> rows.add(List.of(k.substring(0, k.indexOf('/')), k.substring(k.indexOf('/') + 1), switch ((String) v) {
+            case "available" -> t.green("available");
+            case "not_supported" -> t.red("not supported");
+            default -> t.yellow((String) v);
+        })));
+        t.table(List.of("FEATURE", "TYPE", "STATUS"), rows);
+        Map<String, Object> o = (Map<String, Object>) s.get("objects");
+        t.out().println(t.bold("BPF objects:") + "   " + o.get("programs") + " programs, " + o.get("maps") + " maps, " + o.get("links") + " links");
+        Map<String, Object> lb = (Map<String, Object>) s.get("load_balancer");
+        t.out().println(t.bold("Services:") + "      " + (lb.containsKey("error") ? t.yellow(String.valueOf(lb.get("error")))
+                : lb.get("services") + " frontends, " + lb.get("backends") + " backends (pins under " + s.get("pin_dir") + ")"));
+        Map<String, Object> p = (Map<String, Object>) s.get("policy");
+        t.out().println(t.bold("Policy:") + "        " + (p.containsKey("error") ? t.yellow(String.valueOf(p.get("error")))
+                : p.get("endpoints") + " endpoint addresses, " + p.get("entries") + " entries, revision " + p.get("revision")
+                  + ", drops " + p.get("drops")));
+        Map<String, Object> obs = (Map<String, Object>) s.get("observer");
+        t.out().println(t.bold("Observer:") + "      " + (obs == null ? t.yellow("not running")
+                : obs.get("events") + " events, " + obs.get("flows") + " flows, "
+                  + (((Number) obs.get("lost")).longValue() == 0 ? "0 lost" : t.red(obs.get("lost") + " lost")) + ", "
+                  + obs.get("unparsed_l7") + " unparsed L7"));
     }
 }

@@ -119,27 +119,44 @@ public final class Introspection {
     public static List<Entry> entries(int id, int limit) {
         List<Entry> out = new ArrayList<>();
         withInfo(H.MAP_FD, id, MAP_INFO_SIZE, "map", (fd, arena, info) -> {
-            getInfo(fd, info, MAP_INFO_SIZE, "map get info");
-            BpfObjectInfo.Map m = mapInfo(info);
-            if (m.keySize() == 0 || m.type() == MapType.RINGBUF) return null;
-            long valueSize = m.type().isPerCpu() ? ((m.valueSize() + 7L) / 8 * 8) * possibleCpus() : m.valueSize();
-            MemorySegment key = arena.allocate(m.keySize()), next = arena.allocate(m.keySize());
-            MemorySegment value = arena.allocate(Math.max(valueSize, 1));
-            MemorySegment cur = MemorySegment.NULL;
-            while (out.size() < limit) {
-                int rc = call(H.NEXT_KEY, fd, cur, next);
-                if (rc == -Errno.ENOENT) break;
-                if (rc < 0) throw BpfException.of("map get next key", rc);
-                MemorySegment.copy(next, 0, key, 0, m.keySize());
-                cur = key;
-                int lr = call(H.LOOKUP, fd, key, value);
-                if (lr == -Errno.ENOENT) continue;
-                if (lr < 0) throw BpfException.of("map lookup elem", lr);
-                out.add(new Entry(key.toArray(ValueLayout.JAVA_BYTE), value.asSlice(0, valueSize).toArray(ValueLayout.JAVA_BYTE)));
-            }
+            walk(fd, mapInfo(fd, info), arena, limit, out);
             return null;
         });
         return out;
+    }
+
+    /** Reads the info of map {@code fd} into {@code info}. */
+    static BpfObjectInfo.Map mapInfo(int fd, MemorySegment info) {
+        getInfo(fd, info, MAP_INFO_SIZE, "map get info");
+        return mapInfo(info);
+    }
+
+    /** Appends up to {@code limit} entries of map {@code fd} (described by {@code m}) to {@code out}. */
+    static void walk(int fd, BpfObjectInfo.Map m, Arena arena, int limit, List<Entry> out) {
+        if (m.keySize() == 0 || m.type() == MapType.RINGBUF) return;
+        long valueSize = m.type().isPerCpu() ? ((m.valueSize() + 7L) / 8 * 8) * possibleCpus() : m.valueSize();
+        MemorySegment key = arena.allocate(m.keySize()), next = arena.allocate(m.keySize());
+        MemorySegment value = arena.allocate(Math.max(valueSize, 1));
+        MemorySegment cur = MemorySegment.NULL;
+        while (out.size() < limit) {
+            int rc = call(H.NEXT_KEY, fd, cur, next);
+            if (rc == -Errno.ENOENT) break;
+            if (rc < 0) throw BpfException.of("map get next key", rc);
+            MemorySegment.copy(next, 0, key, 0, m.keySize());
+            cur = key;
+            int lr = call(H.LOOKUP, fd, key, value);
+            if (lr == -Errno.ENOENT) continue;
+            if (lr < 0) throw BpfException.of("map lookup elem", lr);
+            out.add(new Entry(key.toArray(ValueLayout.JAVA_BYTE), value.asSlice(0, valueSize).toArray(ValueLayout.JAVA_BYTE)));
+        }
+    }
+
+    static void close(int fd) {
+        try {
+            int ignored = (int) H.CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
     }
 
     /** Number of keys in map {@code id} (walks the keys: O(entries) syscalls). */

@@ -2,6 +2,9 @@ package dev.ebpf4j.k8s.cli;
 
 import dev.ebpf4j.k8s.observe.FlowSource;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
 /** Runs the CLI against a flow source from tests in other packages. */
 public final class CliRunner {
     private CliRunner() {}
@@ -16,7 +19,10 @@ public final class CliRunner {
 
     /** Runs {@code args} and returns stdout; fails the test on a non-zero exit. */
     public static String run(FlowSource flows, String... args) {
-        CliRun r = CliRun.run(ClusterState.disconnected(), flows, args);
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        Terminal t = new Terminal(new PrintWriter(out, true), new PrintWriter(err, true), false);
+        int exit = Ebpf4jCli.run(new CliContext(t, () -> java.util.Optional.ofNullable(flows)), args);
+        CliRun r = new CliRun(exit, out.toString(), err.toString());
         if (r.exit() != 0) throw new AssertionError("ebpf4j " + String.join(" ", args) + " exited " + r.exit() + ": " + r.err());
         return r.out();
     }

@@ -39,10 +39,27 @@ class IntrospectionCliIT {
             int cpus = dev.ebpf4j.k8s.internal.Introspection.possibleCpus();
             assertTrue(dump.out().startsWith("key: 00 00 00 00  value: 00 00 00 00 00 00 00 00" + " 00 00 00 00 00 00 00 00".repeat(cpus - 1) + "\n"), dump.out());
             assertTrue(dump.out().endsWith("Found 1 element\n"), dump.out());
+            CliRun json = CliRun.run("map", "list", "--name", "observe_syn_sta", "-o", "json");
+            assertTrue(json.out().matches("\\{\"id\":\\d+,\"type\":\"lru_hash\",\"name\":\"observe_syn_sta\",\"key_size\":8,"
+                    + "\"value_size\":8,\"max_entries\":16384,\"flags\":0}\n"), json.out());
+            CliRun dumpJson = CliRun.run("map", "dump", "observe_lost", "-o", "json");
+            assertEquals("{\"key\":\"00 00 00 00\",\"value\":\"" + "00 00 00 00 00 00 00 00 ".repeat(cpus).strip() + "\"}\n", dumpJson.out());
             CliRun missing = CliRun.run("map", "dump", "no_such_map_xyz");
             assertEquals(2, missing.exit());
             assertTrue(missing.err().contains("no map named 'no_such_map_xyz'"), missing.err());
         }
+    }
+
+    @Test
+    void statusAsJson() {
+        CliRun r = CliRun.run("status", "-o", "json", "--pin-dir", "/tmp/e4j-cli-status-no-pins");
+        assertEquals(0, r.exit(), r.err());
+        String out = r.out();
+        assertTrue(out.matches("\\{\"kernel\":\"\\d+\\.\\d+.*\",\"btf\":true,\"capabilities\":\\[.*\"CAP_BPF\".*],\"bpffs\":true,"
+                + "\"features\":\\{\"program/xdp\":\"available\",.*\"map/ringbuf\":\"available\".*},"
+                + "\"objects\":\\{\"programs\":\\d+,\"maps\":\\d+,\"links\":\\d+},\"pin_dir\":\"/tmp/e4j-cli-status-no-pins\","
+                + "\"load_balancer\":\\{\"error\":\"no load-balancer maps pinned under .*\"},\"policy\":\\{\"error\":\"no policy maps .*\"},"
+                + "\"observer\":null}\n"), out);
     }
 
     @Test

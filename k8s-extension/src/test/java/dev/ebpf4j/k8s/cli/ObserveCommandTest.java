@@ -41,7 +41,7 @@ class ObserveCommandTest {
     @Test
     void jsonOutputCarriesTheSeedExample() throws Exception {
         // region observe-json
-        CliRun r = CliRun.run(ClusterState.disconnected(), new RecordedFlowSource(flows()),
+        CliRun r = CliRun.run(null, new RecordedFlowSource(flows()),
                 "observe", "--from-pod", "frontend", "--type", "l7", "-o", "json");
         assertEquals(0, r.exit(), r.err());
         String[] lines = r.out().strip().split("\n");
@@ -56,19 +56,19 @@ class ObserveCommandTest {
     void filtersCombineAndSinceAndLastApply() throws Exception {
         // region observe-filters
         RecordedFlowSource src = new RecordedFlowSource(flows());
-        assertEquals(3, lines(CliRun.run(ClusterState.disconnected(), src, "observe")));
-        assertEquals(2, lines(CliRun.run(ClusterState.disconnected(), src, "observe", "--since", "1m")));
-        assertEquals(1, lines(CliRun.run(ClusterState.disconnected(), src, "observe", "--last", "1")));
-        assertEquals(2, lines(CliRun.run(ClusterState.disconnected(), src, "observe", "--type", "sock", "--type", "drop")));
-        assertEquals(0, lines(CliRun.run(ClusterState.disconnected(), src, "observe", "--type", "drop", "--from-pod", "frontend")));
-        CliRun drop = CliRun.run(ClusterState.disconnected(), src, "observe", "--verdict", "DROPPED");
+        assertEquals(3, lines(CliRun.run(null, src, "observe")));
+        assertEquals(2, lines(CliRun.run(null, src, "observe", "--since", "1m")));
+        assertEquals(1, lines(CliRun.run(null, src, "observe", "--last", "1")));
+        assertEquals(2, lines(CliRun.run(null, src, "observe", "--type", "sock", "--type", "drop")));
+        assertEquals(0, lines(CliRun.run(null, src, "observe", "--type", "drop", "--from-pod", "frontend")));
+        CliRun drop = CliRun.run(null, src, "observe", "--verdict", "DROPPED");
         assertTrue(drop.out().contains("default/backend-pod:8080 -> default/frontend-pod:40000 DROPPED TCP [SYN] DROPPED (POLICY_DENIED)"), drop.out());
         // endregion
     }
 
     @Test
     void tableOutputHasHeaderAndColumns() throws Exception {
-        CliRun r = CliRun.run(ClusterState.disconnected(), new RecordedFlowSource(flows()), "observe", "-o", "table", "--protocol", "http");
+        CliRun r = CliRun.run(null, new RecordedFlowSource(flows()), "observe", "-o", "table", "--protocol", "http");
         assertTrue(r.out().startsWith("TIME"), r.out());
         assertTrue(r.out().contains("default/frontend-pod:40000"), r.out());
         assertTrue(r.out().contains("HTTP GET /api/users  200  Latency: 325ms"), r.out());
@@ -84,14 +84,14 @@ class ObserveCommandTest {
             while (src.history.subscriberCount() == 0 && System.nanoTime() < until) Thread.onSpinWait();
             later.forEach(src.history::add);
         });
-        CliRun r = CliRun.run(ClusterState.disconnected(), src, "observe", "-f", "--timeout", "3s", "--type", "l7");
+        CliRun r = CliRun.run(null, src, "observe", "-f", "--timeout", "3s", "--type", "l7");
         feeder.join();
         assertEquals(1, lines(r), r.out());
     }
 
     @Test
     void badFilterValuesExitWithUsageError() {
-        CliRun r = CliRun.run(ClusterState.disconnected(), new RecordedFlowSource(List.of()), "observe", "--http-status", "7+");
+        CliRun r = CliRun.run(null, new RecordedFlowSource(List.of()), "observe", "--http-status", "7+");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--http-status 7+"), r.err());
         assertEquals(1, CliRun.run("observe").exit());

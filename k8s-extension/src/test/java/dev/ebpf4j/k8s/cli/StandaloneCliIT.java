@@ -118,8 +118,8 @@ class StandaloneCliIT {
             ns.ip("link", "set", "obs0", "up");
             CliRun r = ns.call(() -> standaloneNetShowWhileAttached());
             assertEquals(0, r.exit(), r.err());
-            assertTrue(r.out().matches("(?s).*obs0\\(\\d+\\) +tcx/ingress +observe_l7_ingr +\\d+ +\\d+\n.*"), r.out());
-            assertTrue(r.out().matches("(?s).*obs0\\(\\d+\\) +tcx/egress +observe_l7_egre +\\d+ +\\d+\n.*"), r.out());
+            assertTrue(r.out().matches("(?s).*obs0\\(\\d+\\) +tcx/ingress +observe_l7_ingr +\\d+ +link \\d+ +position \\d+\n.*"), r.out());
+            assertTrue(r.out().matches("(?s).*obs0\\(\\d+\\) +tcx/egress +observe_l7_egre +\\d+ +link \\d+ +position \\d+\n.*"), r.out());
         }
     }
 

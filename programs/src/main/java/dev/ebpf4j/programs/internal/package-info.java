@@ -1,6 +1,7 @@
 /**
  * FFM bindings the programs module adds to core's: libbpf's fd-based link, attach, XDP/TC netlink and test-run calls,
- * and the libc calls attach needs (sockets, perf events, namespaces). Not exported.
+ * and the libc calls attach needs (sockets, perf events, namespaces), and an RTM_GETTFILTER dump for listing
+ * cls_bpf filters. Exported only to the k8s extension (its {@code net show} view).
  *
  * {@snippet :
  * int fd = Calls.check("link detach", () -> (int) LinkCalls.LINK_DETACH.invokeExact(linkFd));
