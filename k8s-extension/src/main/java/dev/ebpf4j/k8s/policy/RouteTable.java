@@ -37,7 +37,7 @@ final class RouteTable {
         for (String line : lines("route")) {
             String[] f = line.trim().split("\\s+");
             if (f.length < 8 || f[0].equals("Iface") || f[0].equals("lo")) continue;
-            int flags = Integer.parseInt(f[3], 16);
+            long flags = Long.parseLong(f[3], 16);
             if ((flags & RTF_UP) == 0 || !f[2].equals("00000000") || !f[7].equals("FFFFFFFF")) continue;
             out.put(address(ByteBuffer.allocate(4).order(ByteOrder.nativeOrder())
                     .putInt((int) Long.parseLong(f[1], 16)).array()), f[0]);
@@ -46,7 +46,7 @@ final class RouteTable {
         for (String line : lines("ipv6_route")) {
             String[] f = line.trim().split("\\s+");
             if (f.length < 10 || f[9].equals("lo")) continue;
-            int flags = Integer.parseInt(f[8], 16);
+            long flags = Long.parseLong(f[8], 16);
             if ((flags & RTF_UP) == 0 || !f[1].equals("80") || !f[4].matches("0{32}")) continue;
             out.putIfAbsent(address(HexFormat.of().parseHex(f[0])), f[9]);
         }
