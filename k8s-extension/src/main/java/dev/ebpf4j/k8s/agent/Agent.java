@@ -267,9 +267,10 @@ public final class Agent implements AutoCloseable {
         running.set(agent);
         ClusterSource source = options.manifests().isPresent()
                 ? new ManifestDirectorySource(options.manifests().get()) : InformerSource.connect();
+        PolicyAgent policy = options.policy().enabled() ? PolicyAgent.start(options) : null;
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try (source; agent) {
+            try (source; agent; policy) {
                 if (health != null) health.close();
                 stop.countDown();
             } catch (Exception e) {
@@ -279,6 +280,7 @@ public final class Agent implements AutoCloseable {
         agent.controller().follow(source);
         source.start(Duration.ofSeconds(30));
         boolean synced = agent.awaitSynced(source, Duration.ofSeconds(30));
+        if (policy != null) synced &= policy.startAndSync(Duration.ofSeconds(30));
         if (synced) {
             ready.set(true);
         } else {
@@ -286,7 +288,10 @@ public final class Agent implements AutoCloseable {
         }
         System.out.println("ready " + agent.report());
         // Readiness means the cluster's state is applied, not merely that the adopted one is served.
-        while (!synced && stop.getCount() > 0) synced = agent.awaitSynced(source, Duration.ofSeconds(30));
+        while (!synced && stop.getCount() > 0) {
+            synced = agent.awaitSynced(source, Duration.ofSeconds(30))
+                    && (policy == null || policy.awaitSynced(Duration.ofSeconds(30)));
+        }
         ready.set(synced);
         stop.await();
     }

@@ -22,9 +22,11 @@ import java.util.Map;
  * a route to 10.0.0.0/16 through it; the node has a host route {@code <pod ip>/32 dev pe-<pod>} to each pod, which
  * is what {@code PodInterfaces.hostRoutes()} reads. No namespace has a route out. Each pod serves TCP/UDP 80 and 81.
  */
-final class ScenarioPods implements AutoCloseable {
-    static final String PREFIX = "e4jpe";
-    static final String NODE_ADDRESS = "169.254.1.1";
+public final class ScenarioPods implements AutoCloseable {
+    /** Namespace name prefix (a leak check looks for it). */
+    public static final String PREFIX = "e4jpe";
+    /** The node's own address, on its loopback. */
+    public static final String NODE_ADDRESS = "169.254.1.1";
 
     private final Topology topology = Topology.create(PREFIX);
     private final NetNamespace node;
@@ -33,7 +35,8 @@ final class ScenarioPods implements AutoCloseable {
     private final List<Process> servers = new ArrayList<>();
     private final Path scripts;
 
-    ScenarioPods(Path tempDir) {
+    /** Builds the namespaces and starts the servers; {@code tempDir} receives the helper scripts. */
+    public ScenarioPods(Path tempDir) {
         scripts = tempDir;
         try {
             for (String f : List.of("server.py", "probe.py")) {
@@ -68,7 +71,8 @@ final class ScenarioPods implements AutoCloseable {
         }
     }
 
-    NetNamespace node() {
+    /** @return the node namespace */
+    public NetNamespace node() {
         return node;
     }
 
@@ -82,7 +86,7 @@ final class ScenarioPods implements AutoCloseable {
      *
      * @return whether each got through, in order
      */
-    boolean[] probe(List<PolicyScenario.Expect> probes) {
+    public boolean[] probe(List<PolicyScenario.Expect> probes) {
         StringBuilder input = new StringBuilder();
         for (PolicyScenario.Expect p : probes) {
             Path from = p.from() == null ? node.path() : pods.get(p.from()).path();
