@@ -265,9 +265,16 @@ public final class Agent implements AutoCloseable {
             throw e;
         }
         running.set(agent);
+        PolicyAgent policy;
+        try {
+            policy = options.policy().enabled() ? PolicyAgent.start(options) : null;
+        } catch (RuntimeException | Error e) {
+            agent.close();
+            if (health != null) health.close();
+            throw e;
+        }
         ClusterSource source = options.manifests().isPresent()
                 ? new ManifestDirectorySource(options.manifests().get()) : InformerSource.connect();
-        PolicyAgent policy = options.policy().enabled() ? PolicyAgent.start(options) : null;
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try (source; agent; policy) {

@@ -95,7 +95,8 @@ public final class PolicyEnforcer implements AutoCloseable {
     private volatile Sync lastSync;
     private volatile boolean closed;
     private final AtomicBoolean closing = new AtomicBoolean();
-    private PolicySnapshot applied;
+    /** The last snapshot asked for (applied or not): what a resync applies again. */
+    private PolicySnapshot wanted;
     private boolean swept;
     private Set<String> unresolvedLogged = Set.of();
 
@@ -171,10 +172,11 @@ public final class PolicyEnforcer implements AutoCloseable {
             if (queued.compareAndSet(false, true)) {
                 tasks.add(() -> {
                     queued.set(false);
+                    PolicySnapshot next = latest.get();
                     try {
-                        apply(latest.get());
+                        apply(next);
                     } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.ERROR, "policy sync of generation " + snapshot.generation()
+                        LOG.log(System.Logger.Level.ERROR, "policy sync of generation " + next.generation()
                                 + " failed; retrying at the next change or resync", e);
                     }
                 });
@@ -234,6 +236,7 @@ public final class PolicyEnforcer implements AutoCloseable {
     }
 
     private Sync apply(PolicySnapshot snapshot) {
+        wanted = snapshot;
         ClusterState given = snapshot.state();
         List<InetAddress> host = config.hostAddresses().orElseGet(RouteTable::localAddresses);
         ClusterState state = new ClusterState(given.namespaces(), given.pods(), given.policies(),
@@ -258,7 +261,6 @@ public final class PolicyEnforcer implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "local pods without a guarded interface (not enforced): " + missing);
         }
         unresolvedLogged = Set.copyOf(missing);
-        applied = snapshot;
         Sync s = new Sync(snapshot.generation(), result.writes(), removed, result.revision() + report.adoptedRevision(),
                 Map.copyOf(interfaces), List.copyOf(missing), links.adopted(), links.created());
         lastSync = s;
@@ -272,9 +274,9 @@ public final class PolicyEnforcer implements AutoCloseable {
                 Runnable task = tasks.poll(period, TimeUnit.MILLISECONDS);
                 if (task != null) {
                     task.run();
-                } else if (applied != null) {
+                } else if (wanted != null) {
                     try {
-                        apply(applied);
+                        apply(wanted);
                     } catch (RuntimeException e) {
                         LOG.log(System.Logger.Level.WARNING, "policy resync failed", e);
                     }
@@ -325,23 +327,5 @@ public final class PolicyEnforcer implements AutoCloseable {
         links.close();
         maps.close();
         object.close();
-    }
-
-    /** Publishes revisions above the one adopted maps carry, so connections tracked by the old process are re-checked. */
-    private record RevisionOffset(KernelPolicyMaps maps, int base) implements PolicyMapWriter {
-        @Override
-        public void put(String map, byte[] key, byte[] value) {
-            maps.put(map, key, value);
-        }
-
-        @Override
-        public void delete(String map, byte[] key) {
-            maps.delete(map, key);
-        }
-
-        @Override
-        public void revision(int revision) {
-            maps.revision(base + revision);
-        }
     }
 }

@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  *
  * {@snippet :
  * try (PolicyInformerSource source = PolicyInformerSource.connect()) { // kubeconfig, or in-cluster service account
- *     source.addListener(snapshot -> enforcer.sync(snapshot));
+ *     enforcer.follow(source);
  *     source.start(Duration.ofSeconds(30));
  * }
  * }

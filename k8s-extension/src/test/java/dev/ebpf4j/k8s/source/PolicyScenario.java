@@ -195,11 +195,13 @@ public final class PolicyScenario {
                 new Step("db-from-web added", c -> c.put(dbFromWeb(false)), s -> hasPolicy(s, "shop/db-from-web"),
                         List.of(allow("shop/web", "shop/db", 80), deny("shop/web", "shop/db", 81),
                                 deny("other/client", "shop/db", 80))),
+                // region flip
                 new Step("db-from-web modified to admit team=other", c -> c.put(dbFromWeb(true)),
                         s -> s.policies().stream().anyMatch(p -> p.key().equals("shop/db-from-web")
                                 && p.rules(dev.ebpf4j.k8s.model.PolicyType.INGRESS).getFirst().peers().size() == 2),
                         List.of(allow("other/client", "shop/db", 80), deny("other/client", "shop/db", 81),
                                 allow("shop/web", "shop/db", 80))),
+                // endregion
                 new Step("namespace other relabelled team=elsewhere", c -> c.put(namespace("other", "elsewhere")),
                         s -> "elsewhere".equals(s.namespace("other").labels().get("team")),
                         List.of(deny("other/client", "shop/db", 80), allow("shop/web", "shop/db", 80))),

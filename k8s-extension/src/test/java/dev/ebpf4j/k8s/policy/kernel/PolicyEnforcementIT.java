@@ -73,11 +73,13 @@ class PolicyEnforcementIT {
     }
 
     static void run(PolicySource source, PolicyScenario.Cluster cluster) throws Exception {
-        PolicyEnforcerConfig config = PolicyEnforcerConfig.forNode(PolicyScenario.NODE)
-                .withNetworkNamespace(pods.node().path());
+        // region enforcer
+        PolicyEnforcerConfig config = PolicyEnforcerConfig.forNode(PolicyScenario.NODE)   // pods with spec.nodeName node-1
+                .withNetworkNamespace(pods.node().path());                                // the test's "node"
         try (PolicyEnforcer enforcer = PolicyEnforcer.start(config)) {
-            enforcer.follow(source);
-            source.start(Duration.ofSeconds(20));
+            enforcer.follow(source);               // every coalesced snapshot: maps, then tcx on new pods' veths
+            source.start(Duration.ofSeconds(20));  // the informers' first list, or the first directory scan
+            // endregion
             for (PolicyScenario.Step step : PolicyScenario.steps()) {
                 step.change().accept(cluster);
                 await(() -> step.seen().test(source.snapshot().state()), step.name());
