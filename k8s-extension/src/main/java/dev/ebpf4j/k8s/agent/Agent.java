@@ -265,11 +265,19 @@ public final class Agent implements AutoCloseable {
             throw e;
         }
         running.set(agent);
+        PolicyAgent policy;
+        try {
+            policy = options.policy().enabled() ? PolicyAgent.start(options) : null;
+        } catch (RuntimeException | Error e) {
+            agent.close();
+            if (health != null) health.close();
+            throw e;
+        }
         ClusterSource source = options.manifests().isPresent()
                 ? new ManifestDirectorySource(options.manifests().get()) : InformerSource.connect();
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try (source; agent) {
+            try (source; agent; policy) {
                 if (health != null) health.close();
                 stop.countDown();
             } catch (Exception e) {
@@ -279,6 +287,7 @@ public final class Agent implements AutoCloseable {
         agent.controller().follow(source);
         source.start(Duration.ofSeconds(30));
         boolean synced = agent.awaitSynced(source, Duration.ofSeconds(30));
+        if (policy != null) synced &= policy.startAndSync(Duration.ofSeconds(30));
         if (synced) {
             ready.set(true);
         } else {
@@ -286,7 +295,10 @@ public final class Agent implements AutoCloseable {
         }
         System.out.println("ready " + agent.report());
         // Readiness means the cluster's state is applied, not merely that the adopted one is served.
-        while (!synced && stop.getCount() > 0) synced = agent.awaitSynced(source, Duration.ofSeconds(30));
+        while (!synced && stop.getCount() > 0) {
+            synced = agent.awaitSynced(source, Duration.ofSeconds(30))
+                    && (policy == null || policy.awaitSynced(Duration.ofSeconds(30)));
+        }
         ready.set(synced);
         stop.await();
     }

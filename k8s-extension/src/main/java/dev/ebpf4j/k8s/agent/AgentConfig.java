@@ -25,7 +25,10 @@ import java.util.TreeMap;
  * {@code source} ({@code in-cluster} or {@code manifests}, the latter with {@code manifests: DIR}),
  * {@code clusterCIDRs} ({@code pods}, {@code services}: CIDRs, validated), {@code bpffs} and {@code pinDirectory}
  * (pins live under their join), {@code cgroup}, {@code health.port}, {@code flows.enabled} ({@code false}: flow
- * observation is not part of the agent) and {@code maxEntries} (map name to size).
+ * observation is not part of the agent), {@code maxEntries} (map name to size) and {@code policy}
+ * ({@code enabled}: enforce NetworkPolicy; {@code interfaces}: {@code host-routes}, the default, or a mapping of
+ * {@code namespace/name} to the pod's node-side interface; {@code hostAddresses}: the node's own addresses, default
+ * every address on its interfaces).
  *
  * @param manifests  {@code manifests: DIR} with {@code source: manifests}
  * @param kubernetes {@code source: in-cluster}
@@ -33,11 +36,12 @@ import java.util.TreeMap;
  * @param pinDir     {@code bpffs}/{@code pinDirectory}, when either is given
  * @param healthPort {@code health.port}
  * @param maxEntries {@code maxEntries}
+ * @param policy     {@code policy}
  */
 record AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Optional<Path> pinDir,
-                   OptionalInt healthPort, Map<String, Integer> maxEntries) {
+                   OptionalInt healthPort, Map<String, Integer> maxEntries, PolicyOptions policy) {
     private static final Set<String> KEYS = Set.of("mode", "source", "manifests", "clusterCIDRs", "bpffs", "pinDirectory",
-            "cgroup", "health", "flows", "maxEntries");
+            "cgroup", "health", "flows", "maxEntries", "policy");
 
     /** Reads and checks {@code file}. */
     static AgentConfig load(Path file) {
@@ -131,7 +135,50 @@ record AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> 
                 sizes.put(k, n);
             });
         }
-        return new AgentConfig(manifests, kube, cgroup, pinDir, port, Map.copyOf(sizes));
+        PolicyOptions policy = top.containsKey("policy") ? policy(top.get("policy"), origin) : PolicyOptions.DISABLED;
+        return new AgentConfig(manifests, kube, cgroup, pinDir, port, Map.copyOf(sizes), policy);
+    }
+
+    private static PolicyOptions policy(Object section, String origin) {
+        Map<String, Object> m = mapping(section, "policy", Set.of("enabled", "interfaces", "hostAddresses"), origin);
+        boolean enabled = false;
+        if (m.containsKey("enabled")) {
+            if (!(m.get("enabled") instanceof Boolean b)) {
+                throw new IllegalArgumentException(origin + ": policy.enabled must be true or false, got " + describe(m.get("enabled")));
+            }
+            enabled = b;
+        }
+        Map<String, String> interfaces = new TreeMap<>();
+        Object ifs = m.get("interfaces");
+        if (ifs instanceof Map<?, ?>) {
+            mapping(ifs, "policy.interfaces", null, origin).forEach((pod, dev) -> {
+                if (!pod.matches("[^/]+/[^/]+")) {
+                    throw new IllegalArgumentException(origin + ": policy.interfaces keys are namespace/name, got '" + pod + "'");
+                }
+                if (!(dev instanceof String d) || d.isEmpty() || d.length() > 15) {
+                    throw new IllegalArgumentException(origin + ": policy.interfaces." + pod + " must be an interface name, got " + describe(dev));
+                }
+                interfaces.put(pod, d);
+            });
+        } else if (ifs != null && !"host-routes".equals(ifs)) {
+            throw new IllegalArgumentException(origin + ": policy.interfaces must be host-routes or a mapping of namespace/name "
+                    + "to interface, got " + describe(ifs));
+        }
+        java.util.List<InetAddress> addresses = new java.util.ArrayList<>();
+        if (m.containsKey("hostAddresses")) {
+            if (!(m.get("hostAddresses") instanceof java.util.List<?> list)) {
+                throw new IllegalArgumentException(origin + ": policy.hostAddresses must be a list of IP addresses, got " + describe(m.get("hostAddresses")));
+            }
+            for (Object o : list) {
+                try {
+                    if (!(o instanceof String a) || !a.matches("[0-9.]+|[0-9a-fA-F:.]+")) throw new IllegalArgumentException();
+                    addresses.add(InetAddress.ofLiteral(a));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(origin + ": policy.hostAddresses must hold IP addresses, got " + describe(o));
+                }
+            }
+        }
+        return new PolicyOptions(enabled, interfaces, addresses);
     }
 
     /** A mapping with string keys, only from {@code allowed} (any key when null). */

@@ -14,15 +14,17 @@ import java.util.Optional;
  * @param uninstall  remove the pins (detaching the datapath) and exit
  * @param maxEntries map sizes other than the object's (a change migrates pinned maps)
  * @param healthPort the 127.0.0.1 port serving {@code /healthz} and {@code /readyz}, if any
+ * @param policy     NetworkPolicy enforcement ({@link PolicyOptions#DISABLED} unless asked for)
  */
 public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Path pinDir, String node,
-                           boolean uninstall, java.util.Map<String, Integer> maxEntries, java.util.OptionalInt healthPort) {
+                           boolean uninstall, java.util.Map<String, Integer> maxEntries, java.util.OptionalInt healthPort,
+                           PolicyOptions policy) {
     /** The default pin directory. */
     public static final Path DEFAULT_PIN_DIR = Path.of("/sys/fs/bpf/ebpf4j");
 
     static final String USAGE = """
             usage: Agent [--config FILE] (--manifests DIR | --kubeconfig) --cgroup PATH [--pin-dir DIR] [--node NAME]
-                         [--health-port N]
+                         [--health-port N] [--policy [--policy-interface NS/POD=IF]...]
                    Agent --uninstall [--config FILE] [--pin-dir DIR]
               --config FILE    agent.yaml (deploy/configmap.yaml): its values are defaults, flags override them
               --manifests DIR  follow Service/EndpointSlice manifests in DIR (watched)
@@ -33,6 +35,10 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
               --node NAME      node name (default: the host name)
               --max-entries MAP=N  size a map (repeatable); pinned maps of another size are migrated
               --health-port N  serve /healthz and /readyz on 127.0.0.1:N (default: health.port, else none)
+              --policy         also enforce NetworkPolicy (Namespaces, Pods, NetworkPolicies from the same source);
+                               maps pinned under <pin-dir>/policy-v1/maps/, programs on each local pod's
+                               node-side interface, found by the node's host route to the pod's address
+              --policy-interface NS/POD=IF  the pod's interface, instead of host routes (repeatable)
               --uninstall      detach and remove everything under the pin directory, then exit
             """;
 
@@ -47,6 +53,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
         Path manifests = null, cgroup = null, pinDir = DEFAULT_PIN_DIR;
         boolean kube = false, uninstall = false;
         Integer healthPort = null;
+        PolicyOptions policy = PolicyOptions.DISABLED;
         java.util.Map<String, Integer> sizes = new java.util.TreeMap<>();
         String node = System.getenv().getOrDefault("NODE_NAME", hostName());
         for (int i = 0; i < args.length; i++) {
@@ -58,6 +65,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                 pinDir = c.pinDir().orElse(DEFAULT_PIN_DIR);
                 healthPort = c.healthPort().isPresent() ? c.healthPort().getAsInt() : null;
                 sizes.putAll(c.maxEntries());
+                policy = c.policy();
             }
         }
         boolean sourceFlag = false;
@@ -87,6 +95,15 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                 case "--pin-dir" -> pinDir = Path.of(value(args, ++i));
                 case "--node" -> node = value(args, ++i);
                 case "--uninstall" -> uninstall = true;
+                case "--policy" -> policy = policy.enabled(true);
+                case "--policy-interface" -> {
+                    String v = value(args, ++i);
+                    int eq = v.indexOf('=');
+                    if (eq < 0 || !v.substring(0, eq).matches("[^/]+/[^/]+") || eq == v.length() - 1) {
+                        throw new IllegalArgumentException("--policy-interface wants NAMESPACE/POD=INTERFACE, got " + v + "\n" + USAGE);
+                    }
+                    policy = policy.withInterface(v.substring(0, eq), v.substring(eq + 1));
+                }
                 case "--max-entries" -> {
                     String v = value(args, ++i);
                     int eq = v.indexOf('=');
@@ -104,7 +121,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
             if (cgroup == null) throw new IllegalArgumentException("--cgroup PATH is required\n" + USAGE);
         }
         return new AgentOptions(Optional.ofNullable(manifests), kube, Optional.ofNullable(cgroup), pinDir, node, uninstall, java.util.Map.copyOf(sizes),
-                healthPort == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(healthPort));
+                healthPort == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(healthPort), policy);
     }
 
     private static String value(String[] args, int i) {

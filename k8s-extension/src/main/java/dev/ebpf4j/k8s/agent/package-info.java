@@ -2,16 +2,20 @@
  * The node agent: runs the Service load balancer with its maps and links pinned on bpffs, so the datapath keeps
  * forwarding while the agent restarts, re-adopts the pins on start, and migrates or refuses pins of another layout.
  * As a process it reads the DaemonSet's {@code agent.yaml} ({@code --config}, keys checked strictly, flags override)
- * and serves {@code /healthz} and {@code /readyz} (200 once the first sync is applied) on 127.0.0.1.
+ * and serves {@code /healthz} and {@code /readyz} (200 once the first sync is applied) on 127.0.0.1. With
+ * {@code --policy} ({@code policy.enabled: true}) it also enforces NetworkPolicy through a
+ * {@link dev.ebpf4j.k8s.policy.PolicyEnforcer} pinned under {@code <pin-dir>/policy-v1/}.
  *
  * {@snippet :
  * // java -p ... -m dev.ebpf4j.k8s/dev.ebpf4j.k8s.agent.Agent --manifests /etc/ebpf4j/manifests --cgroup /sys/fs/cgroup/kubepods
  * // java -cp ... dev.ebpf4j.k8s.agent.Agent --config /etc/ebpf4j/agent.yaml     (deploy/configmap.yaml)
+ * // java -cp ... dev.ebpf4j.k8s.agent.Agent --kubeconfig --cgroup /sys/fs/cgroup --policy   (LB and NetworkPolicy)
  * try (Agent agent = Agent.start(AgentOptions.DEFAULT_PIN_DIR, LbConfig.forNode("node-1"), Path.of("/sys/fs/cgroup/kubepods"))) {
  *     agent.controller().sync(snapshot);
  * }
  * Agent.uninstall(AgentOptions.DEFAULT_PIN_DIR);   // detach and remove the pins
  * }
  * Requirements: Linux 5.10+ with BTF, cgroup v2 and bpffs; CAP_BPF and CAP_NET_ADMIN (measured; no CAP_SYS_ADMIN).
+ * NetworkPolicy enforcement needs tcx (Linux 6.6).
  */
 package dev.ebpf4j.k8s.agent;

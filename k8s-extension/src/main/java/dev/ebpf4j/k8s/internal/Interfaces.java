@@ -13,7 +13,10 @@ import java.util.List;
 import static dev.ebpf4j.core.internal.libbpf.Native.C_INT;
 import static dev.ebpf4j.core.internal.libbpf.Native.C_POINTER;
 
-/** Network interfaces of the calling thread's network namespace ({@code if_indextoname(3)}, {@code if_nameindex(3)}). */
+/**
+ * Network interfaces of the calling thread's network namespace: index to name and back, and the full list
+ * ({@code if_indextoname(3)}, {@code if_nametoindex(3)}, {@code if_nameindex(3)}).
+ */
 public final class Interfaces {
     private static final int IF_NAMESIZE = 16;
 
@@ -24,6 +27,7 @@ public final class Interfaces {
         static final MethodHandle INDEX_TO_NAME = Native.libc("if_indextoname", FunctionDescriptor.of(C_POINTER, C_INT, C_POINTER));
         static final MethodHandle NAME_INDEX = Native.libc("if_nameindex", FunctionDescriptor.of(C_POINTER));
         static final MethodHandle FREE_NAME_INDEX = Native.libc("if_freenameindex", FunctionDescriptor.ofVoid(C_POINTER));
+        static final MethodHandle NAME_TO_INDEX = Native.libc("if_nametoindex", FunctionDescriptor.of(C_INT, C_POINTER));
     }
 
     private Interfaces() {}
@@ -68,5 +72,14 @@ public final class Interfaces {
         }
         out.sort(java.util.Comparator.comparingInt(Interface::index));
         return out;
+    }
+
+    /** The interface index of {@code name}, or 0 when no such interface exists in this namespace. */
+    public static int index(String name) {
+        try (Arena a = Arena.ofConfined()) {
+            return (int) H.NAME_TO_INDEX.invokeExact(a.allocateFrom(name));
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
     }
 }

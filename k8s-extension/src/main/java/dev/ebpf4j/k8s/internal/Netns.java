@@ -8,11 +8,25 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Runs a task in another network namespace: on a new platform thread that entered it with {@code setns}, so the
- * calling thread (and the JVM's other threads) stay where they are. Needs CAP_SYS_ADMIN.
+ * Network namespaces for threads: {@link #enter} moves the calling thread (interface indexes and routes follow
+ * it), {@link #call} runs a task on a new platform thread that entered the namespace, so the caller and the JVM's
+ * other threads stay where they are. Needs CAP_SYS_ADMIN.
  */
 public final class Netns {
     private Netns() {}
+
+    /**
+     * Enters the namespace of the file at {@code path} (say {@code /run/netns/NAME} or {@code /proc/PID/ns/net}) on the
+     * calling thread only.
+     */
+    public static void enter(Path path) {
+        int fd = Libc.open(path.toString(), "open network namespace " + path);
+        try {
+            Libc.setns(fd, Libc.CLONE_NEWNET, "setns into " + path);
+        } finally {
+            Libc.close(fd);
+        }
+    }
 
     /**
      * Runs {@code task} in the namespace {@code name} ({@code /run/netns/NAME}, as {@code ip netns} names them) or at
@@ -27,12 +41,7 @@ public final class Netns {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread t = Thread.ofPlatform().name("ebpf4j-netns-" + file.getFileName()).start(() -> {
             try {
-                int fd = Libc.open(file.toString(), "open network namespace");
-                try {
-                    Libc.setns(fd, Libc.CLONE_NEWNET, "setns " + file);
-                } finally {
-                    Libc.close(fd);
-                }
+                enter(file);
                 result.set(task.get());
             } catch (Throwable e) {
                 failure.set(e);

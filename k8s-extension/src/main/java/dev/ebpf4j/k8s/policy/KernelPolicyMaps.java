@@ -82,6 +82,41 @@ public final class KernelPolicyMaps implements PolicyMapWriter, AutoCloseable {
     }
 
     /**
+     * @return the revision last published (0 in fresh maps); a process adopting pinned maps continues above it, so
+     *     connections tracked under the old revision are re-checked
+     */
+    public int revision() {
+        return config.get(0).map(v -> ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).getInt(0)).orElse(0);
+    }
+
+    /**
+     * Removes the endpoint, ipcache and policy entries that {@code compiled} does not have: after a process
+     * re-adopted pinned maps and wrote its state over them, this drops what the previous process left behind.
+     * Endpoints go first, then the ipcache, then rules, the order of {@link PolicyMapUpdate}'s deletes.
+     *
+     * @param compiled the contents the maps should have
+     * @return how many entries were removed
+     */
+    public int retainOnly(CompiledPolicy compiled) {
+        int n = 0;
+        n += retain(PolicyMapLayout.ENDPOINTS_MAP, compiled.endpoints().stream().map(PolicyMapLayout.EndpointEntry::key).toList());
+        n += retain(PolicyMapLayout.IPCACHE_MAP, compiled.ipcache().stream().map(PolicyMapLayout.IpcacheEntry::key).toList());
+        n += retain(PolicyMapLayout.RULES_MAP, compiled.policy().stream().map(PolicyMapLayout.PolicyEntry::key).toList());
+        return n;
+    }
+
+    private int retain(String name, List<byte[]> keep) {
+        java.util.Set<String> wanted = new java.util.HashSet<>();
+        keep.forEach(k -> wanted.add(java.util.HexFormat.of().formatHex(k)));
+        KeyValueMap<byte[], byte[]> m = map(name);
+        List<byte[]> stale = new ArrayList<>();
+        m.keys().forEach(k -> {
+            if (!wanted.contains(java.util.HexFormat.of().formatHex(k))) stale.add(k);
+        });
+        return stale.isEmpty() ? 0 : m.removeAll(stale);
+    }
+
+    /**
      * Removes every entry of the endpoint, ipcache and policy maps (not conntrack).
      *
      * @return how many entries were removed

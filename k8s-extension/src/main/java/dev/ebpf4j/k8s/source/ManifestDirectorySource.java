@@ -4,8 +4,6 @@ import dev.ebpf4j.k8s.model.EndpointSlice;
 import dev.ebpf4j.k8s.model.EndpointSliceConverter;
 import dev.ebpf4j.k8s.model.Service;
 import dev.ebpf4j.k8s.model.ServiceConverter;
-import io.fabric8.kubernetes.api.model.KubernetesResource;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.io.IOException;
@@ -22,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Services and EndpointSlices from a directory of YAML or JSON manifests ({@code *.yaml}, {@code *.yml},
@@ -41,7 +37,6 @@ import java.util.stream.Stream;
  */
 public final class ManifestDirectorySource implements ClusterSource {
     private static final System.Logger LOG = System.getLogger(ManifestDirectorySource.class.getName());
-    private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
     /** Editors write files in several steps: wait for quiet before re-reading. */
     private static final long SETTLE_MILLIS = 30;
 
@@ -99,8 +94,8 @@ public final class ManifestDirectorySource implements ClusterSource {
     /** Re-reads every manifest and replaces the state; exposed for callers that want a synchronous reload. */
     public synchronized void rescan() {
         List<Path> files;
-        try (Stream<Path> s = Files.list(directory)) {
-            files = s.filter(ManifestDirectorySource::isManifest).sorted().toList();
+        try {
+            files = ManifestFiles.list(directory);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot list " + directory + ": " + e.getMessage());
             return;
@@ -123,19 +118,10 @@ public final class ManifestDirectorySource implements ClusterSource {
         store.replaceAll(services, slices);
     }
 
-    private static boolean isManifest(Path p) {
-        String n = p.getFileName().toString();
-        return Files.isRegularFile(p) && !n.startsWith(".") && (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json"));
-    }
-
     private Parsed parse(String text) {
         List<Service> services = new ArrayList<>();
         List<EndpointSlice> slices = new ArrayList<>();
-        for (String doc : DOCUMENT_SEPARATOR.split(text)) {
-            if (doc.isBlank() || doc.lines().allMatch(l -> l.isBlank() || l.stripLeading().startsWith("#"))) continue;
-            Object o = serialization.unmarshal(doc);
-            collect(o, services, slices);
-        }
+        for (Object o : ManifestFiles.objects(serialization, text)) collect(o, services, slices);
         return new Parsed(services, slices);
     }
 
@@ -143,9 +129,6 @@ public final class ManifestDirectorySource implements ClusterSource {
         switch (o) {
             case io.fabric8.kubernetes.api.model.Service s -> ServiceConverter.convert(s).ifPresent(services::add);
             case io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice s -> EndpointSliceConverter.convert(s).ifPresent(slices::add);
-            case KubernetesResourceList<?> l -> l.getItems().forEach(i -> collect(i, services, slices));
-            case List<?> l -> l.forEach(i -> collect(i, services, slices));
-            case KubernetesResource ignored -> { }
             default -> { }
         }
     }

@@ -55,8 +55,8 @@ class AgentConfigTest {
         assertEquals(Optional.of(Path.of("/sys/fs/bpf/e4j/test")), c.pinDir());
         assertEquals(OptionalInt.of(19890), c.healthPort());
         assertEquals(Map.of("lb_backends", 131072), c.maxEntries());
-        assertEquals(new AgentConfig(Optional.empty(), false, Optional.empty(), Optional.empty(), OptionalInt.empty(), Map.of()),
-                AgentConfig.parse("", "empty"));
+        assertEquals(new AgentConfig(Optional.empty(), false, Optional.empty(), Optional.empty(), OptionalInt.empty(), Map.of(),
+                        PolicyOptions.DISABLED), AgentConfig.parse("", "empty"));
     }
 
     @Test
@@ -110,5 +110,44 @@ class AgentConfigTest {
         String message = assertThrows(IllegalArgumentException.class, () -> AgentConfig.parse(yaml, "agent.yaml")).getMessage();
         assertTrue(message.contains(expected), "expected '" + expected + "' in: " + message);
         assertTrue(message.startsWith("agent.yaml"), "names the file: " + message);
+    }
+
+    @Test
+    void policySection() {
+        AgentConfig c = AgentConfig.parse("""
+                policy:
+                  enabled: true
+                  interfaces: {prod/api-0: lxc1a2b, prod/web-0: veth9}
+                  hostAddresses: [192.0.2.10, "2001:db8::a"]
+                """, "t");
+        assertEquals(new PolicyOptions(true, Map.of("prod/api-0", "lxc1a2b", "prod/web-0", "veth9"),
+                java.util.List.of(java.net.InetAddress.ofLiteral("192.0.2.10"), java.net.InetAddress.ofLiteral("2001:db8::a"))), c.policy());
+        assertEquals(new PolicyOptions(true, Map.of(), java.util.List.of()),
+                AgentConfig.parse("policy: {enabled: true, interfaces: host-routes}\n", "t").policy());
+        assertEquals(PolicyOptions.DISABLED, AgentConfig.parse("policy: {}\n", "t").policy());
+        assertMessage("unknown key 'policy.enable'", "policy: {enable: true}\n");
+        assertMessage("policy.enabled must be true or false", "policy: {enabled: yes please}\n");
+        assertMessage("policy.interfaces must be host-routes or a mapping", "policy: {interfaces: routes}\n");
+        assertMessage("policy.interfaces keys are namespace/name", "policy: {interfaces: {api-0: lxc1}}\n");
+        assertMessage("policy.hostAddresses must hold IP addresses", "policy: {hostAddresses: [node-1]}\n");
+    }
+
+    @Test
+    void policyFlags() throws Exception {
+        AgentOptions o = AgentOptions.parse("--manifests", "/m", "--cgroup", "/c", "--policy",
+                "--policy-interface", "prod/api-0=lxc1", "--policy-interface", "prod/web-0=lxc2");
+        assertTrue(o.policy().enabled());
+        assertEquals(Map.of("prod/api-0", "lxc1", "prod/web-0", "lxc2"), o.policy().interfaces());
+        assertFalse(AgentOptions.parse("--manifests", "/m", "--cgroup", "/c").policy().enabled());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AgentOptions.parse("--manifests", "/m", "--cgroup", "/c", "--policy-interface", "api-0=lxc1"));
+        assertTrue(e.getMessage().contains("NAMESPACE/POD=INTERFACE"), e.getMessage());
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("agent", ".yaml");
+        try {
+            java.nio.file.Files.writeString(file, "source: manifests\nmanifests: /m\ncgroup: /c\npolicy: {enabled: true}\n");
+            assertTrue(AgentOptions.parse("--config", file.toString()).policy().enabled(), "agent.yaml switches policy on");
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
     }
 }

@@ -45,6 +45,15 @@ final class AgentProcess implements AutoCloseable {
         return new AgentProcess(pb.start(), log);
     }
 
+    /** Starts the agent inside the network namespace at {@code netns} ({@code nsenter --net}). */
+    static AgentProcess startIn(Path netns, Path log, String... args) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("nsenter", "--net=" + netns));
+        cmd.addAll(command(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return new AgentProcess(pb.start(), log);
+    }
+
     /** Whether the agent JVM still runs. */
     boolean isAlive() {
         return process.isAlive();
