@@ -3,6 +3,7 @@ package dev.ebpf4j.k8s.observe;
 import dev.ebpf4j.bpf.BpfObjects;
 import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.core.BpfObjectSpec;
+import dev.ebpf4j.core.MapHandle;
 import dev.ebpf4j.maps.LruHashMap;
 import dev.ebpf4j.maps.PerCpuArrayMap;
 import dev.ebpf4j.maps.RingBuffer;
@@ -27,9 +28,15 @@ import java.util.function.Supplier;
  * {@link FlowHistory}, counting them in {@link FlowMetrics}. Ring buffer reservation failures are counted in the
  * programs' {@code *_lost} maps and reported by {@link #stats()} and the metrics, never dropped silently.
  *
+ * <p>{@link #addRing(MapHandle, MapHandle)} adds the flow ring of any other loaded object that reports in the common
+ * format ({@code observe_event.h}): the Service LB ({@code lb_events}) and the NetworkPolicy program
+ * ({@code policy_flows}), so that one stream shows translations, policy verdicts, TCP and L7 flows together.
+ *
  * {@snippet :
  * try (DatapathObserver observer = DatapathObserver.builder().resolver(pods).start()) {
  *     observer.attachL7("veth1a2b");                // in the calling thread's network namespace
+ *     BpfObject lbObject = lb.object();
+ *     observer.addRing(lbObject.map("lb_events"), lbObject.map("lb_events_lost"));
  *     observer.history().subscribe(f -> System.out.println(FlowFormat.summary(f)));
  * }
  * }
@@ -40,8 +47,9 @@ public final class DatapathObserver implements FlowSource {
     private final BpfObject tcp;
     private final BpfObject l7;
     private final List<AutoCloseable> links = new ArrayList<>();
-    private final RingBufferReader reader;
-    private final PerCpuArrayMap<Long> tcpLost, l7Lost;
+    private volatile RingBufferReader reader;
+    private final List<RingBuffer> rings = new ArrayList<>();
+    private final List<PerCpuArrayMap<Long>> lost = new CopyOnWriteArrayList<>();
     private final FlowAssembler assembler;
     private final FlowEventView view = new FlowEventView();
     private final FlowHistory history;
@@ -64,11 +72,13 @@ public final class DatapathObserver implements FlowSource {
             l7Obj = l7Spec.load();
             this.tcp = tcpObj;
             this.l7 = l7Obj;
-            this.tcpLost = PerCpuArrayMap.of(tcp.map("observe_lost"), Codec.u64());
-            this.l7Lost = PerCpuArrayMap.of(l7.map("observe_l7_lost"), Codec.u64());
+            lost.add(PerCpuArrayMap.of(tcp.map("observe_lost"), Codec.u64()));
+            lost.add(PerCpuArrayMap.of(l7.map("observe_l7_lost"), Codec.u64()));
             links.add(TracepointProgram.of(tcp.program("observe_tcp_state")).attach("sock", "inet_sock_set_state"));
             links.add(TracepointProgram.of(tcp.program("observe_tcp_retransmit")).attach("tcp", "tcp_retransmit_skb"));
-            r = RingBufferReader.of(RingBuffer.of(tcp.map("observe_events")), RingBuffer.of(l7.map("observe_l7_events")));
+            rings.add(RingBuffer.of(tcp.map("observe_events")));
+            rings.add(RingBuffer.of(l7.map("observe_l7_events")));
+            r = RingBufferReader.of(rings.toArray(RingBuffer[]::new));
             this.reader = r;
         } catch (RuntimeException e) {
             closeAll(e, r, l7Obj, tcpObj);
@@ -77,6 +87,7 @@ public final class DatapathObserver implements FlowSource {
         this.history = new FlowHistory(b.historyCapacity);
         this.metrics = b.metrics;
         this.assembler = new FlowAssembler(new FlowDecoder(b.resolver, KernelClock.system()));
+        PerCpuArrayMap<Long> tcpLost = lost.get(0), l7Lost = lost.get(1);
         metrics.lostEvents("observe_events", () -> sum(tcpLost));
         metrics.lostEvents("observe_l7_events", () -> sum(l7Lost));
         LruHashMap<Long, Long> synStart = LruHashMap.of(tcp.map("observe_syn_start"), Codec.u64(), Codec.u64());
@@ -96,6 +107,39 @@ public final class DatapathObserver implements FlowSource {
     public synchronized void attachL7(String ifname) {
         links.add(TcProgram.of(l7.program("observe_l7_ingress")).attach(ifname, TcDirection.INGRESS));
         links.add(TcProgram.of(l7.program("observe_l7_egress")).attach(ifname, TcDirection.EGRESS));
+    }
+
+    /**
+     * Adds the flow ring buffer of another loaded object, read from now on with the observer's own rings. The ring
+     * must hold {@code struct observe_event} records (observe_event.h); {@code lostCounter} is the per-CPU array whose
+     * slot 0 the producer increments when a reservation fails, reported in {@link #stats()} and the metrics. The
+     * object must stay loaded while the observer runs (the observer maps the ring; it closes neither map).
+     *
+     * {@snippet :
+     * observer.addRing(lb.object().map("lb_events"), lb.object().map("lb_events_lost"));
+     * observer.addRing(policy.map("policy_flows"), policy.map("policy_flows_lost"));
+     * }
+     *
+     * @param ring        a {@code BPF_MAP_TYPE_RINGBUF} map
+     * @param lostCounter a {@code BPF_MAP_TYPE_PERCPU_ARRAY} of {@code __u64}
+     * @throws IllegalArgumentException if a map has another type or value size
+     * @throws IllegalStateException if the observer is closed
+     */
+    public synchronized void addRing(MapHandle ring, MapHandle lostCounter) {
+        if (!running) throw new IllegalStateException("observer closed");
+        RingBuffer added = RingBuffer.of(ring);
+        PerCpuArrayMap<Long> counter = PerCpuArrayMap.of(lostCounter, Codec.u64());
+        List<RingBuffer> all = new ArrayList<>(rings);
+        all.add(added);
+        // A reader's ring set is fixed: map a new one over all rings, then retire the old one. Consumer positions
+        // live in the kernel's ring pages, so the new reader goes on where the old one stopped.
+        RingBufferReader next = RingBufferReader.of(all.toArray(RingBuffer[]::new));
+        RingBufferReader old = reader;
+        reader = next;
+        rings.add(added);
+        lost.add(counter);
+        metrics.lostEvents(ring.name(), () -> sum(counter));
+        old.close(); // wakes the reader thread blocked in it; its next iteration polls the new reader
     }
 
     /**
@@ -151,7 +195,9 @@ public final class DatapathObserver implements FlowSource {
 
     @Override
     public Stats stats() {
-        return new Stats(events, flows, sum(tcpLost) + sum(l7Lost), assembler.unparsedCount());
+        long lostEvents = 0;
+        for (PerCpuArrayMap<Long> m : lost) lostEvents += sum(m);
+        return new Stats(events, flows, lostEvents, assembler.unparsedCount());
     }
 
     private static long count(LruHashMap<Long, Long> map) {
