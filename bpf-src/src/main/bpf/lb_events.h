@@ -92,7 +92,7 @@ static __noinline void lb_emit_sock(struct bpf_sock_addr *ctx, const struct lb_s
 		__builtin_memcpy(e->daddr, &vip->addr, 16);
 		e->dport = bpf_ntohs(vip->port);
 	}
-	bpf_ringbuf_submit(e, 0);
+	obs_submit(&lb_events, e);
 }
 
 /* A NodePort translation (backend != 0) or refusal of the packet in skb; daddr/dport are the frontend's. */

@@ -9,6 +9,10 @@ import dev.ebpf4j.k8s.policy.KernelPolicyMaps;
 import dev.ebpf4j.k8s.policy.PolicyMapLayout;
 import dev.ebpf4j.maps.BpfHashMap;
 import dev.ebpf4j.maps.PerCpuArrayMap;
+import dev.ebpf4j.maps.RingBuffer;
+import dev.ebpf4j.maps.ringbuf.RingBufferReader;
+import dev.ebpf4j.programs.ProgramTester;
+import dev.ebpf4j.programs.packet.Packets;
 import dev.ebpf4j.maps.codec.Codec;
 import dev.ebpf4j.maps.codec.Length;
 import dev.ebpf4j.maps.codec.NetworkOrder;
@@ -246,6 +250,73 @@ class ServiceAndPolicyFlowsIT {
         observe(l -> l.contains("\"verdict\":\"FORWARDED\"") && l.contains("\"port\":8080,\"pod_name\":\"backend-pod\"")
                 && l.contains("\"ifindex\":" + be0), "observe", "--type", "trace", "--last", "100");
         assertEquals(0, observer.stats().lostEvents());
+    }
+
+    @Test
+    void nodePortReportsNewTranslationsAndRefusalsOnly() throws Exception {
+        try (BpfObject np = LbObject.open().load()) {
+            addService(np, "0.0.0.0", 30080, 3, 1, "10.1.3.1", 8080); // node port: any node address
+            addService(np, "0.0.0.0", 30081, 4, 0, null, 0);
+            ProgramTester ingress = ProgramTester.of(TcProgram.of(np.program(LbObject.NODE_PORT_INGRESS)));
+            String a = "02:00:00:00:00:01", b = "02:00:00:00:00:02";
+            ingress.run(Packets.ethernet(a, b).ipv4("192.0.2.9", "10.0.0.1").tcp(40000, 30080, Packets.TCP_SYN, 1).build());
+            ingress.run(Packets.ethernet(a, b).ipv4("192.0.2.9", "10.0.0.1").tcp(40000, 30080, Packets.TCP_ACK, 2).build());
+            ingress.run(Packets.ethernet(a, b).ipv4("192.0.2.9", "10.0.0.1").tcp(40001, 30081, Packets.TCP_SYN, 1).build());
+            List<Flow> flows = new ArrayList<>();
+            FlowDecoder decoder = new FlowDecoder(EndpointResolver.none(), KernelClock.system());
+            FlowEventView view = new FlowEventView();
+            try (RingBufferReader reader = RingBufferReader.of(RingBuffer.of(np.map(LbObject.EVENTS_MAP)))) {
+                reader.drain((source, record) -> flows.add(decoder.decode(view.wrap(record))), 100);
+            }
+            assertEquals(2, flows.size(), "the established packet reports nothing: " + flows);
+            Flow nat = flows.get(0);
+            assertEquals(Verdict.TRANSLATED, nat.verdict());
+            assertEquals("192.0.2.9:40000", nat.source().display());
+            assertEquals("10.1.3.1:8080", nat.destination().display());
+            assertEquals(new ServiceTranslation(InetAddress.getByName("10.0.0.1"), 30080), nat.translation());
+            assertEquals(TrafficDirection.INGRESS, nat.direction());
+            assertEquals("SYN", nat.tcpFlagNames());
+            assertTrue(nat.ifindex() > 0, nat.toString());
+            Flow refused = flows.get(1);
+            assertEquals(FlowType.DROP, refused.type());
+            assertEquals(DropReason.NO_BACKEND, refused.dropReason());
+            assertEquals("10.0.0.1:30081", refused.destination().display());
+        }
+    }
+
+    @Test
+    void reportingCanBeSwitchedOffBeforeLoad() throws Exception {
+        BpfObjectSpec spec = LbObject.open().constant(LbObject.FLOW_EVENTS, false);
+        LbObject.NODE_PORT_PROGRAMS.forEach(p -> spec.autoload(p, false));
+        try (BpfObject quiet = spec.load(); TestCgroup cg = TestCgroup.create("e4j-obsquiet")) {
+            List<Link> attached = new ArrayList<>();
+            try {
+                for (String p : LbObject.SOCKET_PROGRAMS) attached.add(CgroupSockAddrProgram.of(quiet.program(p)).attach(cg.path()));
+                addService(quiet, vip, 80, 1, 1, net.backendIp, 8080);
+                addService(quiet, emptyVip, 80, 2, 0, null, 0);
+                int read = cg.runInside(() -> net.frontend.call(() -> {
+                    try (Socket s = new Socket()) {
+                        s.connect(new InetSocketAddress(vip, 80), 300);
+                        return s.getInputStream().read();
+                    }
+                }));
+                assertEquals('k', read, "translated to the backend");
+                boolean refused = cg.runInside(() -> net.frontend.call(() -> {
+                    try (Socket s = new Socket()) {
+                        s.connect(new InetSocketAddress(emptyVip, 80), 300);
+                        return false;
+                    } catch (ConnectException e) {
+                        return true;
+                    }
+                }));
+                assertTrue(refused);
+                try (RingBufferReader reader = RingBufferReader.of(RingBuffer.of(quiet.map(LbObject.EVENTS_MAP)))) {
+                    assertEquals(0, reader.pending(), "nothing reported");
+                }
+            } finally {
+                for (Link l : attached.reversed()) l.close();
+            }
+        }
     }
 
     @Test
