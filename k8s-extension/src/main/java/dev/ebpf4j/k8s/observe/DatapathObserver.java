@@ -150,22 +150,21 @@ public final class DatapathObserver implements FlowSource {
     public synchronized int poll(Duration timeout) {
         if (!running) throw new IllegalStateException("observer closed");
         if (thread != null) throw new IllegalStateException("this observer has its own reader thread; build with readerThread(false) to poll");
-        return reader.poll(timeout, (source, record) -> handle(record));
+        return reader.poll(timeout, (source, data, offset, length) -> handle(view.wrap(data, offset, length)));
     }
 
     private void loop() {
         while (running) {
             try {
-                reader.poll(Duration.ofMillis(200), (source, record) -> handle(record));
+                reader.poll(Duration.ofMillis(200), (source, data, offset, length) -> handle(view.wrap(data, offset, length)));
             } catch (RuntimeException e) {
                 if (running) System.getLogger(DatapathObserver.class.getName()).log(System.Logger.Level.WARNING, "flow reader", e);
             }
         }
     }
 
-    private void handle(java.lang.foreign.MemorySegment record) {
+    private void handle(FlowEventView view) {
         events++;
-        view.wrap(record);
         for (Consumer<FlowEventView> m : monitors) m.accept(view);
         assembler.accept(view, f -> {
             flows++;

@@ -138,7 +138,8 @@ public final class KernelPolicyMaps implements PolicyMapWriter, AutoCloseable {
      * @return how many events were read
      */
     public int drainEvents(Consumer<Flow> sink) {
-        return reader.drain((source, record) -> sink.accept(decoder.decode(view.wrap(record))), Integer.MAX_VALUE);
+        return reader.drain((source, data, offset, length) ->
+                sink.accept(decoder.decode(view.wrap(data, offset, length))), Integer.MAX_VALUE);
     }
 
     /** @return flow events the program could not report because the ring was full, summed over CPUs */
