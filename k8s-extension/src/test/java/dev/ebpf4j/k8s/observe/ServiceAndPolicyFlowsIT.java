@@ -91,12 +91,15 @@ class ServiceAndPolicyFlowsIT {
                     .order(ByteOrder.BIG_ENDIAN).putShort((short) 8080).array(), le(1));
             links.add(net.backend.call(() -> TcProgram.of(policy.program("policy_from_pod")).attach("be0", TcDirection.INGRESS)));
 
+            // region add-rings
             observer = DatapathObserver.builder().resolver(net.resolver)
                     .objects(() -> BpfObject.open(ObserveObjects.compile("observe_tcp")),
                             () -> BpfObject.open(ObserveObjects.compile("observe_l7")))
                     .start();
+            // One stream: the observer's own rings (TCP, L7), the LB's translations and refusals, the policy verdicts.
             observer.addRing(lb.map(LbObject.EVENTS_MAP), lb.map(LbObject.EVENTS_LOST_MAP));
             observer.addRing(policy.map(KernelPolicyMaps.FLOWS_MAP), policy.map(KernelPolicyMaps.FLOWS_LOST_MAP));
+            // endregion
             server = net.backend.call(() -> new ServerSocket(8080, 50, InetAddress.getByName(net.backendIp)));
             Thread.ofPlatform().daemon().start(() -> {
                 while (!server.isClosed()) {
@@ -204,6 +207,7 @@ class ServiceAndPolicyFlowsIT {
 
     @Test
     void connectThroughVipIsATranslatedFlowWithVipAndBackend() throws Exception {
+        // region translated-flow
         connect(vip, 80);
         String backend = "{\"ip\":\"" + net.backendIp + "\",\"port\":8080,\"pod_name\":\"backend-pod\"";
         String service = "\"service\":{\"vip\":\"" + vip + "\",\"port\":80}";
@@ -218,10 +222,12 @@ class ServiceAndPolicyFlowsIT {
                 "observe", "--type", "sock", "--last", "100");
         String compact = CliRunner.run(observer, "observe", "--verdict", "translated", "--last", "100");
         assertTrue(compact.contains(" -> " + vip + ":80 (svc) -> default/backend-pod:8080 TRANSLATED"), compact);
+        // endregion
     }
 
     @Test
     void serviceWithoutEndpointsIsANoBackendDrop() throws Exception {
+        // region no-backend-flow
         ConnectException refused = assertThrows(ConnectException.class, () -> connect(emptyVip, 80));
         assertTrue(refused.getMessage().contains("refused"), refused.getMessage());
         String dst = "\"destination\":{\"ip\":\"" + emptyVip + "\",\"port\":80}";
@@ -229,10 +235,12 @@ class ServiceAndPolicyFlowsIT {
         String flow = lines.stream().filter(l -> l.contains(dst)).findFirst().orElseThrow();
         assertTrue(flow.contains("\"verdict\":\"DROPPED\",\"drop_reason\":\"NO_BACKEND\""), flow);
         assertTrue(lines.stream().allMatch(l -> l.contains("\"type\":\"drop\"")), lines.toString());
+        // endregion
     }
 
     @Test
     void policyDeniedSynIsAPolicyDeniedDropInTheSameStream() throws Exception {
+        // region policy-drop-flow
         assertThrows(SocketTimeoutException.class, () -> connect(net.backendIp, 9090));
         String dst = "\"destination\":{\"ip\":\"" + net.backendIp + "\",\"port\":9090";
         List<String> lines = observe(l -> l.contains(dst) && l.contains("POLICY_DENIED"),
@@ -243,6 +251,7 @@ class ServiceAndPolicyFlowsIT {
         assertTrue(flow.contains("\"pod_name\":\"frontend-pod\""), flow);
         assertTrue(flow.contains("\"tcp_flags\":\"SYN\""), flow);
         assertTrue(flow.contains("\"direction\":\"EGRESS\""), "the frontend's egress policy decided: " + flow);
+        // endregion
         int be0 = Integer.parseInt(net.backend.ip("-o", "link", "show", "be0").split(":")[0].trim());
         assertTrue(flow.contains("\"ifindex\":" + be0), flow);
         // The allowed connection to 8080 is a forwarded trace of the same program.
