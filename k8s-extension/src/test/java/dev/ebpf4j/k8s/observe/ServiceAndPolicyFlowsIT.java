@@ -364,12 +364,23 @@ class ServiceAndPolicyFlowsIT {
                     own.addRing(small.map(LbObject.EVENTS_MAP), small.map(LbObject.EVENTS_LOST_MAP));
                     assertEquals(before + lost, own.stats().lostEvents());
                     long drops = 0;
-                    long until = System.nanoTime() + 2_000_000_000L;
-                    while (drops < 4096 / 112 && System.nanoTime() < until) {
-                        own.poll(java.time.Duration.ofMillis(50));
-                        drops = own.history().last(0, FlowFilter.builder().type(List.of("drop")).build()).size();
+                    java.util.Set<Long> pids = new java.util.HashSet<>(), cookies = new java.util.HashSet<>();
+                    try (AutoCloseable raw = own.monitor(e -> {
+                        if (e.kind() == FlowEventView.KIND_DROP) {
+                            pids.add((long) e.pid());
+                            cookies.add(e.socketId());
+                        }
+                    })) {
+                        long until = System.nanoTime() + 2_000_000_000L;
+                        while (drops < 4096 / 112 && System.nanoTime() < until) {
+                            own.poll(java.time.Duration.ofMillis(50));
+                            drops = own.history().last(0, FlowFilter.builder().type(List.of("drop")).build()).size();
+                        }
                     }
                     assertEquals(4096 / 112, drops);
+                    assertEquals(java.util.Set.of(ProcessHandle.current().pid()), pids, "the connecting process");
+                    assertEquals(4096 / 112, cookies.size(), "one socket cookie per connect");
+                    assertTrue(!cookies.contains(0L));
                 }
             } finally {
                 for (Link l : attached.reversed()) l.close();
