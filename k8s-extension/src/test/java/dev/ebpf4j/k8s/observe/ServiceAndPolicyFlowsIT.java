@@ -64,7 +64,8 @@ class ServiceAndPolicyFlowsIT {
     static DatapathObserver observer;
     static ServerSocket server;
     static final List<Link> links = new ArrayList<>();
-    static String vip, emptyVip;
+    static ServerSocket server6;
+    static String vip, emptyVip, vip6, backend6;
 
     @BeforeAll
     static void start() throws Exception {
@@ -72,6 +73,8 @@ class ServiceAndPolicyFlowsIT {
         String[] fe = net.frontendIp.split("\\.");
         vip = "10.96." + fe[2] + ".10";
         emptyVip = "10.96." + fe[2] + ".11";
+        vip6 = "fd00:96:" + fe[1] + ":" + fe[2] + "::10";
+        backend6 = "fd00:1:" + fe[1] + ":" + fe[2] + "::2";
         try {
             BpfObjectSpec spec = LbObject.open();
             LbObject.NODE_PORT_PROGRAMS.forEach(p -> spec.autoload(p, false));
@@ -80,6 +83,9 @@ class ServiceAndPolicyFlowsIT {
             for (String p : LbObject.SOCKET_PROGRAMS) links.add(CgroupSockAddrProgram.of(lb.program(p)).attach(cgroup.path()));
             addService(lb, vip, 80, 1, 1, net.backendIp, 8080);
             addService(lb, emptyVip, 80, 2, 0, null, 0);
+            addService(lb, vip6, 80, 5, 1, backend6, 8080);
+            net.frontend.ip("-6", "addr", "add", "fd00:1:" + fe[1] + ":" + fe[2] + "::1/64", "dev", "fe0", "nodad");
+            net.backend.ip("-6", "addr", "add", backend6 + "/64", "dev", "be0", "nodad");
 
             policy = BpfObjects.open(BpfObjects.POLICY).load();
             policyMaps = KernelPolicyMaps.of(policy);
@@ -100,16 +106,8 @@ class ServiceAndPolicyFlowsIT {
             observer.addRing(lb.map(LbObject.EVENTS_MAP), lb.map(LbObject.EVENTS_LOST_MAP));
             observer.addRing(policy.map(KernelPolicyMaps.FLOWS_MAP), policy.map(KernelPolicyMaps.FLOWS_LOST_MAP));
             // endregion
-            server = net.backend.call(() -> new ServerSocket(8080, 50, InetAddress.getByName(net.backendIp)));
-            Thread.ofPlatform().daemon().start(() -> {
-                while (!server.isClosed()) {
-                    try (Socket s = server.accept()) {
-                        s.getOutputStream().write('k');
-                    } catch (IOException closed) {
-                        return;
-                    }
-                }
-            });
+            server = serve(net.backendIp);
+            server6 = serve(backend6);
         } catch (Exception | Error e) {
             stop();
             throw e;
@@ -119,6 +117,7 @@ class ServiceAndPolicyFlowsIT {
     @AfterAll
     static void stop() throws Exception {
         if (server != null) server.close();
+        if (server6 != null) server6.close();
         if (observer != null) observer.close();
         for (Link l : links.reversed()) l.close();
         links.clear();
@@ -127,6 +126,21 @@ class ServiceAndPolicyFlowsIT {
         if (lb != null) lb.close();
         if (cgroup != null) cgroup.close();
         if (net != null) net.close();
+    }
+
+    /** A server in the backend namespace that answers every connection with 'k'. */
+    static ServerSocket serve(String address) {
+        ServerSocket s = net.backend.call(() -> new ServerSocket(8080, 50, InetAddress.getByName(address)));
+        Thread.ofPlatform().daemon().start(() -> {
+            while (!s.isClosed()) {
+                try (Socket c = s.accept()) {
+                    c.getOutputStream().write('k');
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        return s;
     }
 
     /** struct lb_svc_key. */
@@ -150,19 +164,23 @@ class ServiceAndPolicyFlowsIT {
         if (count > 0) {
             try (var backends = BpfHashMap.of(obj.map("lb_backends"), Codec.s32(), Codec.of(BackendValue.class));
                  var slots = BpfHashMap.of(obj.map("lb_slots"), Codec.of(SlotKey.class), Codec.s32())) {
-                backends.put(id * 100, new BackendValue(addr16(backend), backendPort, 6, 2, 0, new byte[3]));
+                backends.put(id * 100, new BackendValue(addr16(backend), backendPort, 6, family(backend), 0, new byte[3]));
                 slots.put(new SlotKey(id, 1, 0), id * 100);
             }
         }
         try (var services = BpfHashMap.of(obj.map("lb_services"), Codec.of(SvcKey.class), Codec.of(Svc.class))) {
-            services.put(new SvcKey(addr16(vip), port, 6, 2), new Svc(id, 1, count, 0, 0, 0));
+            services.put(new SvcKey(addr16(vip), port, 6, family(vip)), new Svc(id, 1, count, 0, 0, 0));
         }
     }
 
     static byte[] addr16(String ip) throws Exception {
-        byte[] a = new byte[16];
-        System.arraycopy(InetAddress.getByName(ip).getAddress(), 0, a, 0, 4);
+        byte[] raw = InetAddress.getByName(ip).getAddress(), a = new byte[16];
+        System.arraycopy(raw, 0, a, 0, raw.length);
         return a;
+    }
+
+    static int family(String ip) throws Exception {
+        return InetAddress.getByName(ip).getAddress().length == 4 ? 2 : 10;
     }
 
     static byte[] mapped(String ip) throws Exception {
@@ -223,6 +241,16 @@ class ServiceAndPolicyFlowsIT {
         String compact = CliRunner.run(observer, "observe", "--verdict", "translated", "--last", "100");
         assertTrue(compact.contains(" -> " + vip + ":80 (svc) -> default/backend-pod:8080 TRANSLATED"), compact);
         // endregion
+    }
+
+    @Test
+    void ipv6ConnectThroughVipIsATranslatedFlow() throws Exception {
+        connect(vip6, 80);
+        String vipText = Addresses.text(InetAddress.getByName(vip6)), backendText = Addresses.text(InetAddress.getByName(backend6));
+        String service = "\"service\":{\"vip\":\"" + vipText + "\",\"port\":80}";
+        List<String> lines = observe(l -> l.contains(service), "observe", "--verdict", "TRANSLATED", "--last", "100");
+        String flow = lines.stream().filter(l -> l.contains(service)).findFirst().orElseThrow();
+        assertTrue(flow.contains("\"destination\":{\"ip\":\"" + backendText + "\",\"port\":8080}"), flow);
     }
 
     @Test
