@@ -13,6 +13,7 @@ import dev.ebpf4j.programs.TcDirection;
 import dev.ebpf4j.programs.TcProgram;
 import dev.ebpf4j.programs.TracepointProgram;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,7 @@ public final class DatapathObserver implements FlowSource {
     private final BpfObject tcp;
     private final BpfObject l7;
     private final List<AutoCloseable> links = new ArrayList<>();
+    private final List<AutoCloseable> owned = new ArrayList<>(); // maps opened from pins
     private volatile RingBufferReader reader;
     private final List<RingBuffer> rings = new ArrayList<>();
     private final List<PerCpuArrayMap<Long>> lost = new CopyOnWriteArrayList<>();
@@ -127,8 +129,38 @@ public final class DatapathObserver implements FlowSource {
      */
     public synchronized void addRing(MapHandle ring, MapHandle lostCounter) {
         if (!running) throw new IllegalStateException("observer closed");
-        RingBuffer added = RingBuffer.of(ring);
-        PerCpuArrayMap<Long> counter = PerCpuArrayMap.of(lostCounter, Codec.u64());
+        add(ring.name(), RingBuffer.of(ring), PerCpuArrayMap.of(lostCounter, Codec.u64()));
+    }
+
+    /**
+     * Adds a ring buffer pinned by another process, such as the node agent's LB datapath
+     * ({@code <pin dir>/lb-v1/maps/lb_events}), with its lost counter pinned beside it as {@code <name>_lost}. The
+     * observer keeps the pins' maps open until it closes. A ring has one consumer position: while this observer reads
+     * it, other readers of the same pin see only the records this one leaves.
+     *
+     * @param ring the pinned {@code BPF_MAP_TYPE_RINGBUF} of {@code struct observe_event} records
+     * @throws IllegalArgumentException if a pin is not a map of the expected type
+     * @throws dev.ebpf4j.core.BpfException if a pin cannot be opened (missing: ENOENT)
+     * @throws IllegalStateException if the observer is closed
+     */
+    public synchronized void addPinnedRing(Path ring) {
+        if (!running) throw new IllegalStateException("observer closed");
+        Path lostPin = ring.resolveSibling(ring.getFileName() + "_lost");
+        RingBuffer rb = RingBuffer.openPinned(ring);
+        PerCpuArrayMap<Long> counter = null;
+        try {
+            counter = PerCpuArrayMap.openPinned(lostPin, Codec.u64());
+            add(ring.getFileName().toString(), rb, counter);
+        } catch (RuntimeException e) {
+            rb.close();
+            if (counter != null) counter.close();
+            throw e;
+        }
+        owned.add(rb);
+        owned.add(counter);
+    }
+
+    private void add(String name, RingBuffer added, PerCpuArrayMap<Long> counter) {
         List<RingBuffer> all = new ArrayList<>(rings);
         all.add(added);
         // A reader's ring set is fixed: map a new one over all rings, then retire the old one. Consumer positions
@@ -138,7 +170,7 @@ public final class DatapathObserver implements FlowSource {
         reader = next;
         rings.add(added);
         lost.add(counter);
-        metrics.lostEvents(ring.name(), () -> sum(counter));
+        metrics.lostEvents(name, () -> sum(counter));
         old.close(); // wakes the reader thread blocked in it; its next iteration polls the new reader
     }
 
@@ -226,6 +258,7 @@ public final class DatapathObserver implements FlowSource {
         List<AutoCloseable> all = new ArrayList<>();
         if (thread == null) all.add(reader);
         all.addAll(links.reversed());
+        all.addAll(owned);
         all.add(l7);
         all.add(tcp);
         closeAll(null, all.toArray(AutoCloseable[]::new));

@@ -16,7 +16,8 @@
  * <p>Every producer writes one record format, {@code struct observe_event} of {@code observe_event.h}, and counts
  * records it could not reserve in a per-CPU lost counter: {@code observe_tcp} and {@code observe_l7} (loaded by the
  * observer), the LB object ({@code lb_events}) and the policy object ({@code policy_flows}), whose rings
- * {@link dev.ebpf4j.k8s.observe.DatapathObserver#addRing} adds.
+ * {@link dev.ebpf4j.k8s.observe.DatapathObserver#addRing} adds ({@link dev.ebpf4j.k8s.observe.DatapathObserver#addPinnedRing}
+ * when another process, such as the node agent, loaded and pinned them).
  *
  * <p>The pieces work without a kernel too: {@link dev.ebpf4j.k8s.observe.FlowEventView} copies a ring buffer record
  * into a reusable view without allocating, {@link dev.ebpf4j.k8s.observe.FlowAssembler} turns records into flows (matching HTTP requests

@@ -12,7 +12,9 @@ import dev.ebpf4j.programs.Link;
 import dev.ebpf4j.programs.ProgramTester;
 import dev.ebpf4j.programs.TcProgram;
 import dev.ebpf4j.programs.packet.Packets;
+import dev.ebpf4j.k8s.cli.CliRunner;
 import dev.ebpf4j.testkit.FdLeakCheck;
+import dev.ebpf4j.testkit.KernelMounts;
 import dev.ebpf4j.testkit.TestCgroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,8 +27,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static dev.ebpf4j.k8s.observe.DatapathEntries.addService;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -128,6 +134,55 @@ class LbEventsIT {
             } finally {
                 for (Link l : attached.reversed()) l.close();
             }
+        }
+    }
+
+    @Test
+    void standaloneObserveReadsARingPinnedByAnotherLoader() throws Exception {
+        Path pins = KernelMounts.bpffs().resolve("e4j-obs-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000)));
+        Files.createDirectories(pins);
+        // As the agent pins them: every map of the LB object under one directory.
+        BpfObjectSpec spec = LbObject.open().pinPath(LbObject.EVENTS_MAP, pins.resolve(LbObject.EVENTS_MAP))
+                .pinPath(LbObject.EVENTS_LOST_MAP, pins.resolve(LbObject.EVENTS_LOST_MAP));
+        LbObject.NODE_PORT_PROGRAMS.forEach(p -> spec.autoload(p, false));
+        try (BpfObject agents = spec.load(); TestCgroup cg = TestCgroup.create("e4j-obspin")) {
+            List<Link> attached = new ArrayList<>();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread traffic = null;
+            try {
+                for (String p : LbObject.SOCKET_PROGRAMS) attached.add(CgroupSockAddrProgram.of(agents.program(p)).attach(cg.path()));
+                addService(agents, emptyVip, 80, 2, 0, null, 0);
+                traffic = Thread.ofPlatform().start(() -> {
+                    while (!stop.get()) {
+                        try {
+                            cg.runInside(() -> net.frontend.call(() -> {
+                                try (Socket s = new Socket()) {
+                                    s.connect(new InetSocketAddress(emptyVip, 80), 300);
+                                } catch (ConnectException refused) {
+                                    // expected: no endpoints
+                                }
+                                return null;
+                            }));
+                            Thread.sleep(50);
+                        } catch (Exception e) {
+                            return;
+                        }
+                    }
+                });
+                String out = CliRunner.standalone("observe", "--ring", pins.resolve(LbObject.EVENTS_MAP).toString(),
+                        "--type", "drop", "--ip", emptyVip, "--timeout", "3s", "-o", "json");
+                assertTrue(out.contains("\"drop_reason\":\"NO_BACKEND\""), out);
+                assertTrue(out.lines().allMatch(l -> l.contains("\"destination\":{\"ip\":\"" + emptyVip + "\",\"port\":80}")), out);
+            } finally {
+                stop.set(true);
+                if (traffic != null) traffic.join();
+                for (Link l : attached.reversed()) l.close();
+            }
+        } finally {
+            try (var files = Files.list(pins)) {
+                for (Path f : files.toList()) Files.delete(f);
+            }
+            Files.delete(pins);
         }
     }
 
