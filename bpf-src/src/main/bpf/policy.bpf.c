@@ -13,7 +13,8 @@
  * identity, the CIDR identity and the ANY identity. Ingress from the node's own addresses always passes.
  * Allowed packets continue down the tcx chain (TCX_NEXT); denied ones are counted per reason and dropped. Drops
  * and allowed new connections are reported to the ring buffer policy_flows in the common flow format of
- * observe_event.h (OBS_KIND_DROP / OBS_DROP_POLICY_DENIED, OBS_KIND_TRACE / OBS_VERDICT_FORWARDED). Map layouts are mirrored by dev.ebpf4j.k8s.policy.PolicyMapLayout.
+ * observe_event.h (OBS_KIND_DROP / OBS_DROP_POLICY_DENIED, OBS_KIND_TRACE / OBS_VERDICT_FORWARDED); established
+ * packets and replies are not. Map layouts are mirrored by dev.ebpf4j.k8s.policy.PolicyMapLayout.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
