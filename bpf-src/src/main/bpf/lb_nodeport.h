@@ -8,11 +8,13 @@
  * martian on input.
  * A frontend without a usable backend is passed up unchanged: for a node port the node's own stack then
  * answers with a TCP RST or ICMP port unreachable, so clients are refused at once instead of timing out.
+ * New translations and refusals are reported to lb_events (lb_events.h).
  */
 #ifndef EBPF4J_LB_NODEPORT_H
 #define EBPF4J_LB_NODEPORT_H
 
 #include "lb_common.h"
+#include "lb_events.h"
 
 #define TC_ACT_OK 0
 #define ETH_P_IP 0x0800
@@ -161,8 +163,10 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 	}
 	client.w[0] = f.saddr;
 	b = lb_select(svc, flow_hash(&f), 0, &client, &backend_id);
-	if (!b || b->family != LB_AF_INET)
+	if (!b || b->family != LB_AF_INET) {
+		lb_emit_nodeport(skb, 0, 0);
 		return TC_ACT_OK;
+	}
 	fval.addr = b->addr.w[0];
 	fval.port = b->port;
 	fval.backend_id = backend_id;
@@ -180,6 +184,7 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 	/* Reply entry first: a reply can never arrive before the forward packet it answers is sent. */
 	bpf_map_update_elem(&lb_ct, &rkey, &rval, BPF_ANY);
 	bpf_map_update_elem(&lb_ct, &fkey, &fval, BPF_ANY);
+	lb_emit_nodeport(skb, fval.addr, fval.port);
 	rewrite(skb, &f, true, f.daddr, fval.addr, f.dport, fval.port);
 	return TC_ACT_OK;
 }

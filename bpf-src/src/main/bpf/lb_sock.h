@@ -9,6 +9,7 @@
 #define EBPF4J_LB_SOCK_H
 
 #include "lb_common.h"
+#include "lb_events.h"
 
 #define LB_ECONNREFUSED 111
 
@@ -108,7 +109,7 @@ static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6, bool
 	struct lb_backend *b;
 	struct lb_svc *svc;
 	__u32 backend_id = 0;
-	bool mapped;
+	bool mapped, report = false;
 	__u64 cookie;
 
 	key.family = load_addr(ctx, &key.addr, v6, &mapped);
@@ -134,12 +135,18 @@ static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6, bool
 		b = lb_select(svc, cookie, bpf_get_netns_cookie(ctx), &client, &backend_id);
 		if (b && sendmsg)
 			bpf_map_update_elem(&lb_sock_fwd, &fkey, &backend_id, BPF_ANY);
+		/* One event per flow: every connect, but only the datagram that picked an unconnected socket's backend. */
+		report = true;
 	}
 	if (!b || b->family != key.family) {
+		if (lb_flow_events)
+			lb_emit_sock(ctx, &key, NULL, cookie);
 		/* Refuse with ECONNREFUSED rather than the default EPERM: clients fail fast, as with a closed port. */
 		bpf_set_retval(-LB_ECONNREFUSED);
 		return 0;
 	}
+	if (lb_flow_events && report)
+		lb_emit_sock(ctx, &key, b, cookie);
 	rkey.cookie = cookie;
 	rkey.addr = b->addr;
 	rkey.port = b->port;

@@ -34,6 +34,15 @@
  *
  * A producer reserves sizeof(struct observe_event) for header-only events, or
  * sizeof(struct observe_l7_event) when it copies payload; readers use payload_len, not the record size.
+ *
+ * Producers and their rings (each with a PERCPU_ARRAY lost counter, slot 0, for failed reservations):
+ *   observe_tcp.bpf.c  observe_events / observe_lost          OBS_KIND_SOCK
+ *   observe_l7.bpf.c   observe_l7_events / observe_l7_lost    OBS_KIND_L7
+ *   lb_datapath.bpf.c  lb_events / lb_events_lost            OBS_KIND_TRACE translated, OBS_KIND_DROP no-backend
+ *   policy.bpf.c       policy_flows / policy_flows_lost      OBS_KIND_TRACE forwarded (new connections),
+ *                                                            OBS_KIND_DROP policy-denied
+ * direction: for policy verdicts, the pod policy that decided (EGRESS: the pod sent the packet); for the L7 capture
+ * and NodePort, the tcx hook of ifindex; OBS_DIR_EGRESS for socket-LB events (the socket is sending).
  */
 #ifndef EBPF4J_OBSERVE_EVENT_H
 #define EBPF4J_OBSERVE_EVENT_H

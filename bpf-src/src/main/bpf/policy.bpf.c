@@ -11,15 +11,16 @@
  * revision changed since the connection was last checked. Otherwise, when the pod is isolated for the direction:
  * ipcache LPM lookup of the peer (label identity + CIDR identity), then the policy LPM trie with the label
  * identity, the CIDR identity and the ANY identity. Ingress from the node's own addresses always passes.
- * Allowed packets continue down the tcx chain (TCX_NEXT); denied ones are counted per reason, reported to the
- * ring buffer and dropped. Map layouts are mirrored by dev.ebpf4j.k8s.policy.PolicyMapLayout.
+ * Allowed packets continue down the tcx chain (TCX_NEXT); denied ones are counted per reason and dropped. Drops
+ * and allowed new connections are reported to the ring buffer policy_flows in the common flow format of
+ * observe_event.h (OBS_KIND_DROP / OBS_DROP_POLICY_DENIED, OBS_KIND_TRACE / OBS_VERDICT_FORWARDED); established
+ * packets and replies are not. Map layouts are mirrored by dev.ebpf4j.k8s.policy.PolicyMapLayout.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include "observe_skb.h"
 
-#define ETH_P_IP 0x0800
-#define ETH_P_IPV6 0x86DD
 #define AF_INET 2
 #define AF_INET6 10
 #define NEXTHDR_HOP 0
@@ -45,9 +46,6 @@
 #define DROP_POLICY_EGRESS 1
 #define DROP_POLICY_INGRESS 2
 #define COUNTER_SLOTS 8
-
-#define VERDICT_ALLOWED 1
-#define VERDICT_DROPPED 2
 
 #define POLICY_PREFIX_FULL 96
 #define RULE_NONE 0xffffffffu
@@ -107,25 +105,6 @@ struct policy_config {
 	__u32 flags;
 };
 
-/* General flow record, shared with flow observability: addresses sized for IPv6, family says which. */
-struct flow_event {
-	__u64 timestamp_ns;
-	__u8 saddr[16];
-	__u8 daddr[16];
-	__u16 family;
-	__be16 sport;
-	__be16 dport;
-	__u8 protocol;
-	__u8 verdict;
-	__u8 drop_reason;
-	__u8 direction;
-	__u16 pad;
-	__u32 ifindex;
-	__u32 src_identity;
-	__u32 dst_identity;
-	__u32 rule_id;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
@@ -171,10 +150,21 @@ struct {
 	__type(value, __u64);
 } policy_counters SEC(".maps");
 
+/* Flow events in the common format of observe_event.h; reservation failures counted in policy_flows_lost. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
 } policy_flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} policy_flows_lost SEC(".maps");
+
+/* true: report drops and allowed new connections to policy_flows (default); false: compile reporting out. */
+volatile const bool policy_flow_events = true;
 
 struct packet {
 	__u32 saddr[4];
@@ -184,6 +174,7 @@ struct packet {
 	__u8 protocol;
 	__u8 icmp_type;
 	__u16 family;
+	__u8 tcp_flags;
 };
 
 static __always_inline void map_v4(__u32 *dst, __be32 v4)
@@ -211,6 +202,8 @@ static __always_inline int parse_l4(void *l4, void *data_end, struct packet *pkt
 			return -1;
 		pkt->sport = ports[0];
 		pkt->dport = ports[1];
+		if (pkt->protocol == IPPROTO_TCP && l4 + 14 <= data_end)
+			pkt->tcp_flags = ((__u8 *)l4)[13];
 	} else if (pkt->protocol == IPPROTO_ICMPV6) {
 		__u8 *type = l4;
 		if ((void *)(type + 1) > data_end)
@@ -346,34 +339,33 @@ static __always_inline void count(__u32 slot)
 		*c += 1;
 }
 
-static __always_inline void report_drop(struct __sk_buff *skb, const struct packet *pkt, __u8 direction,
-					__u8 reason, __u32 src_identity, __u32 dst_identity)
+/*
+ * Reports a verdict in the common flow format. direction is the pod's policy that decided (EGRESS: the pod sent
+ * the packet), in observe_event.h's terms.
+ */
+static __always_inline void report(struct __sk_buff *skb, const struct packet *pkt, __u8 direction, bool dropped)
 {
-	struct flow_event *e = bpf_ringbuf_reserve(&policy_flows, sizeof(*e), 0);
+	struct obs_emit_args a = {.kind = dropped ? OBS_KIND_DROP : OBS_KIND_TRACE,
+				  .verdict = dropped ? OBS_VERDICT_DROPPED : OBS_VERDICT_FORWARDED,
+				  .reason = dropped ? OBS_DROP_POLICY_DENIED : OBS_DROP_NONE,
+				  .direction = direction == DIR_EGRESS ? OBS_DIR_EGRESS : OBS_DIR_INGRESS,
+				  .dport = bpf_ntohs(pkt->dport)};
+	struct l4_info l = {.proto = pkt->protocol, .flags = pkt->tcp_flags, .sport = bpf_ntohs(pkt->sport),
+			    .dport = bpf_ntohs(pkt->dport)};
 
-	if (!e)
+	if (!policy_flow_events)
 		return;
-	__builtin_memset(e, 0, sizeof(*e));
-	e->timestamp_ns = bpf_ktime_get_ns();
 	if (pkt->family == AF_INET) {
-		__builtin_memcpy(e->saddr, &pkt->saddr[3], 4);
-		__builtin_memcpy(e->daddr, &pkt->daddr[3], 4);
+		l.family = OBS_AF_INET;
+		__builtin_memcpy(l.saddr, &pkt->saddr[3], 4);
+		__builtin_memcpy(a.daddr, &pkt->daddr[3], 4);
 	} else {
-		__builtin_memcpy(e->saddr, pkt->saddr, 16);
-		__builtin_memcpy(e->daddr, pkt->daddr, 16);
+		l.family = OBS_AF_INET6;
+		__builtin_memcpy(l.saddr, pkt->saddr, 16);
+		__builtin_memcpy(a.daddr, pkt->daddr, 16);
 	}
-	e->family = pkt->family;
-	e->sport = pkt->sport;
-	e->dport = pkt->dport;
-	e->protocol = pkt->protocol;
-	e->verdict = VERDICT_DROPPED;
-	e->drop_reason = reason;
-	e->direction = direction;
-	e->ifindex = skb->ifindex;
-	e->src_identity = src_identity;
-	e->dst_identity = dst_identity;
-	e->rule_id = RULE_NONE;
-	bpf_ringbuf_submit(e, 0);
+	__builtin_memcpy(l.daddr, a.daddr, 16);
+	obs_emit(&policy_flows, &policy_flows_lost, skb, &l, &a);
 }
 
 /*
@@ -460,6 +452,7 @@ static __always_inline int enforce(struct __sk_buff *skb, __u8 direction)
 		bpf_map_update_elem(&policy_conntrack, &fwd, &nv, BPF_ANY);
 	}
 	count(DROP_NONE);
+	report(skb, &pkt, direction, false);
 	return TCX_NEXT;
 
 established:
@@ -468,12 +461,8 @@ established:
 	return TCX_NEXT;
 
 denied: {
-	__u8 reason = direction == DIR_EGRESS ? DROP_POLICY_EGRESS : DROP_POLICY_INGRESS;
-	__u32 src_id = direction == DIR_EGRESS ? ep->identity : peer_identity;
-	__u32 dst_id = direction == DIR_EGRESS ? peer_identity : ep->identity;
-
-	count(reason);
-	report_drop(skb, &pkt, direction, reason, src_id, dst_id);
+	count(direction == DIR_EGRESS ? DROP_POLICY_EGRESS : DROP_POLICY_INGRESS);
+	report(skb, &pkt, direction, true);
 	return TCX_DROP;
 }
 }

@@ -55,14 +55,18 @@ public final class BpfObjects {
     /**
      * The Service load balancer: cgroup sock_addr programs (connect, sendmsg, recvmsg, getpeername for IPv4 and IPv6)
      * for ClusterIP and tcx programs {@code lb_nodeport_ingress}/{@code lb_nodeport_reply} for NodePort, sharing the maps
-     * described in {@code lb_common.h}; written by {@code dev.ebpf4j.k8s.lb.KernelLbDatapath}.
+     * described in {@code lb_common.h}; written by {@code dev.ebpf4j.k8s.lb.KernelLbDatapath}. Translations and
+     * refusals are reported as flow events ({@code observe_event.h}) to the ring buffer {@code lb_events}, losses
+     * counted in {@code lb_events_lost}; {@code .rodata} {@code lb_flow_events = false} turns reporting off.
      */
     public static final String LB_DATAPATH = "lb_datapath";
 
     /**
      * NetworkPolicy enforcement: tcx programs {@code policy_from_pod} and {@code policy_to_pod} for a pod's host-side
-     * veth, with endpoint, ipcache (LPM), rule (LPM) and conntrack maps and drop events in {@code policy_flows};
-     * written by {@code dev.ebpf4j.k8s.policy.KernelPolicyMaps}.
+     * veth, with endpoint, ipcache (LPM), rule (LPM) and conntrack maps; drops and allowed new connections are
+     * reported as flow events ({@code observe_event.h}) to {@code policy_flows}, losses counted in
+     * {@code policy_flows_lost} ({@code .rodata} {@code policy_flow_events = false} turns reporting off); written by
+     * {@code dev.ebpf4j.k8s.policy.KernelPolicyMaps}.
      */
     public static final String POLICY = "policy";
 

@@ -31,6 +31,12 @@ public final class PerCpuArrayMap<V> extends IndexedMapBase<List<V>> implements 
         return new PerCpuArrayMap<>(Narrow.check(map, Codec.s32(), value, MapType.PERCPU_ARRAY), Codec.s32(), new PerCpuCodec<>(value, Cpus.possible()));
     }
 
+    /** Opens a map pinned at {@code path}; checks type and sizes. Closing the view closes the opened fd. */
+    public static <V> PerCpuArrayMap<V> openPinned(java.nio.file.Path path, Codec<V> value) {
+        return new PerCpuArrayMap<>(Narrow.pinned(path, Codec.s32(), value, MapType.PERCPU_ARRAY), Codec.s32(),
+                new PerCpuCodec<>(value, Cpus.possible()));
+    }
+
     /** Creates a standalone map from a spec (key size 4). */
     public static <V> PerCpuArrayMap<V> create(MapSpec spec, Codec<V> value) {
         Narrow.spec(spec, Codec.s32(), value, MapType.PERCPU_ARRAY);

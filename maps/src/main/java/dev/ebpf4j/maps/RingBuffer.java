@@ -25,6 +25,14 @@ public final class RingBuffer extends MapBase implements BpfMap {
         return new RingBuffer(Narrow.check(map, null, null, MapType.RINGBUF));
     }
 
+    /**
+     * Opens a ring buffer pinned at {@code path} (another process's producer, e.g. an agent's datapath). A ring has one
+     * consumer position: two readers of one ring share its records rather than each seeing all of them.
+     */
+    public static RingBuffer openPinned(java.nio.file.Path path) {
+        return new RingBuffer(Narrow.pinned(path, null, null, MapType.RINGBUF));
+    }
+
     /** Creates a standalone ring buffer of {@code bytes} bytes (a power of two, at least a page). */
     public static RingBuffer create(String name, int bytes) {
         if (bytes < 4096 || Integer.bitCount(bytes) != 1) {

@@ -68,6 +68,33 @@ class RingBufferReaderIT {
     }
 
     @Test
+    void sliceHandlerSeesTheSameRecordsAsPositionsInOneReadOnlySegment() {
+        try (RingBufferReader reader = RingBufferReader.of(RingBuffer.of(obj.map("events")))) {
+            reader.drain((s, r) -> {}, Integer.MAX_VALUE);
+            TestObjects.testRun(obj.program("emit"), 50);
+            List<Long> seqs = new ArrayList<>();
+            java.util.Set<java.lang.foreign.MemorySegment> segments = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            int got = reader.poll(Duration.ofSeconds(2), (source, data, offset, length) -> {
+                assertEquals(0, source);
+                assertEquals(16, length);
+                assertTrue(data.isReadOnly());
+                assertEquals(0xE4B7, data.get(ValueLayout.JAVA_INT_UNALIGNED, offset + 12));
+                seqs.add(data.get(ValueLayout.JAVA_LONG_UNALIGNED, offset));
+                segments.add(data);
+            });
+            assertTrue(got >= 50 - 50 / 7 - 1 && got <= 50 - 50 / 7, got + " records: the discarded ones are skipped");
+            assertEquals(got, seqs.size());
+            for (int i = 1; i < seqs.size(); i++) {
+                long prev = seqs.get(i - 1);
+                assertEquals(prev + 1 + ((prev + 1) % 7 == 3 ? 1 : 0), seqs.get(i), "record after seq " + prev);
+            }
+            assertEquals(1, segments.size(), "one segment for every record of a buffer");
+            assertEquals(0, reader.drain((s, d, o, l) -> fail("nothing left"), 10));
+            assertEquals(0, reader.pending());
+        }
+    }
+
+    @Test
     void severalRingBuffersInOneEpollSet() {
         try (RingBufferReader reader = RingBufferReader.of(RingBuffer.of(obj.map("events")), RingBuffer.of(obj.map("other_events")))) {
             reader.drain((s, r) -> {}, Integer.MAX_VALUE);

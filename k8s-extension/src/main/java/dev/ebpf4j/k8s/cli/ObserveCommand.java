@@ -47,6 +47,9 @@ final class ObserveCommand implements Callable<Integer> {
     @Option(names = "--timeout", description = "Stop following after this long (e.g. 30s).") String timeout;
     @Option(names = {"-o", "--output"}, description = "compact, json, table (default compact).") Output output = Output.compact;
     @Option(names = "--interface", description = "Also capture HTTP/DNS on this interface (tcx; this namespace).") List<String> interfaces = List.of();
+    @Option(names = "--ring", description = "Also read this pinned flow ring of another process, e.g. the agent's "
+            + "PIN_DIR/lb-v1/maps/lb_events (its lost counter is the pin NAME_lost beside it).")
+    List<java.nio.file.Path> rings = List.of();
     @Option(names = "--metrics-port", description = "Serve Prometheus metrics on 127.0.0.1:PORT while observing.") Integer metricsPort;
 
     private final CliContext context;
@@ -85,6 +88,13 @@ final class ObserveCommand implements Callable<Integer> {
                 return 2;
             }
             d.attachL7(iface);
+        }
+        for (java.nio.file.Path ring : rings) {
+            if (!(flows instanceof DatapathObserver d)) {
+                t.err().println("error: --ring needs the local datapath observer (standalone CLI)");
+                return 2;
+            }
+            d.addPinnedRing(ring);
         }
         MetricsServer metrics = null;
         if (metricsPort != null) {

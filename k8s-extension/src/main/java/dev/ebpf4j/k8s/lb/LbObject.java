@@ -35,6 +35,15 @@ public final class LbObject {
     public static final String NODE_PORT_REPLY = "lb_nodeport_reply";
     /** Both tcx programs. */
     public static final List<String> NODE_PORT_PROGRAMS = List.of(NODE_PORT_INGRESS, NODE_PORT_REPLY);
+    /**
+     * Ring buffer of flow events in the common format of {@code observe_event.h}: Service translations (VIP to
+     * backend) and refusals for lack of a backend; read it with {@code DatapathObserver.addRing}.
+     */
+    public static final String EVENTS_MAP = "lb_events";
+    /** Per-CPU count (slot 0) of flow events lost because {@link #EVENTS_MAP} was full; connections go on. */
+    public static final String EVENTS_LOST_MAP = "lb_events_lost";
+    /** {@code .rodata} bool, default true: set it false with {@code spec.constant(FLOW_EVENTS, false)} to report nothing. */
+    public static final String FLOW_EVENTS = "lb_flow_events";
 
     private LbObject() {
     }

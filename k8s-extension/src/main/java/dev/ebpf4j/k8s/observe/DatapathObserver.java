@@ -3,6 +3,7 @@ package dev.ebpf4j.k8s.observe;
 import dev.ebpf4j.bpf.BpfObjects;
 import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.core.BpfObjectSpec;
+import dev.ebpf4j.core.MapHandle;
 import dev.ebpf4j.maps.LruHashMap;
 import dev.ebpf4j.maps.PerCpuArrayMap;
 import dev.ebpf4j.maps.RingBuffer;
@@ -12,6 +13,7 @@ import dev.ebpf4j.programs.TcDirection;
 import dev.ebpf4j.programs.TcProgram;
 import dev.ebpf4j.programs.TracepointProgram;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +29,15 @@ import java.util.function.Supplier;
  * {@link FlowHistory}, counting them in {@link FlowMetrics}. Ring buffer reservation failures are counted in the
  * programs' {@code *_lost} maps and reported by {@link #stats()} and the metrics, never dropped silently.
  *
+ * <p>{@link #addRing(MapHandle, MapHandle)} adds the flow ring of any other loaded object that reports in the common
+ * format ({@code observe_event.h}): the Service LB ({@code lb_events}) and the NetworkPolicy program
+ * ({@code policy_flows}), so that one stream shows translations, policy verdicts, TCP and L7 flows together.
+ *
  * {@snippet :
  * try (DatapathObserver observer = DatapathObserver.builder().resolver(pods).start()) {
  *     observer.attachL7("veth1a2b");                // in the calling thread's network namespace
+ *     BpfObject lbObject = lb.object();
+ *     observer.addRing(lbObject.map("lb_events"), lbObject.map("lb_events_lost"));
  *     observer.history().subscribe(f -> System.out.println(FlowFormat.summary(f)));
  * }
  * }
@@ -40,8 +48,10 @@ public final class DatapathObserver implements FlowSource {
     private final BpfObject tcp;
     private final BpfObject l7;
     private final List<AutoCloseable> links = new ArrayList<>();
-    private final RingBufferReader reader;
-    private final PerCpuArrayMap<Long> tcpLost, l7Lost;
+    private final List<AutoCloseable> owned = new ArrayList<>(); // maps opened from pins
+    private volatile RingBufferReader reader;
+    private final List<RingBuffer> rings = new ArrayList<>();
+    private final List<PerCpuArrayMap<Long>> lost = new CopyOnWriteArrayList<>();
     private final FlowAssembler assembler;
     private final FlowEventView view = new FlowEventView();
     private final FlowHistory history;
@@ -64,11 +74,13 @@ public final class DatapathObserver implements FlowSource {
             l7Obj = l7Spec.load();
             this.tcp = tcpObj;
             this.l7 = l7Obj;
-            this.tcpLost = PerCpuArrayMap.of(tcp.map("observe_lost"), Codec.u64());
-            this.l7Lost = PerCpuArrayMap.of(l7.map("observe_l7_lost"), Codec.u64());
+            lost.add(PerCpuArrayMap.of(tcp.map("observe_lost"), Codec.u64()));
+            lost.add(PerCpuArrayMap.of(l7.map("observe_l7_lost"), Codec.u64()));
             links.add(TracepointProgram.of(tcp.program("observe_tcp_state")).attach("sock", "inet_sock_set_state"));
             links.add(TracepointProgram.of(tcp.program("observe_tcp_retransmit")).attach("tcp", "tcp_retransmit_skb"));
-            r = RingBufferReader.of(RingBuffer.of(tcp.map("observe_events")), RingBuffer.of(l7.map("observe_l7_events")));
+            rings.add(RingBuffer.of(tcp.map("observe_events")));
+            rings.add(RingBuffer.of(l7.map("observe_l7_events")));
+            r = RingBufferReader.of(rings.toArray(RingBuffer[]::new));
             this.reader = r;
         } catch (RuntimeException e) {
             closeAll(e, r, l7Obj, tcpObj);
@@ -77,6 +89,7 @@ public final class DatapathObserver implements FlowSource {
         this.history = new FlowHistory(b.historyCapacity);
         this.metrics = b.metrics;
         this.assembler = new FlowAssembler(new FlowDecoder(b.resolver, KernelClock.system()));
+        PerCpuArrayMap<Long> tcpLost = lost.get(0), l7Lost = lost.get(1);
         metrics.lostEvents("observe_events", () -> sum(tcpLost));
         metrics.lostEvents("observe_l7_events", () -> sum(l7Lost));
         LruHashMap<Long, Long> synStart = LruHashMap.of(tcp.map("observe_syn_start"), Codec.u64(), Codec.u64());
@@ -99,6 +112,69 @@ public final class DatapathObserver implements FlowSource {
     }
 
     /**
+     * Adds the flow ring buffer of another loaded object, read from now on with the observer's own rings. The ring
+     * must hold {@code struct observe_event} records (observe_event.h); {@code lostCounter} is the per-CPU array whose
+     * slot 0 the producer increments when a reservation fails, reported in {@link #stats()} and the metrics. The
+     * object must stay loaded while the observer runs (the observer maps the ring; it closes neither map).
+     *
+     * {@snippet :
+     * observer.addRing(lb.object().map("lb_events"), lb.object().map("lb_events_lost"));
+     * observer.addRing(policy.map("policy_flows"), policy.map("policy_flows_lost"));
+     * }
+     *
+     * @param ring        a {@code BPF_MAP_TYPE_RINGBUF} map
+     * @param lostCounter a {@code BPF_MAP_TYPE_PERCPU_ARRAY} of {@code __u64}
+     * @throws IllegalArgumentException if a map has another type or value size
+     * @throws IllegalStateException if the observer is closed
+     */
+    public synchronized void addRing(MapHandle ring, MapHandle lostCounter) {
+        if (!running) throw new IllegalStateException("observer closed");
+        add(ring.name(), RingBuffer.of(ring), PerCpuArrayMap.of(lostCounter, Codec.u64()));
+    }
+
+    /**
+     * Adds a ring buffer pinned by another process, such as the node agent's LB datapath
+     * ({@code <pin dir>/lb-v1/maps/lb_events}), with its lost counter pinned beside it as {@code <name>_lost}. The
+     * observer keeps the pins' maps open until it closes. A ring has one consumer position: while this observer reads
+     * it, other readers of the same pin see only the records this one leaves.
+     *
+     * @param ring the pinned {@code BPF_MAP_TYPE_RINGBUF} of {@code struct observe_event} records
+     * @throws IllegalArgumentException if a pin is not a map of the expected type
+     * @throws dev.ebpf4j.core.BpfException if a pin cannot be opened (missing: ENOENT)
+     * @throws IllegalStateException if the observer is closed
+     */
+    public synchronized void addPinnedRing(Path ring) {
+        if (!running) throw new IllegalStateException("observer closed");
+        Path lostPin = ring.resolveSibling(ring.getFileName() + "_lost");
+        RingBuffer rb = RingBuffer.openPinned(ring);
+        PerCpuArrayMap<Long> counter = null;
+        try {
+            counter = PerCpuArrayMap.openPinned(lostPin, Codec.u64());
+            add(ring.getFileName().toString(), rb, counter);
+        } catch (RuntimeException e) {
+            rb.close();
+            if (counter != null) counter.close();
+            throw e;
+        }
+        owned.add(rb);
+        owned.add(counter);
+    }
+
+    private void add(String name, RingBuffer added, PerCpuArrayMap<Long> counter) {
+        List<RingBuffer> all = new ArrayList<>(rings);
+        all.add(added);
+        // A reader's ring set is fixed: map a new one over all rings, then retire the old one. Consumer positions
+        // live in the kernel's ring pages, so the new reader goes on where the old one stopped.
+        RingBufferReader next = RingBufferReader.of(all.toArray(RingBuffer[]::new));
+        RingBufferReader old = reader;
+        reader = next;
+        rings.add(added);
+        lost.add(counter);
+        metrics.lostEvents(name, () -> sum(counter));
+        old.close(); // wakes the reader thread blocked in it; its next iteration polls the new reader
+    }
+
+    /**
      * Reads what is available, waiting up to {@code timeout}; for observers built with {@code readerThread(false)}.
      *
      * @return records processed
@@ -106,22 +182,21 @@ public final class DatapathObserver implements FlowSource {
     public synchronized int poll(Duration timeout) {
         if (!running) throw new IllegalStateException("observer closed");
         if (thread != null) throw new IllegalStateException("this observer has its own reader thread; build with readerThread(false) to poll");
-        return reader.poll(timeout, (source, record) -> handle(record));
+        return reader.poll(timeout, (source, data, offset, length) -> handle(view.wrap(data, offset, length)));
     }
 
     private void loop() {
         while (running) {
             try {
-                reader.poll(Duration.ofMillis(200), (source, record) -> handle(record));
+                reader.poll(Duration.ofMillis(200), (source, data, offset, length) -> handle(view.wrap(data, offset, length)));
             } catch (RuntimeException e) {
                 if (running) System.getLogger(DatapathObserver.class.getName()).log(System.Logger.Level.WARNING, "flow reader", e);
             }
         }
     }
 
-    private void handle(java.lang.foreign.MemorySegment record) {
+    private void handle(FlowEventView view) {
         events++;
-        view.wrap(record);
         for (Consumer<FlowEventView> m : monitors) m.accept(view);
         assembler.accept(view, f -> {
             flows++;
@@ -151,7 +226,9 @@ public final class DatapathObserver implements FlowSource {
 
     @Override
     public Stats stats() {
-        return new Stats(events, flows, sum(tcpLost) + sum(l7Lost), assembler.unparsedCount());
+        long lostEvents = 0;
+        for (PerCpuArrayMap<Long> m : lost) lostEvents += sum(m);
+        return new Stats(events, flows, lostEvents, assembler.unparsedCount());
     }
 
     private static long count(LruHashMap<Long, Long> map) {
@@ -181,6 +258,7 @@ public final class DatapathObserver implements FlowSource {
         List<AutoCloseable> all = new ArrayList<>();
         if (thread == null) all.add(reader);
         all.addAll(links.reversed());
+        all.addAll(owned);
         all.add(l7);
         all.add(tcp);
         closeAll(null, all.toArray(AutoCloseable[]::new));

@@ -8,8 +8,11 @@ import java.nio.ByteOrder;
  * A reusable, allocation-free view of one {@code struct observe_event} (optionally followed by payload) as the
  * datapath writes it to a ring buffer; see {@code bpf-src/src/main/bpf/observe_event.h} for the layout.
  *
- * <p>{@link #wrap} points the view at a record; accessors read straight from the segment, so the view is only valid
- * while the ring buffer record is (inside the reader's callback). Not thread-safe: one view per reader thread.
+ * <p>{@link #wrap} copies the record's header and payload (at most {@value #HEADER_SIZE} + {@value #PAYLOAD_MAX}
+ * bytes) into the view's own buffer, and the accessors read from that copy: the view stays valid after the ring
+ * buffer record is released, until the next {@code wrap}. Fed by a {@link dev.ebpf4j.maps.ringbuf.RecordSliceHandler}
+ * ({@link #wrap(MemorySegment, long, int)}), reading a ring through a view allocates nothing per event. Not
+ * thread-safe: one view per reader thread.
  */
 public final class FlowEventView {
     /** Size of the fixed header ({@code sizeof(struct observe_event)}). */
@@ -31,29 +34,46 @@ public final class FlowEventView {
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.nativeOrder());
 
-    private MemorySegment segment = MemorySegment.NULL;
+    private final long[] words = new long[(HEADER_SIZE + PAYLOAD_MAX) / 8];
+    private final MemorySegment segment = MemorySegment.ofArray(words);
     private long size;
 
     /**
-     * Points this view at {@code record}.
+     * Makes this view show {@code record} (copies its header and payload).
      *
+     * @param record a ring buffer record: a header, then {@code payload_len} bytes of payload
      * @return this view
      * @throws IllegalArgumentException if the record is shorter than the header or its payload length exceeds it
      */
     public FlowEventView wrap(MemorySegment record) {
-        long n = record.byteSize();
-        if (n < HEADER_SIZE) throw new IllegalArgumentException("flow event of " + n + " bytes, need at least " + HEADER_SIZE);
-        int payload = Short.toUnsignedInt(record.get(U16, PAYLOAD_LEN));
-        if (payload > PAYLOAD_MAX || HEADER_SIZE + payload > n) {
-            throw new IllegalArgumentException("flow event claims " + payload + " payload bytes in a " + n + "-byte record");
-        }
-        this.segment = record;
-        this.size = n;
+        return wrap(record, 0, (int) Math.min(record.byteSize(), Integer.MAX_VALUE));
+    }
+
+    /**
+     * Makes this view show the record of {@code length} bytes at {@code offset} of {@code data} (copies its header
+     * and payload), as a {@link dev.ebpf4j.maps.ringbuf.RecordSliceHandler} receives it: reading a ring this way
+     * allocates nothing per record.
+     *
+     * @return this view
+     * @throws IllegalArgumentException if the record is shorter than the header or its payload length exceeds it
+     */
+    public FlowEventView wrap(MemorySegment data, long offset, int length) {
+        if (length < HEADER_SIZE) throw invalid(length, -1);
+        int payload = Short.toUnsignedInt(data.get(U16, offset + PAYLOAD_LEN));
+        if (payload > PAYLOAD_MAX || HEADER_SIZE + payload > length) throw invalid(length, payload);
+        MemorySegment.copy(data, U64, offset, words, 0, HEADER_SIZE / 8);
+        if (payload != 0) MemorySegment.copy(data, offset + HEADER_SIZE, segment, HEADER_SIZE, payload);
+        this.size = length;
         return this;
     }
 
-    /** The wrapped record. */
-    public MemorySegment segment() { return segment; }
+    private static IllegalArgumentException invalid(long n, int payload) {
+        return new IllegalArgumentException(payload < 0 ? "flow event of " + n + " bytes, need at least " + HEADER_SIZE
+                : "flow event claims " + payload + " payload bytes in a " + n + "-byte record");
+    }
+
+    /** The copied header and payload of the current record (valid until the next {@link #wrap}). */
+    public MemorySegment segment() { return segment.asSlice(0, HEADER_SIZE + payloadLength()).asReadOnly(); }
 
     public long timestampNanos() { return segment.get(U64, TS); }
     public int kind() { return u8(KIND); }

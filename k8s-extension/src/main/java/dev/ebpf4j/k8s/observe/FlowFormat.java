@@ -23,14 +23,26 @@ public final class FlowFormat {
         return side(f.source(), !l7) + " → " + side(f.destination(), !l7) + "  " + describe(f);
     }
 
-    /** Hubble-style compact line: timestamp, endpoints with namespace and port, verdict and details. */
+    /**
+     * Hubble-style compact line: timestamp, endpoints with namespace and port, verdict and details. A Service
+     * translation shows the path through the Service, as Hubble does:
+     * {@code 10.0.0.5:41234 -> 10.96.0.10:80 (svc) -> default/web-1:8080 TRANSLATED TCP TRANSLATED}.
+     */
     public static String compact(Flow f) {
-        return TIME.format(f.time()) + ": " + f.source().display() + " -> " + f.destination().display() + " "
-                + f.verdict() + " " + describe(f);
+        String via = "";
+        if (f.translation() != null) {
+            via = Addresses.text(f.translation().vip()) + ":" + f.translation().vipPort() + " (svc) -> ";
+        }
+        return TIME.format(f.time()) + ": " + f.source().display() + " -> " + via + f.destination().display() + " "
+                + f.verdict() + " " + details(f, false);
     }
 
-    /** The details part of a line (everything after the endpoints). */
+    /** The details part of a line (everything after the endpoints), naming the Service VIP of a translation. */
     public static String describe(Flow f) {
+        return details(f, true);
+    }
+
+    private static String details(Flow f, boolean withVip) {
         if (f.l7() instanceof HttpInfo h) {
             return "HTTP " + h.method() + " " + h.path() + "  " + h.status() + "  Latency: " + millis(h.latency());
         }
@@ -54,7 +66,7 @@ public final class FlowFormat {
         if (f.tcpFlags() != 0) s.append(" [").append(f.tcpFlagNames()).append(']');
         s.append(' ').append(f.verdict());
         if (f.verdict() == Verdict.DROPPED) s.append(" (").append(f.dropReason()).append(')');
-        if (f.translation() != null) {
+        if (withVip && f.translation() != null) {
             s.append(" via ").append(Addresses.text(f.translation().vip())).append(':').append(f.translation().vipPort());
         }
         return s.toString();

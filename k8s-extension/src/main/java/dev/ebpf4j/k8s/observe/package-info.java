@@ -1,18 +1,26 @@
 /**
- * Hubble-like flow observability: datapath events (TCP lifecycle, L7 captures, LB/policy verdicts) decoded from ring
- * buffers into {@link dev.ebpf4j.k8s.observe.Flow}s, enriched with pod identity, filtered and exported as metrics.
+ * Hubble-like flow observability: datapath events (TCP lifecycle, L7 captures, Service LB translations and refusals,
+ * NetworkPolicy verdicts) decoded from ring buffers into {@link dev.ebpf4j.k8s.observe.Flow}s, enriched with pod
+ * identity, filtered and exported as metrics.
  *
  * {@snippet :
  * try (DatapathObserver observer = DatapathObserver.builder().resolver(pods).start();
  *      MetricsServer metrics = MetricsServer.start(observer.metrics(), 9962)) {
  *     observer.attachL7("lxc1a2b");   // a pod's host-side interface, in the calling thread's namespace
+ *     observer.addRing(lb.object().map(LbObject.EVENTS_MAP), lb.object().map(LbObject.EVENTS_LOST_MAP));
  *     FlowFilter errors = FlowFilter.builder().type(List.of("l7")).httpStatus(List.of("5+")).build();
  *     observer.history().subscribe(f -> { if (errors.test(f)) System.out.println(FlowFormat.summary(f)); });
  * }
  * }
  *
- * <p>The pieces work without a kernel too: {@link dev.ebpf4j.k8s.observe.FlowEventView} wraps a ring buffer record
- * without allocating, {@link dev.ebpf4j.k8s.observe.FlowAssembler} turns records into flows (matching HTTP requests
+ * <p>Every producer writes one record format, {@code struct observe_event} of {@code observe_event.h}, and counts
+ * records it could not reserve in a per-CPU lost counter: {@code observe_tcp} and {@code observe_l7} (loaded by the
+ * observer), the LB object ({@code lb_events}) and the policy object ({@code policy_flows}), whose rings
+ * {@link dev.ebpf4j.k8s.observe.DatapathObserver#addRing} adds ({@link dev.ebpf4j.k8s.observe.DatapathObserver#addPinnedRing}
+ * when another process, such as the node agent, loaded and pinned them).
+ *
+ * <p>The pieces work without a kernel too: {@link dev.ebpf4j.k8s.observe.FlowEventView} copies a ring buffer record
+ * into a reusable view without allocating, {@link dev.ebpf4j.k8s.observe.FlowAssembler} turns records into flows (matching HTTP requests
  * to responses and DNS queries to answers), and {@link dev.ebpf4j.k8s.observe.FlowFilter} applies hubble's filter
  * semantics.
  *

@@ -1,6 +1,10 @@
 package dev.ebpf4j.k8s.policy;
 
-/** Why the datapath dropped a packet; the numbers are the {@code drop_reason} codes of {@code policy.bpf.c}. */
+/**
+ * Why the policy datapath dropped a packet, as it counts drops: the numbers are the {@code policy_counters} slots of
+ * {@code policy.bpf.c}. Flow events carry the common {@code dev.ebpf4j.k8s.observe.DropReason#POLICY_DENIED} with
+ * the direction instead.
+ */
 public enum DropReason {
     /** Not dropped. */
     NONE(0),
@@ -15,7 +19,7 @@ public enum DropReason {
         this.code = code;
     }
 
-    /** @return the code used in counters and flow events */
+    /** @return the counter slot */
     public int code() {
         return code;
     }

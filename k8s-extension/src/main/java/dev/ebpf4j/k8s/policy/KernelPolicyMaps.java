@@ -1,6 +1,11 @@
 package dev.ebpf4j.k8s.policy;
 
 import dev.ebpf4j.core.BpfObject;
+import dev.ebpf4j.k8s.observe.EndpointResolver;
+import dev.ebpf4j.k8s.observe.Flow;
+import dev.ebpf4j.k8s.observe.FlowDecoder;
+import dev.ebpf4j.k8s.observe.FlowEventView;
+import dev.ebpf4j.k8s.observe.KernelClock;
 import dev.ebpf4j.maps.ArrayMap;
 import dev.ebpf4j.maps.BpfHashMap;
 import dev.ebpf4j.maps.KeyValueMap;
@@ -10,7 +15,6 @@ import dev.ebpf4j.maps.PerCpuArrayMap;
 import dev.ebpf4j.maps.RingBuffer;
 import dev.ebpf4j.maps.codec.Codec;
 import dev.ebpf4j.maps.ringbuf.RingBufferReader;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -20,7 +24,9 @@ import java.util.function.Consumer;
 
 /**
  * The maps of a loaded {@code policy.bpf.c} object as a {@link PolicyMapWriter}, plus its drop counters and flow
- * events. Making it checks every map's type and sizes, and {@link PolicyMapLayout}'s member offsets against the
+ * events (the common format of {@code observe_event.h}, decoded by {@link FlowDecoder}: drops with reason
+ * {@code POLICY_DENIED}, allowed new connections as {@code FORWARDED} traces; a live observer reads the same ring with
+ * {@code DatapathObserver.addRing(obj.map(FLOWS_MAP), obj.map(FLOWS_LOST_MAP))}). Making it checks every map's type and sizes, and {@link PolicyMapLayout}'s member offsets against the
  * object's BTF. The views borrow the object's map fds; closing this closes only the views and the ring buffer
  * reader. Not thread-safe.
  *
@@ -29,11 +35,15 @@ import java.util.function.Consumer;
  *      KernelPolicyMaps maps = KernelPolicyMaps.of(obj)) {
  *     NodePolicyUpdater updater = new NodePolicyUpdater("node-1", maps);
  *     updater.apply(state);
- *     maps.drainEvents(event -> System.out.println(event));
+ *     maps.drainEvents(flow -> System.out.println(FlowFormat.summary(flow)));
  * }
  * }
  */
 public final class KernelPolicyMaps implements PolicyMapWriter, AutoCloseable {
+    /** The flow event ring buffer ({@code BPF_MAP_TYPE_RINGBUF}). */
+    public static final String FLOWS_MAP = "policy_flows";
+    /** Per-CPU count of flow events lost to a full ring (slot 0). */
+    public static final String FLOWS_LOST_MAP = "policy_flows_lost";
 
     private final Map<String, KeyValueMap<byte[], byte[]>> maps;
     private final LruHashMap<byte[], byte[]> conntrack;
@@ -41,6 +51,9 @@ public final class KernelPolicyMaps implements PolicyMapWriter, AutoCloseable {
     private final PerCpuArrayMap<Long> counters;
     private final RingBuffer flows;
     private final RingBufferReader reader;
+    private final PerCpuArrayMap<Long> lost;
+    private final FlowEventView view = new FlowEventView();
+    private final FlowDecoder decoder = new FlowDecoder(EndpointResolver.none(), KernelClock.system());
 
     private KernelPolicyMaps(BpfObject obj) {
         maps = Map.of(
@@ -53,7 +66,8 @@ public final class KernelPolicyMaps implements PolicyMapWriter, AutoCloseable {
         conntrack = LruHashMap.of(obj.map("policy_conntrack"), StructBytes.CT_KEY, StructBytes.CT_VALUE);
         config = ArrayMap.of(obj.map("policy_config"), StructBytes.CONFIG);
         counters = PerCpuArrayMap.of(obj.map("policy_counters"), Codec.u64());
-        flows = RingBuffer.of(obj.map("policy_flows"));
+        flows = RingBuffer.of(obj.map(FLOWS_MAP));
+        lost = PerCpuArrayMap.of(obj.map(FLOWS_LOST_MAP), Codec.u64());
         reader = RingBufferReader.of(flows);
     }
 
@@ -151,14 +165,21 @@ public final class KernelPolicyMaps implements PolicyMapWriter, AutoCloseable {
     }
 
     /**
-     * Hands every pending flow event to {@code sink}.
+     * Hands every pending flow event to {@code sink}, decoded without endpoint resolution. Drops are
+     * {@code FlowType.DROP} flows with reason {@code POLICY_DENIED} and the direction of the pod policy that decided
+     * ({@code EGRESS}: the pod sent the packet); allowed new connections are {@code FORWARDED} traces.
      *
      * @param sink the consumer
      * @return how many events were read
      */
-    public int drainEvents(Consumer<FlowEvent> sink) {
-        return reader.drain((source, record) -> sink.accept(FlowEvent.decode(record.toArray(ValueLayout.JAVA_BYTE))),
-                Integer.MAX_VALUE);
+    public int drainEvents(Consumer<Flow> sink) {
+        return reader.drain((source, data, offset, length) ->
+                sink.accept(decoder.decode(view.wrap(data, offset, length))), Integer.MAX_VALUE);
+    }
+
+    /** @return flow events the program could not report because the ring was full, summed over CPUs */
+    public long lostEvents() {
+        return lost.get(0).orElseThrow().stream().mapToLong(Long::longValue).sum();
     }
 
     private KeyValueMap<byte[], byte[]> map(String name) {
@@ -173,6 +194,7 @@ public final class KernelPolicyMaps implements PolicyMapWriter, AutoCloseable {
     public void close() {
         reader.close();
         flows.close();
+        lost.close();
         counters.close();
         config.close();
         conntrack.close();

@@ -8,7 +8,11 @@
  * {@link dev.ebpf4j.k8s.policy.PolicyDatapathModel} is a labelled simulation of that program over those entries.
  * {@link dev.ebpf4j.k8s.policy.NodePolicyUpdater} keeps a node's maps current (ordered difference writes, then a
  * new revision), writing either the kernel maps ({@link dev.ebpf4j.k8s.policy.KernelPolicyMaps}) or
- * {@link dev.ebpf4j.k8s.policy.InMemoryPolicyMaps}.
+ * {@link dev.ebpf4j.k8s.policy.InMemoryPolicyMaps}. The program reports drops (reason {@code POLICY_DENIED}) and
+ * allowed new connections to its ring buffer {@code policy_flows} in the common flow format of
+ * {@code dev.ebpf4j.k8s.observe}: {@link dev.ebpf4j.k8s.policy.KernelPolicyMaps#drainEvents} decodes them as
+ * {@link dev.ebpf4j.k8s.observe.Flow}s, and a {@link dev.ebpf4j.k8s.observe.DatapathObserver} can read the ring with
+ * its other flows.
  *
  * {@link dev.ebpf4j.k8s.policy.PolicyEnforcer} composes it all for one node: it loads the object, follows a
  * {@link dev.ebpf4j.k8s.source.PolicySource} (fabric8 informers or a manifest directory) and attaches the programs

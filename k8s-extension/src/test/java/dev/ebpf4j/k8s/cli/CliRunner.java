@@ -17,6 +17,13 @@ public final class CliRunner {
         return run(flows, all);
     }
 
+    /** Runs {@code args} as the standalone CLI (it starts its own observer) and returns stdout; fails on a non-zero exit. */
+    public static String standalone(String... args) {
+        CliRun r = StandaloneCliIT.standalone(args);
+        if (r.exit() != 0) throw new AssertionError("ebpf4j " + String.join(" ", args) + " exited " + r.exit() + ": " + r.err());
+        return r.out();
+    }
+
     /** Runs {@code args} and returns stdout; fails the test on a non-zero exit. */
     public static String run(FlowSource flows, String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();

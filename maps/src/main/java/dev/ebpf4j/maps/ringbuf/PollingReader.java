@@ -26,14 +26,24 @@ abstract sealed class PollingReader implements RecordSource permits RingBufferRe
     @Override
     public final int poll(Duration timeout, RecordHandler handler) {
         Objects.requireNonNull(handler, "handler");
+        return pollWith(timeout, max -> drainLocked(handler, max));
+    }
+
+    /** Draining step of {@link #pollWith}: consumes at most {@code max} records with the polling lock held. */
+    interface Drain {
+        int drain(int max);
+    }
+
+    /** {@link #poll} for any way of handing records over. */
+    final int pollWith(Duration timeout, Drain drain) {
         int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         polling.lock();
         try {
             if (closed) return 0;
-            int n = drainLocked(handler, Integer.MAX_VALUE);
+            int n = drain.drain(Integer.MAX_VALUE);
             if (n > 0) return n;
             loop.await(ms);
-            return closed ? 0 : drainLocked(handler, Integer.MAX_VALUE);
+            return closed ? 0 : drain.drain(Integer.MAX_VALUE);
         } finally {
             polling.unlock();
         }
@@ -43,9 +53,14 @@ abstract sealed class PollingReader implements RecordSource permits RingBufferRe
     @Override
     public final int drain(RecordHandler handler, int max) {
         Objects.requireNonNull(handler, "handler");
+        return drainWith(max, m -> drainLocked(handler, m));
+    }
+
+    /** {@link #drain} for any way of handing records over. */
+    final int drainWith(int max, Drain drain) {
         polling.lock();
         try {
-            return closed ? 0 : drainLocked(handler, max);
+            return closed ? 0 : drain.drain(max);
         } finally {
             polling.unlock();
         }

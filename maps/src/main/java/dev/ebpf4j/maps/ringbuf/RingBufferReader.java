@@ -7,6 +7,7 @@ import dev.ebpf4j.maps.internal.Mmap;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -36,7 +37,8 @@ public final class RingBufferReader extends PollingReader {
 
     private final List<Ring> rings = new ArrayList<>();
 
-    private record Ring(Mmap consumer, Mmap producer, MemorySegment cons, MemorySegment prod, MemorySegment data, long mask) {}
+    private record Ring(Mmap consumer, Mmap producer, MemorySegment cons, MemorySegment prod, MemorySegment data,
+                        MemorySegment readOnlyData, long mask) {}
 
     private RingBufferReader(List<RingBuffer> buffers) {
         try {
@@ -52,7 +54,8 @@ public final class RingBufferReader extends PollingReader {
                     c.close();
                     throw e;
                 }
-                rings.add(new Ring(c, p, c.segment(), p.segment(), p.segment().asSlice(Mmap.PAGE), size - 1));
+                MemorySegment data = p.segment().asSlice(Mmap.PAGE);
+                rings.add(new Ring(c, p, c.segment(), p.segment(), data, data.asReadOnly(), size - 1));
                 loop.add(rb.fd(), i);
             }
         } catch (RuntimeException e) {
@@ -65,6 +68,21 @@ public final class RingBufferReader extends PollingReader {
     public static RingBufferReader of(RingBuffer... buffers) {
         if (buffers.length == 0) throw new IllegalArgumentException("give at least one ring buffer");
         return new RingBufferReader(List.of(buffers));
+    }
+
+    /**
+     * {@link #poll(Duration, RecordHandler)} handing each record over as a position in the buffer rather than as a
+     * segment of its own: no object per record, whatever the handler does.
+     */
+    public int poll(Duration timeout, RecordSliceHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        return pollWith(timeout, max -> drainSlices(handler, max));
+    }
+
+    /** {@link #drain(RecordHandler, int)} handing each record over as a position in the buffer. */
+    public int drain(RecordSliceHandler handler, int max) {
+        Objects.requireNonNull(handler, "handler");
+        return drainWith(max, m -> drainSlices(handler, m));
     }
 
     /** Bytes produced but not yet consumed, summed over the buffers. */
@@ -95,6 +113,37 @@ public final class RingBufferReader extends PollingReader {
                 if ((len & DISCARD) == 0) {
                     count++;
                     handler.onRecord(source, r.data.asSlice(off + HEADER, size).asReadOnly());
+                }
+            } finally {
+                LONG.setRelease(r.cons, 0L, next);
+            }
+            cons = next;
+            if (cons >= prod) prod = (long) LONG.getAcquire(r.prod, 0L);
+        }
+        return count;
+    }
+
+    private int drainSlices(RecordSliceHandler handler, int max) {
+        int count = 0;
+        for (int i = 0; i < rings.size() && count < max; i++) count += drainRing(i, rings.get(i), handler, max - count);
+        return count;
+    }
+
+    // The loop of drainRing above, with the slice handler: kept separate so that each call site stays monomorphic.
+    private static int drainRing(int source, Ring r, RecordSliceHandler handler, int max) {
+        int count = 0;
+        long cons = (long) LONG.getAcquire(r.cons, 0L);
+        long prod = (long) LONG.getAcquire(r.prod, 0L);
+        while (cons < prod && count < max) {
+            long off = cons & r.mask;
+            int len = (int) INT.getAcquire(r.data, off);
+            if ((len & BUSY) != 0) break;
+            int size = len & ~(BUSY | DISCARD);
+            long next = cons + ((size + HEADER + 7) & ~7L);
+            try {
+                if ((len & DISCARD) == 0) {
+                    count++;
+                    handler.onRecord(source, r.readOnlyData, off + HEADER, size);
                 }
             } finally {
                 LONG.setRelease(r.cons, 0L, next);

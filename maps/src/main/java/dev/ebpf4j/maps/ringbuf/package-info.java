@@ -3,7 +3,9 @@
  *
  * {@snippet :
  * try (RingBufferReader reader = RingBufferReader.of(RingBuffer.of(obj.map("events")))) {
- *     int n = reader.poll(Duration.ofMillis(100), record -> System.out.println(record.byteSize()));
+ *     int n = reader.poll(Duration.ofMillis(100), (source, record) -> System.out.println(record.byteSize()));
+ *     // or, with no object per record whatever the handler does: the record's position in the ring's memory
+ *     reader.poll(Duration.ofMillis(100), (source, data, offset, length) -> sum += data.get(JAVA_LONG_UNALIGNED, offset));
  * }
  * }
  *

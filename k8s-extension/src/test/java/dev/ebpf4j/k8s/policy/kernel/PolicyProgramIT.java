@@ -13,9 +13,13 @@ import dev.ebpf4j.k8s.model.NetworkPolicyPeer;
 import dev.ebpf4j.k8s.model.NetworkPolicyRule;
 import dev.ebpf4j.k8s.model.Pod;
 import dev.ebpf4j.k8s.model.PolicyType;
+import dev.ebpf4j.k8s.observe.Flow;
+import dev.ebpf4j.k8s.observe.FlowType;
+import dev.ebpf4j.k8s.observe.TrafficDirection;
+import dev.ebpf4j.k8s.observe.Verdict;
 import dev.ebpf4j.k8s.policy.ClusterState;
 import dev.ebpf4j.k8s.policy.DropReason;
-import dev.ebpf4j.k8s.policy.FlowEvent;
+import dev.ebpf4j.k8s.policy.KernelPolicyMaps;
 import dev.ebpf4j.k8s.policy.PolicyCompiler;
 import dev.ebpf4j.k8s.policy.PolicyMapLayout;
 import dev.ebpf4j.k8s.policy.Probe;
@@ -67,7 +71,8 @@ class PolicyProgramIT {
         assertLayout(obj, PolicyMapLayout.IPCACHE_MAP, MapType.LPM_TRIE, 20, 8);
         assertLayout(obj, PolicyMapLayout.RULES_MAP, MapType.LPM_TRIE, 16, 4);
         assertLayout(obj, "policy_conntrack", MapType.LRU_HASH, 40, 16);
-        assertEquals(MapType.RINGBUF, obj.map("policy_flows").type());
+        assertEquals(MapType.RINGBUF, obj.map(KernelPolicyMaps.FLOWS_MAP).type());
+        assertLayout(obj, KernelPolicyMaps.FLOWS_LOST_MAP, MapType.PERCPU_ARRAY, 4, 8);
         assertTrue(obj.program("policy_from_pod").isLoaded() && obj.program("policy_to_pod").isLoaded());
     }
 
@@ -109,6 +114,7 @@ class PolicyProgramIT {
         datapath.load(List.of(new PolicyCompiler().compile(state, TruthTableModel.NODE)));
         var maps = datapath.maps(TruthTableModel.NODE);
         maps.drainEvents(e -> { });
+        long lostBefore = maps.lostEvents(); // earlier tests overflow the ring: nobody reads it while they run
         long before = maps.counter(DropReason.POLICY_EGRESS);
         Probe request = Probe.between(xa, ya, 80, L4Protocol.TCP);
         assertTrue(datapath.send(xa.ips().getFirst(), ya.ips().getFirst(), 45000, 80, request), "request");
@@ -116,18 +122,27 @@ class PolicyProgramIT {
         assertFalse(datapath.allowed(Probe.between(ya, xa, 80, L4Protocol.TCP)), "y/a opening a connection");
         assertEquals(1, maps.counter(DropReason.POLICY_EGRESS) - before);
 
-        List<FlowEvent> events = new java.util.ArrayList<>();
+        List<Flow> events = new java.util.ArrayList<>();
         maps.drainEvents(events::add);
-        assertEquals(1, events.size(), "one drop event");
-        FlowEvent e = events.getFirst();
-        assertEquals(ya.ips().getFirst(), e.source());
-        assertEquals(xa.ips().getFirst(), e.destination());
-        assertEquals(80, e.destinationPort());
+        List<Flow> drops = events.stream().filter(f -> f.type() == FlowType.DROP).toList();
+        assertEquals(1, drops.size(), "one drop event: " + events);
+        Flow e = drops.getFirst();
+        assertEquals(ya.ips().getFirst(), e.source().address());
+        assertEquals(xa.ips().getFirst(), e.destination().address());
+        assertEquals(80, e.destination().port());
         assertEquals(6, e.protocol());
-        assertTrue(e.dropped());
-        assertEquals(DropReason.POLICY_EGRESS, e.reason());
-        assertEquals(PolicyType.EGRESS, e.direction());
-        assertTrue(e.sourceIdentity() >= dev.ebpf4j.k8s.policy.Identities.FIRST_LABEL, "y/a's label identity");
+        assertEquals(Verdict.DROPPED, e.verdict());
+        assertEquals(dev.ebpf4j.k8s.observe.DropReason.POLICY_DENIED, e.dropReason());
+        assertEquals(TrafficDirection.EGRESS, e.direction(), "y/a's egress policy decided");
+        assertTrue(e.ifindex() > 0, "the interface the program ran on");
+        // The request is a new connection at both hooks (x/a's egress, y/a's ingress); its reply is not.
+        List<Flow> opened = events.stream().filter(f -> f.verdict() == Verdict.FORWARDED
+                && f.source().address().equals(xa.ips().getFirst()) && f.destination().port() == 80).toList();
+        assertEquals(List.of(TrafficDirection.EGRESS, TrafficDirection.INGRESS),
+                opened.stream().map(Flow::direction).toList(), events.toString());
+        assertTrue(opened.stream().allMatch(f -> f.type() == FlowType.TRACE && f.tcpFlagNames().equals("SYN")));
+        assertTrue(events.stream().noneMatch(f -> f.source().port() == 80), "no event for the reply: " + events);
+        assertEquals(lostBefore, maps.lostEvents(), "nothing lost while the ring had room");
     }
 
     @Test
