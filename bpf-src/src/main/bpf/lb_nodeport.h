@@ -163,6 +163,13 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 	}
 	client.w[0] = f.saddr;
 	b = lb_select(svc, flow_hash(&f), 0, &client, &backend_id);
+	if (!b && svc->count) {
+		/* A revision switch raced with our lookups (see lb_sock.h): read the entry again and choose once more. */
+		struct lb_svc *again = bpf_map_lookup_elem(&lb_services, &skey);
+
+		if (again && again->rev != svc->rev)
+			b = lb_select(again, flow_hash(&f), 0, &client, &backend_id);
+	}
 	if (!b || b->family != LB_AF_INET) {
 		lb_emit_nodeport(skb, 0, 0);
 		return TC_ACT_OK;

@@ -133,6 +133,17 @@ static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6, bool
 	}
 	if (!b) {
 		b = lb_select(svc, cookie, bpf_get_netns_cookie(ctx), &client, &backend_id);
+		if (!b && svc->count) {
+			/*
+			 * The control plane may have switched this frontend to a new table revision and deleted the
+			 * one this entry named (or a backend it held) between our lookups: read the entry again and
+			 * choose once more, so a concurrent update never refuses a connection.
+			 */
+			struct lb_svc *again = bpf_map_lookup_elem(&lb_services, &key);
+
+			if (again && again->rev != svc->rev)
+				b = lb_select(again, cookie, bpf_get_netns_cookie(ctx), &client, &backend_id);
+		}
 		if (b && sendmsg)
 			bpf_map_update_elem(&lb_sock_fwd, &fkey, &backend_id, BPF_ANY);
 		/* One event per flow: every connect, but only the datagram that picked an unconnected socket's backend. */

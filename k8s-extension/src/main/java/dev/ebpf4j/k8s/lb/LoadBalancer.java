@@ -42,16 +42,10 @@ public final class LoadBalancer implements AutoCloseable {
         this.controller = new LbController(config, datapath);
     }
 
-    /**
-     * Loads the socket and, when {@code config.nodePorts()} is on, the TC programs; with
-     * {@code config.preallocatedMaps()} the service, slot and backend maps are created preallocated.
-     */
+    /** Loads the socket and, when {@code config.nodePorts()} is on, the TC programs. */
     public static LoadBalancer load(LbConfig config) {
         BpfObjectSpec spec = LbObject.open();
         if (!config.nodePorts()) LbObject.NODE_PORT_PROGRAMS.forEach(p -> spec.autoload(p, false));
-        if (config.preallocatedMaps()) {
-            for (String map : List.of(LbMapCodec.SERVICES, LbMapCodec.SLOTS, LbMapCodec.BACKENDS)) spec.mapFlags(map, 0);
-        }
         BpfObject object = spec.load();
         try {
             return new LoadBalancer(object, config);

@@ -71,24 +71,6 @@ class KernelLbAdoptIT {
         }
     }
 
-    @Test
-    void preallocatedMapsHoldTheSameState() {
-        try (LoadBalancer lb = LoadBalancer.load(CONFIG.withPreallocatedMaps(true));
-             KernelLbDatapath datapath = KernelLbDatapath.of(lb.object())) {
-            for (String m : List.of(LbMapCodec.SERVICES, LbMapCodec.SLOTS, LbMapCodec.BACKENDS)) {
-                assertEquals(0, lb.object().map(m).flags(), m + " created without BPF_F_NO_PREALLOC");
-            }
-            assertEquals(1, lb.object().map(LbMapCodec.MAGLEV).flags(), "the large Maglev map stays allocated on demand");
-            lb.controller().sync(snapshot(3, 1));
-            lb.controller().sync(snapshot(2, 2));
-            LbState applied = lb.controller().applied();
-            LbState read = datapath.adopt();
-            assertEquals(applied.backends(), read.backends());
-            assertEquals(applied.tables(), read.tables());
-            assertEquals(2, read.backends().size() / 2, "two endpoints, TCP and UDP backends");
-        }
-    }
-
     private static ClusterSnapshot snapshot(int backends, long generation) {
         ServiceName web = new ServiceName("default", "web");
         List<Endpoint> endpoints = new java.util.ArrayList<>();
