@@ -99,25 +99,35 @@ final class Batch {
     }
 
     static <K, V> void updateAll(KvMapBase<K, V> m, Map<? extends K, ? extends V> entries, PutMode mode) {
-        Objects.requireNonNull(mode, "mode");
-        if (mode != PutMode.ANY) {
-            // The kernel's batch update takes no NOEXIST/EXIST element flags (EINVAL): apply them one by one.
-            entries.forEach((k, v) -> m.put(k, v, mode));
-            return;
-        }
         List<K> ks = new ArrayList<>(entries.size());
         List<V> vs = new ArrayList<>(entries.size());
         entries.forEach((k, v) -> {
-            ks.add(Objects.requireNonNull(k, "key is null"));
-            vs.add(Objects.requireNonNull(v, "value is null"));
+            ks.add(k);
+            vs.add(v);
         });
+        updateAll(m, ks, vs, mode);
+    }
+
+    static <K, V> void updateAll(KvMapBase<K, V> m, List<? extends K> ks, List<? extends V> vs, PutMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        // nulls are refused before anything is written, so a bad list leaves the map untouched
+        for (int i = 0; i < ks.size(); i++) {
+            Objects.requireNonNull(ks.get(i), "key is null");
+            Objects.requireNonNull(vs.get(i), "value is null");
+        }
+        if (mode != PutMode.ANY) {
+            // The kernel's batch update takes no NOEXIST/EXIST element flags (EINVAL): apply them one by one.
+            for (int i = 0; i < ks.size(); i++) m.put(ks.get(i), vs.get(i), mode);
+            return;
+        }
         for (int from = 0; from < ks.size(); from += CHUNK) {
             int n = Math.min(CHUNK, ks.size() - from);
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment keys = arena.allocate((long) m.keyBytes * n, 8), values = arena.allocate((long) m.valueBytes * n, 8);
                 for (int i = 0; i < n; i++) {
-                    m.checkKey(ks.get(from + i));
-                    m.keyCodec.encode(ks.get(from + i), keys, (long) i * m.keyBytes);
+                    K k = ks.get(from + i);
+                    m.checkKey(k);
+                    m.keyCodec.encode(k, keys, (long) i * m.keyBytes);
                     m.valueCodec.encode(vs.get(from + i), values, (long) i * m.valueBytes);
                 }
                 MemorySegment count = arena.allocateFrom(ValueLayout.JAVA_INT, n);

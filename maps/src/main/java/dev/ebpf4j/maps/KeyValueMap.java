@@ -1,6 +1,7 @@
 package dev.ebpf4j.maps;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -60,6 +61,25 @@ public interface KeyValueMap<K, V> extends AutoCloseable {
 
     /** Puts every entry in order in batches where supported; on failure, the entries before the failing one were applied. */
     void putAll(Map<? extends K, ? extends V> entries, PutMode mode);
+
+    /**
+     * Puts {@code keys.get(i) -> values.get(i)} for every i, in order, in batches where supported (like
+     * cilium/ebpf's {@code BatchUpdate} with key and value slices): no map is built on the way, which matters when
+     * writing tens of thousands of entries. A key given twice ends with its last value.
+     *
+     * @throws IllegalArgumentException when the lists differ in size
+     */
+    default void putAll(List<? extends K> keys, List<? extends V> values, PutMode mode) {
+        if (keys.size() != values.size()) {
+            throw new IllegalArgumentException(keys.size() + " keys but " + values.size() + " values");
+        }
+        Map<K, V> entries = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            entries.remove(keys.get(i)); // keep the order of the last occurrence
+            entries.put(keys.get(i), values.get(i));
+        }
+        putAll(entries, mode);
+    }
 
     /** Removes every present key of {@code keys} in batches where supported; returns how many were present. */
     int removeAll(Collection<? extends K> keys);

@@ -6,6 +6,7 @@ import dev.ebpf4j.maps.internal.Scratch;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -163,6 +164,14 @@ abstract class KvMapBase<K, V> extends MapBase implements KeyValueMap<K, V> {
     @Override
     public void putAll(Map<? extends K, ? extends V> entries, PutMode mode) {
         Batch.updateAll(this, entries, mode);
+    }
+
+    @Override
+    public void putAll(List<? extends K> keys, List<? extends V> values, PutMode mode) {
+        if (keys.size() != values.size()) {
+            throw new IllegalArgumentException(keys.size() + " keys but " + values.size() + " values");
+        }
+        Batch.updateAll(this, keys, values, mode);
     }
 
     @Override

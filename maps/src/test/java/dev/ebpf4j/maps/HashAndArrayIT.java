@@ -164,6 +164,30 @@ class HashAndArrayIT {
     }
 
     @Test
+    void batchPutFromKeyAndValueLists() {
+        try (BpfHashMap<Integer, Long> m = BpfHashMap.create("t_lists", 1024, Codec.s32(), Codec.s64())) {
+            List<Integer> keys = new ArrayList<>();
+            List<Long> values = new ArrayList<>();
+            for (int i = 0; i < 700; i++) {
+                keys.add(i);
+                values.add(i * 10L);
+            }
+            keys.add(5);
+            values.add(-1L); // a key given twice ends with its last value, as in the kernel's batch
+            m.putAll(keys, values, PutMode.ANY);
+            assertEquals(700, m.getAll().size());
+            assertEquals(Optional.of(-1L), m.get(5));
+            assertEquals(Optional.of(6990L), m.get(699));
+            var sizes = assertThrows(IllegalArgumentException.class, () -> m.putAll(List.of(1, 2), List.of(1L), PutMode.ANY));
+            assertTrue(sizes.getMessage().contains("2 keys but 1 values"), sizes.getMessage());
+            List<Integer> withNull = new ArrayList<>(List.of(900, 901));
+            withNull.add(null);
+            assertThrows(NullPointerException.class, () -> m.putAll(withNull, List.of(1L, 2L, 3L), PutMode.ANY));
+            assertEquals(Optional.empty(), m.get(900), "nothing written when a key is null");
+        }
+    }
+
+    @Test
     void iterationSurvivesConcurrentDeletion() {
         // region iteration
         try (BpfHashMap<Integer, Integer> m = BpfHashMap.create("t_iter", 256, Codec.s32(), Codec.s32())) {

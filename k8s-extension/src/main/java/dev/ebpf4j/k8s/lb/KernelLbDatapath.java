@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * The kernel datapath: applies plans to the {@code lb_services}, {@code lb_slots}, {@code lb_maglev} and
  * {@code lb_backends} maps of a loaded {@code lb_sock.bpf.o} or {@code lb_nodeport.bpf.o} through the typed maps
- * API, one batched map operation per step (chunks of 256 elements), in plan order.
+ * API, one batched map operation per step (chunks of 256 elements), in plan order; in a large plan (a full sync)
+ * the backend and table writes, which nothing can see before the service entries flip, overlap on two threads.
  *
  * {@snippet :
  * try (BpfObject obj = BpfObject.open(Path.of("lb_sock.bpf.o")).load();
@@ -30,6 +31,7 @@ public final class KernelLbDatapath implements LbDatapath {
     private final BpfHashMap<LbMapCodec.SlotKey, Integer> slots;
     private final BpfHashMap<LbMapCodec.SlotKey, Integer> maglev;
     private final BpfHashMap<Integer, LbMapCodec.BackendValue> backends;
+    private java.util.concurrent.ExecutorService writer;
     private boolean closed;
 
     private KernelLbDatapath(MapHandle services, MapHandle slots, MapHandle maglev, MapHandle backends) {
@@ -52,47 +54,93 @@ public final class KernelLbDatapath implements LbDatapath {
     @Override
     public void apply(UpdatePlan plan) {
         if (closed) throw new IllegalStateException("datapath is closed");
-        for (UpdatePlan.Step step : plan.steps()) {
-            switch (step) {
-                case UpdatePlan.PutBackends s -> {
-                    Map<Integer, LbMapCodec.BackendValue> m = new LinkedHashMap<>();
-                    for (Backend b : s.backends()) m.put(b.id(), LbMapCodec.backendValue(b));
-                    backends.putAll(m, PutMode.ANY);
-                }
-                case UpdatePlan.PutTables s -> {
-                    Map<LbMapCodec.SlotKey, Integer> slotWrites = new LinkedHashMap<>();
-                    Map<LbMapCodec.SlotKey, Integer> maglevWrites = new LinkedHashMap<>();
-                    for (SlotTable t : s.tables()) {
-                        for (int i = 0; i < t.count(); i++) {
-                            slotWrites.put(LbMapCodec.slotKey(t.serviceId(), t.revision(), i), t.slot(i));
-                        }
-                        for (int i = 0; i < t.maglevSize(); i++) {
-                            maglevWrites.put(LbMapCodec.slotKey(t.serviceId(), t.revision(), i), t.maglevEntry(i));
-                        }
-                    }
-                    if (!slotWrites.isEmpty()) slots.putAll(slotWrites, PutMode.ANY);
-                    if (!maglevWrites.isEmpty()) maglev.putAll(maglevWrites, PutMode.ANY);
-                }
-                case UpdatePlan.PutServices s -> {
-                    Map<LbMapCodec.SvcKey, LbMapCodec.Svc> m = new LinkedHashMap<>();
-                    for (var w : s.services()) m.put(LbMapCodec.serviceKey(w.frontend()), LbMapCodec.serviceValue(w.entry()));
-                    services.putAll(m, PutMode.ANY);
-                }
-                case UpdatePlan.DeleteServices s ->
-                        services.removeAll(s.frontends().stream().map(LbMapCodec::serviceKey).toList());
-                case UpdatePlan.DeleteTables s -> {
-                    List<LbMapCodec.SlotKey> slotKeys = new ArrayList<>();
-                    List<LbMapCodec.SlotKey> maglevKeys = new ArrayList<>();
-                    for (SlotTable t : s.tables()) {
-                        for (int i = 0; i < t.count(); i++) slotKeys.add(LbMapCodec.slotKey(t.serviceId(), t.revision(), i));
-                        for (int i = 0; i < t.maglevSize(); i++) maglevKeys.add(LbMapCodec.slotKey(t.serviceId(), t.revision(), i));
-                    }
-                    if (!slotKeys.isEmpty()) slots.removeAll(slotKeys);
-                    if (!maglevKeys.isEmpty()) maglev.removeAll(maglevKeys);
-                }
-                case UpdatePlan.DeleteBackends s ->
-                        backends.removeAll(s.ids());
+        List<UpdatePlan.Step> steps = plan.steps();
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) instanceof UpdatePlan.PutBackends b && i + 1 < steps.size()
+                    && steps.get(i + 1) instanceof UpdatePlan.PutTables t && b.operations() + t.operations() >= PARALLEL_WRITES) {
+                // New tables are invisible until the service entries flip to them, so the two steps may overlap.
+                writeConcurrently(b, t);
+                i++;
+                continue;
             }
+            write(steps.get(i));
+        }
+    }
+
+    /** Large plans (a full sync) write backends and tables on two threads: the kernel inserts are the cost. */
+    private static final int PARALLEL_WRITES = 8192;
+
+    private void writeConcurrently(UpdatePlan.Step first, UpdatePlan.Step second) {
+        if (writer == null) {
+            writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon()
+                    .name("ebpf4j-lb-map-writer").unstarted(r));
+        }
+        var other = java.util.concurrent.CompletableFuture.runAsync(() -> write(second), writer);
+        RuntimeException failure = null;
+        try {
+            write(first);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            other.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+            if (failure == null) failure = cause; else failure.addSuppressed(cause);
+        }
+        if (failure != null) throw failure;
+    }
+
+    private void write(UpdatePlan.Step step) {
+        switch (step) {
+            case UpdatePlan.PutBackends s -> {
+                List<Integer> ids = new ArrayList<>(s.backends().size());
+                List<LbMapCodec.BackendValue> values = new ArrayList<>(s.backends().size());
+                for (Backend b : s.backends()) {
+                    ids.add(b.id());
+                    values.add(LbMapCodec.backendValue(b));
+                }
+                backends.putAll(ids, values, PutMode.ANY);
+            }
+            case UpdatePlan.PutTables s -> {
+                List<LbMapCodec.SlotKey> slotKeys = new ArrayList<>(), maglevKeys = new ArrayList<>();
+                List<Integer> slotIds = new ArrayList<>(), maglevIds = new ArrayList<>();
+                for (SlotTable t : s.tables()) {
+                    for (int i = 0; i < t.count(); i++) {
+                        slotKeys.add(LbMapCodec.slotKey(t.serviceId(), t.revision(), i));
+                        slotIds.add(t.slot(i));
+                    }
+                    for (int i = 0; i < t.maglevSize(); i++) {
+                        maglevKeys.add(LbMapCodec.slotKey(t.serviceId(), t.revision(), i));
+                        maglevIds.add(t.maglevEntry(i));
+                    }
+                }
+                if (!slotKeys.isEmpty()) slots.putAll(slotKeys, slotIds, PutMode.ANY);
+                if (!maglevKeys.isEmpty()) maglev.putAll(maglevKeys, maglevIds, PutMode.ANY);
+            }
+            case UpdatePlan.PutServices s -> {
+                List<LbMapCodec.SvcKey> keys = new ArrayList<>(s.services().size());
+                List<LbMapCodec.Svc> values = new ArrayList<>(s.services().size());
+                for (var w : s.services()) {
+                    keys.add(LbMapCodec.serviceKey(w.frontend()));
+                    values.add(LbMapCodec.serviceValue(w.entry()));
+                }
+                services.putAll(keys, values, PutMode.ANY);
+            }
+            case UpdatePlan.DeleteServices s ->
+                    services.removeAll(s.frontends().stream().map(LbMapCodec::serviceKey).toList());
+            case UpdatePlan.DeleteTables s -> {
+                List<LbMapCodec.SlotKey> slotKeys = new ArrayList<>();
+                List<LbMapCodec.SlotKey> maglevKeys = new ArrayList<>();
+                for (SlotTable t : s.tables()) {
+                    for (int i = 0; i < t.count(); i++) slotKeys.add(LbMapCodec.slotKey(t.serviceId(), t.revision(), i));
+                    for (int i = 0; i < t.maglevSize(); i++) maglevKeys.add(LbMapCodec.slotKey(t.serviceId(), t.revision(), i));
+                }
+                if (!slotKeys.isEmpty()) slots.removeAll(slotKeys);
+                if (!maglevKeys.isEmpty()) maglev.removeAll(maglevKeys);
+            }
+            case UpdatePlan.DeleteBackends s ->
+                    backends.removeAll(s.ids());
         }
     }
 
@@ -154,6 +202,7 @@ public final class KernelLbDatapath implements LbDatapath {
     public void close() {
         if (closed) return;
         closed = true;
+        if (writer != null) writer.shutdownNow();
         services.close();
         slots.close();
         maglev.close();
