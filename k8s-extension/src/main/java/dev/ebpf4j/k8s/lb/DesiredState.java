@@ -58,9 +58,13 @@ public record DesiredState(Map<Frontend, FrontendSpec> frontends, Map<Backend.Ke
         /** Copies the collections. */
         public FrontendSpec {
             active = List.copyOf(active);
-            var sorted = new TreeSet<Backend.Key>(KEY_ORDER);
-            sorted.addAll(terminating);
-            terminating = Collections.unmodifiableSet(sorted);
+            if (terminating.isEmpty()) {
+                terminating = Set.of();
+            } else {
+                var sorted = new TreeSet<Backend.Key>(KEY_ORDER);
+                sorted.addAll(terminating);
+                terminating = Collections.unmodifiableSet(sorted);
+            }
         }
     }
 
@@ -142,9 +146,13 @@ public record DesiredState(Map<Frontend, FrontendSpec> frontends, Map<Backend.Ke
         TreeSet<Backend.Key> terminating = new TreeSet<>(KEY_ORDER);
         for (EndpointSlice slice : slices) {
             if (slice.addressType() != (v6 ? AddressType.IPV6 : AddressType.IPV4)) continue;
-            EndpointPort ep = slice.ports().stream()
-                    .filter(p -> p.name().equals(port.name()) && p.protocol() == port.protocol())
-                    .findFirst().orElse(null);
+            EndpointPort ep = null;
+            for (EndpointPort p : slice.ports()) {
+                if (p.name().equals(port.name()) && p.protocol() == port.protocol()) {
+                    ep = p;
+                    break;
+                }
+            }
             if (ep == null) continue;
             for (Endpoint e : slice.endpoints()) {
                 Backend.Key key = new Backend.Key(e.address(), ep.port(), port.protocol());
@@ -157,10 +165,10 @@ public record DesiredState(Map<Frontend, FrontendSpec> frontends, Map<Backend.Ke
                 }
             }
         }
-        terminating.removeAll(active);
+        if (!terminating.isEmpty()) terminating.removeAll(active);
         for (Backend.Key k : active) backends.put(k, BackendState.ACTIVE);
         for (Backend.Key k : terminating) backends.putIfAbsent(k, BackendState.TERMINATING);
         int timeout = svc.sessionAffinity().clientIp() ? svc.sessionAffinity().timeoutSeconds() : 0;
-        return new FrontendSpec(svc.id(), port.name(), new ArrayList<>(active), terminating, timeout, local);
+        return new FrontendSpec(svc.id(), port.name(), List.copyOf(active), terminating, timeout, local);
     }
 }
