@@ -27,6 +27,46 @@ final class Stress {
         return intProperty("stress.cycles", bounded);
     }
 
+    /** Threads that run the cycles of one kind at once: the {@code stress.workers} property, else 1. */
+    static int workers() {
+        int w = intProperty("stress.workers", 1);
+        if (w < 1 || w > 64) throw new IllegalArgumentException("-Dstress.workers must be 1..64, got " + w);
+        return w;
+    }
+
+    /** A cycle of worker {@code w} of several. */
+    interface Work {
+        void run(int w, int i) throws Exception;
+    }
+
+    /**
+     * Runs cycles {@code 0..n-1} on {@code workers} platform threads, each taking the next index until none is left;
+     * the first failure stops every worker and is rethrown (later ones suppressed) once all have finished.
+     */
+    static void inParallel(int workers, int n, Work work) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            int worker = w;
+            threads.add(Thread.ofPlatform().name("stress-" + w).start(() -> {
+                for (int i; failures.isEmpty() && (i = next.getAndIncrement()) < n; ) {
+                    try {
+                        work.run(worker, i);
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) t.join();
+        Throwable first = failures.poll();
+        if (first == null) return;
+        failures.forEach(first::addSuppressed);
+        if (first instanceof Exception e) throw e;
+        throw (Error) first;
+    }
+
     /** Tries for one fuzzer: the {@code stress.fuzz.tries} property when set, else the bounded default. */
     static int fuzzTries(int bounded) {
         return intProperty("stress.fuzz.tries", bounded);
