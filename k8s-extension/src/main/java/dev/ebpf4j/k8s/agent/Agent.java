@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * datapath outlives the agent process, and on start re-adopts whatever an earlier run pinned: the maps are reused
  * (libbpf's pin reuse, after {@link PinLayout} checked them), their content becomes the state the controller plans
  * from, and each pinned link is switched to the freshly loaded program with an atomic link update, so there is never
- * a moment without a program attached and never a second link. {@link #uninstall(Path)} removes the pins, which
- * detaches.
+ * a moment without a program attached and never a second link. Pins of an older map layout are migrated
+ * ({@link DatapathInstall}); one agent runs per pin directory ({@link InstanceLock}). {@link #uninstall(Path)} removes
+ * the pins, which detaches.
  *
  * {@snippet :
  * try (Agent agent = Agent.start(Path.of("/sys/fs/bpf/ebpf4j"), LbConfig.forNode("node-1"), Path.of("/sys/fs/cgroup/kubepods"));

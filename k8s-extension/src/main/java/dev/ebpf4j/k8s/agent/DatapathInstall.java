@@ -172,7 +172,7 @@ final class DatapathInstall {
                     + layout.sourceRoot() + " failed (the next start removes it)", e);
         }
         LOG.log(System.Logger.Level.INFO, "upgraded pins from layout " + layout.sourceVersion() + " to " + layout.version()
-                + ": " + plan.steps());
+                + ": " + plan.summary());
     }
 
     /** Points {@code pin} at the object's map: pinned beside, then renamed over the old pin in one step. */

@@ -124,6 +124,13 @@ record MigrationPlan(List<MapStep> steps) {
                 : "object has ";
     }
 
+    /** The actions and their maps, e.g. "CONVERT [lb_sock_rev], ADOPT [lb_services, ...]". */
+    String summary() {
+        Map<Action, List<String>> by = new java.util.EnumMap<>(Action.class);
+        for (MapStep s : steps) by.computeIfAbsent(s.action(), a -> new ArrayList<>()).add(s.map());
+        return by.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+    }
+
     /** The maps with {@code action}. */
     List<String> maps(Action action) {
         return steps.stream().filter(s -> s.action() == action).map(MapStep::map).toList();
