@@ -102,6 +102,7 @@ public final class Agent implements AutoCloseable {
      */
     static Agent start(Path pinDir, LbConfig config, Path cgroup, Map<String, Integer> maxEntries, DatapathRelease release) {
         long t0 = System.nanoTime();
+        PinLayout.requireBpffs(pinDir);
         InstanceLock lock = InstanceLock.acquire(pinDir);
         DatapathInstall.Result installed;
         try {

@@ -17,10 +17,11 @@ import java.util.stream.Stream;
 /**
  * The agent's bpffs layout, versioned: {@code PIN_DIR/lb-vN/maps/<map>} for every non-internal map of the LB object
  * and {@code PIN_DIR/lb-vN/links/cgroup-<cgroup id>-<program>} for every link, where N is the layout version of the
- * map keys and values. Pins of an older version are the source of an upgrade ({@link DatapathInstall}); its new
- * pins are built under {@code lb-vN-staging} (bpffs refuses dots in names) and renamed to {@code lb-vN} in one step, so a directory {@code lb-vN}
- * is always complete: a staging directory found at start is the remains of an interrupted upgrade (removed, the old
- * version's pins still serve), and an older directory beside the current one the remains of an interrupted cleanup.
+ * map keys and values. Pins of an older version are the source of an upgrade ({@link DatapathInstall}); its new pins
+ * are built under {@code lb-vN-staging} (bpffs refuses dots in names) and renamed to {@code lb-vN} in one step, so a
+ * directory {@code lb-vN} is always complete: a staging directory found at start is the remains of an interrupted
+ * upgrade (removed; the old version's pins still serve), and an older directory beside the current one the remains of
+ * an interrupted cleanup (removed).
  */
 final class PinLayout {
     /** The layout version of the LB maps' keys and values; bump it with any struct change in lb_*.h. */
@@ -92,7 +93,8 @@ final class PinLayout {
         return layout;
     }
 
-    private static void requireBpffs(Path pinDir) {
+    /** Fails unless {@code pinDir} is on a bpffs mount (checked before anything is created there). */
+    static void requireBpffs(Path pinDir) {
         Path abs = pinDir.toAbsolutePath().normalize();
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {

@@ -154,9 +154,9 @@ class LayoutUpgradeIT {
                         }
                         assertEquals(3, r.adoptedServices(), "the three Service ports come over: " + r);
                         assertEquals(8, r.adoptedLinks(), r.toString());
-                        System.out.printf("layout 1 -> 2: %s; start incl. migration %d us; %d lb_sock_rev conversions"
-                                + " (over the 2 copy passes); TCP round trips on the established connection: %d before, %d during the start,"
-                                + " %d after%n", r, startMicros, conversions.get(), okBefore, okDuring,
+                        System.out.printf("layout 1 -> 2: %s; start incl. migration %d us; %d lb_sock_rev conversions (over"
+                                + " the 2 copy passes); TCP round trips on the established connection: %d before, %d during"
+                                + " the start, %d after%n", r, startMicros, conversions.get(), okBefore, okDuring,
                                 exchange.ok.get() - okBefore - okDuring);
                     }
                     exchange.stop();
