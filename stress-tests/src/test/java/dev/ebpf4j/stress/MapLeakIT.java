@@ -190,9 +190,11 @@ class MapLeakIT {
         long kernelKept = leaks.stream().filter(l -> l.startsWith("map ") && l.endsWith(":e4jst_progs")).count();
         leaks.removeIf(l -> l.startsWith("map ") && l.endsWith(":e4jst_progs"));
         assertEquals(List.of(), leaks, what + ": leaked after " + n + " cycles");
-        report.add(Stress.rate(what, n, took) + "  leaked 0" + (workers > 1 ? " (" + workers + " workers)" : "")
+        String line = Stress.rate(what, n, took) + "  leaked 0" + (workers > 1 ? " (" + workers + " workers)" : "")
                 + (program != null ? " (own programs and links)" : "")
-                + (kernelKept > 0 ? " (kernel kept " + kernelKept + " closed PROG_ARRAYs, no fd held)" : ""));
+                + (kernelKept > 0 ? " (kernel kept " + kernelKept + " closed PROG_ARRAYs, no fd held)" : "");
+        report.add(line);
+        System.err.println("done: " + line); // progress of long runs, as it happens (the report comes at the end)
         return n;
     }
 }

@@ -28,7 +28,7 @@ record MigrationPlan(List<MapStep> steps) {
         ADOPT,
         /** no pin: a new, empty map */
         CREATE,
-        /** new map (other max entries or flags), entries copied as they are */
+        /** new map (other max entries or flags, or another layout version), entries copied as they are */
         COPY,
         /** new map of the new layout, entries converted */
         CONVERT,
@@ -116,7 +116,9 @@ record MigrationPlan(List<MapStep> steps) {
                     + "'s map has key " + m.keySize() + " / value " + m.valueSize() + " bytes");
         }
         if (c != null) return new MapStep(m.name(), m.type(), Action.CONVERT, pin, c);
-        return new MapStep(m.name(), m.type(), sameShape ? Action.ADOPT : Action.COPY, pin, null);
+        // Across layouts even an unchanged map is copied into the new object's own map: libbpf's pin reuse keeps the
+        // pinned map's BTF type ids, which name types of the old object's BTF, not of the new one's.
+        return new MapStep(m.name(), m.type(), sameShape && !layout.upgrading() ? Action.ADOPT : Action.COPY, pin, null);
     }
 
     private static String expected(MapConverter c, PinLayout layout) {
