@@ -180,6 +180,8 @@ class LinkLeakIT {
                 }
             }
             total = mainCycles + tracingLane.get();
+            report.forEach(System.out::println);
+            report.clear();
             assertEquals(List.of(), KernelListing.leaksSince(before), "left behind by the two lanes together");
             report.add("both lanes: programs, maps, links, fds, pins, namespaces  leaked 0");
         }
