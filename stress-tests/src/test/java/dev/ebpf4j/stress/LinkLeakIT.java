@@ -66,7 +66,6 @@ class LinkLeakIT {
     private static Topology topology;
     private static NetNamespace ns;
     private static TestCgroup cgroup;
-    private static final Path RCU_EXPEDITED = Path.of("/sys/kernel/rcu_expedited");
     private static KernelListing.Snapshot classStart;
     private static int workers;
     private static String rcuExpeditedBefore;
@@ -79,10 +78,7 @@ class LinkLeakIT {
         warmUpDatagramChannel();
         classStart = KernelListing.snapshot();
         workers = Stress.workers();
-        if (Boolean.getBoolean("stress.rcu.expedited")) {
-            rcuExpeditedBefore = Files.readString(RCU_EXPEDITED).trim();
-            Files.writeString(RCU_EXPEDITED, "1");
-        }
+        rcuExpeditedBefore = Stress.expediteRcu();
         topology = Topology.create("e4jst");
         NetNamespace peer = topology.namespace("p");
         ns = topology.namespace("l");
@@ -94,7 +90,7 @@ class LinkLeakIT {
     @AfterAll
     static void tearDown() throws Exception {
         try {
-            if (rcuExpeditedBefore != null) Files.writeString(RCU_EXPEDITED, rcuExpeditedBefore);
+            Stress.restoreRcu(rcuExpeditedBefore);
         } finally {
             try {
                 if (cgroup != null) cgroup.close();

@@ -51,6 +51,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("kernel")
 @ExtendWith(FdLeakCheck.class)
 class MapLeakIT {
+    // Closing a map-in-map waits for an RCU grace period (~13 ms a cycle here): -Dstress.rcu.expedited=true shortens it.
+    private static String rcuExpeditedBefore;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void expediteRcu() throws Exception {
+        rcuExpeditedBefore = Stress.expediteRcu();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void restoreRcu() throws Exception {
+        Stress.restoreRcu(rcuExpeditedBefore);
+    }
+
     /** One cycle: make a map, use it, close it. */
     interface Cycle {
         void run(int i) throws Exception;

@@ -67,6 +67,24 @@ final class Stress {
         throw (Error) first;
     }
 
+    private static final java.nio.file.Path RCU_EXPEDITED = java.nio.file.Path.of("/sys/kernel/rcu_expedited");
+
+    /**
+     * With {@code -Dstress.rcu.expedited=true}: writes 1 to {@code /sys/kernel/rcu_expedited} (synchronize_rcu then waits
+     * for expedited grace periods) and returns the value to {@link #restoreRcu restore}; else null and nothing changes.
+     */
+    static String expediteRcu() throws IOException {
+        if (!Boolean.getBoolean("stress.rcu.expedited")) return null;
+        String before = Files.readString(RCU_EXPEDITED).trim();
+        Files.writeString(RCU_EXPEDITED, "1");
+        return before;
+    }
+
+    /** Puts back what {@link #expediteRcu()} returned (null: nothing to do). */
+    static void restoreRcu(String before) throws IOException {
+        if (before != null) Files.writeString(RCU_EXPEDITED, before);
+    }
+
     /** Tries for one fuzzer: the {@code stress.fuzz.tries} property when set, else the bounded default. */
     static int fuzzTries(int bounded) {
         return intProperty("stress.fuzz.tries", bounded);
