@@ -27,6 +27,11 @@ struct lb_rev {
 	struct lb_addr addr;
 	__be16 port;
 	__u16 pad;
+#ifdef EBPF4J_LB_TEST_LAYOUT_V2
+	/* Test-only layout 2 (k8s-extension MigrationIT upgrades pins from this file's layout 1 to it): 2 in the
+	 * entries the layout 2 programs write, whatever the layout 1 -> 2 converter sets in migrated ones. */
+	__u32 generation;
+#endif
 };
 
 struct {
@@ -164,6 +169,9 @@ static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6, bool
 	rkey.family = key.family;
 	rval.addr = key.addr;
 	rval.port = key.port;
+#ifdef EBPF4J_LB_TEST_LAYOUT_V2
+	rval.generation = 2;
+#endif
 	bpf_map_update_elem(&lb_sock_rev, &rkey, &rval, BPF_ANY);
 	store_addr(ctx, &b->addr, v6, mapped);
 	ctx->user_port = (__u32)b->port;

@@ -63,17 +63,37 @@ final class KernelListing {
     }
 
     /**
+     * With {@code program} null, {@link #snapshot()}; else only the programs of that name and their links (for cycles
+     * that run beside other work, whose maps and fds cannot be told apart).
+     */
+    static Snapshot snapshot(String program) {
+        if (program == null) return snapshot();
+        Set<String> progs = new TreeSet<>();
+        for (String p : programs()) if (p.endsWith(":" + program)) progs.add(p);
+        Set<String> ids = new TreeSet<>();
+        for (String p : progs) ids.add(p.substring(0, p.indexOf(':')));
+        Set<String> links = new TreeSet<>();
+        for (String l : links()) if (ids.contains(l.substring(l.lastIndexOf(':') + 1))) links.add(l);
+        return new Snapshot(progs, Set.of(), links, Map.of(), Set.of(), List.of());
+    }
+
+    /**
      * The leaks since {@code before}, waiting up to 30 s for the kernel: a closed link drops its program from a
      * workqueue and map/program frees go through RCU and a workqueue, so ids stay visible for a while after the last
      * fd closes (on a loaded 2-core machine, seconds). How long the kernel took is printed when it was over 1 s.
      */
     static List<String> leaksSince(Snapshot before) throws InterruptedException {
+        return leaksSince(before, null);
+    }
+
+    /** Like {@link #leaksSince(Snapshot)}, comparing a {@link #snapshot(String) program-scoped} snapshot. */
+    static List<String> leaksSince(Snapshot before, String program) throws InterruptedException {
         long start = System.nanoTime();
-        List<String> leaks = before.leaksIn(snapshot());
+        List<String> leaks = before.leaksIn(snapshot(program));
         int lingering = leaks.size();
         while (!leaks.isEmpty() && System.nanoTime() - start < 30_000_000_000L) {
             Thread.sleep(100);
-            leaks = before.leaksIn(snapshot());
+            leaks = before.leaksIn(snapshot(program));
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
         if (ms > 1000) System.out.printf("  (kernel freed %d lingering objects within %d ms)%n", lingering, ms);

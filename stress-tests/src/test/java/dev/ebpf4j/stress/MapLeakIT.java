@@ -51,6 +51,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("kernel")
 @ExtendWith(FdLeakCheck.class)
 class MapLeakIT {
+    // Closing a map-in-map waits for an RCU grace period (~13 ms a cycle here): -Dstress.rcu.expedited=true shortens it.
+    private static String rcuExpeditedBefore;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void expediteRcu() throws Exception {
+        rcuExpeditedBefore = Stress.expediteRcu();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void restoreRcu() throws Exception {
+        Stress.restoreRcu(rcuExpeditedBefore);
+    }
+
     /** One cycle: make a map, use it, close it. */
     interface Cycle {
         void run(int i) throws Exception;
@@ -155,16 +168,34 @@ class MapLeakIT {
         report.forEach(System.out::println);
     }
 
+    /** One cycle run by worker {@code w} (0-based) of several. */
+    interface WorkerCycle {
+        void run(int w, int i) throws Exception;
+    }
+
     /** Runs {@code n} cycles between two kernel snapshots and fails on any difference. */
     static int runCycles(String what, int n, Cycle cycle, List<String> report) throws Exception {
+        return runCycles(what, n, 1, null, (w, i) -> cycle.run(i), report);
+    }
+
+    /**
+     * Runs {@code n} cycles spread over {@code workers} threads between two kernel snapshots (the second taken after every
+     * worker finished) and fails on any difference or on the first failed cycle. With a {@code program} name, only that
+     * program's kernel objects and links are compared (other work runs at the same time and is checked by the caller).
+     */
+    static int runCycles(String what, int n, int workers, String program, WorkerCycle cycle, List<String> report) throws Exception {
         // One cycle outside the count: first uses make lasting JVM state that is no leak (class loading, and the
         // JDK keeps one socket open after the first DatagramChannel).
-        cycle.run(0);
-        KernelListing.Snapshot before = KernelListing.snapshot();
+        cycle.run(0, 0);
+        KernelListing.Snapshot before = KernelListing.snapshot(program);
         long start = System.nanoTime();
-        for (int i = 0; i < n; i++) cycle.run(i);
+        if (workers == 1) {
+            for (int i = 0; i < n; i++) cycle.run(0, i);
+        } else {
+            Stress.inParallel(workers, n, cycle::run);
+        }
         long took = System.nanoTime() - start;
-        List<String> leaks = new ArrayList<>(KernelListing.leaksSince(before));
+        List<String> leaks = new ArrayList<>(KernelListing.leaksSince(before, program));
         // Kernel finding on this host (6.18): after a long run of map create/close, the kernel sometimes never frees
         // closed PROG_ARRAYs. Their last fd is closed (no fd leak here, and the ids outlive this JVM), but the deferred
         // uref clear (prog_array_map_clear -> schedule_work) does not finish. Counted and printed, not failed on:
@@ -172,8 +203,11 @@ class MapLeakIT {
         long kernelKept = leaks.stream().filter(l -> l.startsWith("map ") && l.endsWith(":e4jst_progs")).count();
         leaks.removeIf(l -> l.startsWith("map ") && l.endsWith(":e4jst_progs"));
         assertEquals(List.of(), leaks, what + ": leaked after " + n + " cycles");
-        report.add(Stress.rate(what, n, took) + "  leaked 0"
-                + (kernelKept > 0 ? " (kernel kept " + kernelKept + " closed PROG_ARRAYs, no fd held)" : ""));
+        String line = Stress.rate(what, n, took) + "  leaked 0" + (workers > 1 ? " (" + workers + " workers)" : "")
+                + (program != null ? " (own programs and links)" : "")
+                + (kernelKept > 0 ? " (kernel kept " + kernelKept + " closed PROG_ARRAYs, no fd held)" : "");
+        report.add(line);
+        System.err.println("done: " + line); // progress of long runs, as it happens (the report comes at the end)
         return n;
     }
 }

@@ -27,6 +27,64 @@ final class Stress {
         return intProperty("stress.cycles", bounded);
     }
 
+    /** Threads that run the cycles of one kind at once: the {@code stress.workers} property, else 1. */
+    static int workers() {
+        int w = intProperty("stress.workers", 1);
+        if (w < 1 || w > 64) throw new IllegalArgumentException("-Dstress.workers must be 1..64, got " + w);
+        return w;
+    }
+
+    /** A cycle of worker {@code w} of several. */
+    interface Work {
+        void run(int w, int i) throws Exception;
+    }
+
+    /**
+     * Runs cycles {@code 0..n-1} on {@code workers} platform threads, each taking the next index until none is left;
+     * the first failure stops every worker and is rethrown (later ones suppressed) once all have finished.
+     */
+    static void inParallel(int workers, int n, Work work) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ConcurrentLinkedQueue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            int worker = w;
+            threads.add(Thread.ofPlatform().name("stress-" + w).start(() -> {
+                for (int i; failures.isEmpty() && (i = next.getAndIncrement()) < n; ) {
+                    try {
+                        work.run(worker, i);
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) t.join();
+        Throwable first = failures.poll();
+        if (first == null) return;
+        failures.forEach(first::addSuppressed);
+        if (first instanceof Exception e) throw e;
+        throw (Error) first;
+    }
+
+    private static final java.nio.file.Path RCU_EXPEDITED = java.nio.file.Path.of("/sys/kernel/rcu_expedited");
+
+    /**
+     * With {@code -Dstress.rcu.expedited=true}: writes 1 to {@code /sys/kernel/rcu_expedited} (synchronize_rcu then waits
+     * for expedited grace periods) and returns the value to {@link #restoreRcu restore}; else null and nothing changes.
+     */
+    static String expediteRcu() throws IOException {
+        if (!Boolean.getBoolean("stress.rcu.expedited")) return null;
+        String before = Files.readString(RCU_EXPEDITED).trim();
+        Files.writeString(RCU_EXPEDITED, "1");
+        return before;
+    }
+
+    /** Puts back what {@link #expediteRcu()} returned (null: nothing to do). */
+    static void restoreRcu(String before) throws IOException {
+        if (before != null) Files.writeString(RCU_EXPEDITED, before);
+    }
+
     /** Tries for one fuzzer: the {@code stress.fuzz.tries} property when set, else the bounded default. */
     static int fuzzTries(int bounded) {
         return intProperty("stress.fuzz.tries", bounded);

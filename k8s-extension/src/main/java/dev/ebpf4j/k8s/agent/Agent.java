@@ -12,8 +12,6 @@ import dev.ebpf4j.k8s.source.ClusterSource;
 import dev.ebpf4j.k8s.source.InformerSource;
 import dev.ebpf4j.k8s.source.ManifestDirectorySource;
 import dev.ebpf4j.programs.BpfLink;
-import dev.ebpf4j.programs.CgroupSockAddrProgram;
-import dev.ebpf4j.programs.Link;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,8 +28,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * datapath outlives the agent process, and on start re-adopts whatever an earlier run pinned: the maps are reused
  * (libbpf's pin reuse, after {@link PinLayout} checked them), their content becomes the state the controller plans
  * from, and each pinned link is switched to the freshly loaded program with an atomic link update, so there is never
- * a moment without a program attached and never a second link. {@link #uninstall(Path)} removes the pins, which
- * detaches.
+ * a moment without a program attached and never a second link. Pins of an older map layout are migrated
+ * ({@link DatapathInstall}); one agent runs per pin directory ({@link InstanceLock}). {@link #uninstall(Path)} removes
+ * the pins, which detaches.
  *
  * {@snippet :
  * try (Agent agent = Agent.start(Path.of("/sys/fs/bpf/ebpf4j"), LbConfig.forNode("node-1"), Path.of("/sys/fs/cgroup/kubepods"));
@@ -61,17 +59,18 @@ public final class Agent implements AutoCloseable {
                               Duration elapsed) {
     }
 
-    private final PinLayout layout;
+    private final InstanceLock lock;
     private final BpfObject object;
     private final KernelLbDatapath datapath;
     private final LbController controller;
-    private final List<BpfLink> links = new ArrayList<>();
+    private final List<BpfLink> links;
     private StartReport report;
     private boolean closed;
 
-    private Agent(PinLayout layout, BpfObject object, LbConfig config, LbState adopted) {
-        this.layout = layout;
+    private Agent(InstanceLock lock, BpfObject object, List<BpfLink> links, LbConfig config, LbState adopted) {
+        this.lock = lock;
         this.object = object;
+        this.links = new ArrayList<>(links);
         this.datapath = KernelLbDatapath.of(object);
         this.controller = new LbController(config, datapath, adopted);
     }
@@ -92,90 +91,62 @@ public final class Agent implements AutoCloseable {
      * @throws IllegalStateException when a pinned map cannot be adopted or migrated (the message names the difference)
      */
     public static Agent start(Path pinDir, LbConfig config, Path cgroup, Map<String, Integer> maxEntries) {
+        return start(pinDir, config, cgroup, maxEntries, DatapathRelease.CURRENT);
+    }
+
+    /**
+     * Starts {@code release}'s datapath: pins of an older layout are migrated with its converters ({@link DatapathInstall}).
+     *
+     * @throws IllegalStateException when another agent runs on {@code pinDir} (naming its pid), or a pinned map cannot
+     *                               be adopted or migrated (naming the map, both layouts and the difference)
+     */
+    static Agent start(Path pinDir, LbConfig config, Path cgroup, Map<String, Integer> maxEntries, DatapathRelease release) {
         long t0 = System.nanoTime();
-        PinLayout layout = PinLayout.open(pinDir);
-        BpfObjectSpec spec = LbObject.open();
-        LbObject.NODE_PORT_PROGRAMS.forEach(p -> spec.autoload(p, false));
+        PinLayout.requireBpffs(pinDir);
+        InstanceLock lock = InstanceLock.acquire(pinDir);
+        DatapathInstall.Result installed;
         try {
-            maxEntries.forEach(spec::maxEntries);
-        } catch (RuntimeException e) {
-            spec.close();
+            PinLayout layout = PinLayout.open(pinDir, release.layoutVersion());
+            BpfObjectSpec spec = release.object().get();
+            try {
+                LbObject.NODE_PORT_PROGRAMS.forEach(p -> spec.autoload(p, false));
+                maxEntries.forEach(spec::maxEntries);
+            } catch (RuntimeException e) {
+                spec.close();
+                throw e;
+            }
+            installed = DatapathInstall.run(layout, spec, release.migrations(), cgroup);
+        } catch (RuntimeException | Error e) {
+            lock.close();
             throw e;
         }
-        PinLayout.Plan plan;
-        try {
-            plan = layout.prepare(spec);
-        } catch (RuntimeException e) {
-            spec.close();
-            throw e;
-        }
-        BpfObject object = spec.load();
         Agent agent = null;
         try {
-            int migrated = layout.migrate(plan, object);
+            MigrationPlan plan = installed.plan();
             // Read the maps only now: a migration copied the old content into the new maps.
-            KernelLbDatapath reader = KernelLbDatapath.of(object);
+            boolean empty = plan.steps().stream().allMatch(st -> st.action() == MigrationPlan.Action.CREATE);
+            KernelLbDatapath reader = KernelLbDatapath.of(installed.object());
             LbState adopted;
             try {
-                adopted = plan.adopting().isEmpty() && migrated == 0 ? LbState.EMPTY : reader.adopt();
+                adopted = empty ? LbState.EMPTY : reader.adopt();
             } finally {
                 reader.close();
             }
-            agent = new Agent(layout, object, config, adopted);
-            int[] counts = agent.attach(cgroup);
-            layout.commit(plan, object);
-            agent.report = new StartReport(plan.adopting().size(), migrated, adopted.services().size(), counts[0], counts[1],
-                    Duration.ofNanos(System.nanoTime() - t0));
+            agent = new Agent(lock, installed.object(), installed.links(), config, adopted);
+            int migrated = (int) plan.steps().stream().filter(MigrationPlan.MapStep::replaces).count();
+            agent.report = new StartReport(plan.maps(MigrationPlan.Action.ADOPT).size(), migrated, adopted.services().size(),
+                    installed.adoptedLinks(), installed.createdLinks(), Duration.ofNanos(System.nanoTime() - t0));
             return agent;
         } catch (RuntimeException | Error e) {
-            if (agent != null) agent.close(); else object.close();
-            throw e;
-        }
-    }
-
-    /** Adopts or creates the eight socket links on {@code cgroup}; returns {adopted, created}. */
-    private int[] attach(Path cgroup) {
-        long cgroupId = KernelObjects.cgroupId(cgroup);
-        int adopted = 0, created = 0;
-        List<Path> wanted = new ArrayList<>();
-        List<BpfLink> createdLinks = new ArrayList<>();
-        try {
-            for (String name : LbObject.SOCKET_PROGRAMS) {
-                CgroupSockAddrProgram program = CgroupSockAddrProgram.of(object.program(name));
-                Path pin = layout.linkPin(cgroupId, name);
-                wanted.add(pin);
-                if (Files.exists(pin)) {
-                    BpfLink link = Link.openPinned(pin);
-                    links.add(link);
-                    link.update(program);
-                    adopted++;
-                } else {
-                    Link link = program.attach(cgroup);
-                    if (!(link instanceof BpfLink bpfLink)) {
-                        link.close();
-                        throw new IllegalStateException("the kernel attached " + name + " without a bpf_link (" + link
-                                + "): it cannot be pinned, so the datapath would not survive a restart; needs Linux 5.7+");
-                    }
-                    links.add(bpfLink);
-                    bpfLink.pin(pin);
-                    createdLinks.add(bpfLink);
-                    created++;
-                }
-            }
-        } catch (RuntimeException | Error e) {
-            // Links this start pinned would outlive the failure: unpin them so closing detaches them.
-            for (BpfLink l : createdLinks) {
-                try {
-                    l.unpin();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
+            if (agent != null) {
+                agent.close();
+            } else {
+                installed.links().forEach(BpfLink::close);
+                installed.object().close();
+                lock.close();
             }
             throw e;
         }
-        // Links of another cgroup (an earlier run's --cgroup): unpinning them detaches them.
-        layout.removeLinkPinsExcept(Set.copyOf(wanted));
-        return new int[] {adopted, created};
     }
 
     /**
@@ -214,9 +185,16 @@ public final class Agent implements AutoCloseable {
         return !closed;
     }
 
-    /** Detaches and removes every pin under {@code pinDir}; a no-op when there is nothing. */
+    /**
+     * Detaches and removes every pin under {@code pinDir}; a no-op when there is nothing.
+     *
+     * @throws IllegalStateException when an agent runs on {@code pinDir} (naming its pid): stop it first
+     */
     public static void uninstall(Path pinDir) {
-        PinLayout.removeAll(pinDir);
+        if (!Files.exists(pinDir)) return;
+        try (InstanceLock lock = InstanceLock.acquire(pinDir)) {
+            PinLayout.removeAll(pinDir);
+        }
     }
 
     /** Closes this process's fds; the pinned datapath keeps running. Idempotent. */
@@ -224,10 +202,14 @@ public final class Agent implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        for (BpfLink l : links) l.close();
-        links.clear();
-        datapath.close();
-        object.close();
+        try {
+            for (BpfLink l : links) l.close();
+            links.clear();
+            datapath.close();
+            object.close();
+        } finally {
+            lock.close();
+        }
     }
 
     /** Runs the agent until killed; see {@link AgentOptions} for the arguments. */
@@ -262,6 +244,11 @@ public final class Agent implements AutoCloseable {
             agent = start(options.pinDir(), config, options.cgroup().orElseThrow(), options.maxEntries());
         } catch (RuntimeException | Error e) {
             if (health != null) health.close();   // its dispatcher thread would keep the failed JVM alive
+            if (e instanceof IllegalStateException) {
+                // Refusals (another agent running, pins that cannot be migrated) say what to do: no stack trace.
+                System.err.println("agent: " + e.getMessage());
+                System.exit(1);
+            }
             throw e;
         }
         running.set(agent);

@@ -54,6 +54,17 @@ final class AgentProcess implements AutoCloseable {
         return new AgentProcess(pb.start(), log);
     }
 
+    /** The agent JVM's pid. */
+    long pid() {
+        return process.pid();
+    }
+
+    /** Waits for the agent JVM to exit and returns its exit code (fails after {@code seconds}). */
+    int awaitExit(int seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) throw new AssertionError("agent still running after " + seconds + " s");
+        return process.exitValue();
+    }
+
     /** Whether the agent JVM still runs. */
     boolean isAlive() {
         return process.isAlive();

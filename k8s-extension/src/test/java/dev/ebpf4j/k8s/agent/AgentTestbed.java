@@ -9,6 +9,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,10 +20,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A client namespace wired to N backend namespaces (no route out), each backend answering every TCP connection on
- * 8080 with its own name and closing, a cgroup for the socket LB and a pin directory, all removed by {@link #close()}.
+ * 8080 with its own name and closing (and, on request, echoing lines or datagrams on other ports), a cgroup for the
+ * socket LB and a pin directory, all removed by {@link #close()}.
  */
 final class AgentTestbed implements AutoCloseable {
     static final InetAddress VIP = InetAddress.ofLiteral("10.96.0.10");
@@ -32,6 +36,9 @@ final class AgentTestbed implements AutoCloseable {
     final Path pinDir;
     private final List<ServerSocket> servers = new ArrayList<>();
     private final List<NetNamespace> backendNamespaces = new ArrayList<>();
+    private final List<DatagramSocket> udpSockets = new ArrayList<>();
+    private final AtomicReference<DatagramPacket> held = new AtomicReference<>();
+    private final AtomicReference<DatagramSocket> heldBy = new AtomicReference<>();
 
     AgentTestbed(String prefix, int backends) {
         topology = Topology.create(prefix);
@@ -100,6 +107,52 @@ final class AgentTestbed implements AutoCloseable {
         }
     }
 
+    /**
+     * UDP on {@code port} in every backend: each datagram is answered at once with "name:payload", except "hold"
+     * ones, which are only remembered for {@link #answerHeld(String)} (a reply that arrives later, with no send before it).
+     */
+    void udpServers(int port) {
+        for (int i = 0; i < backendNamespaces.size(); i++) {
+            String name = "b" + (i + 1);
+            InetAddress address = InetAddress.ofLiteral(backendIp(i + 1));
+            DatagramSocket socket = backendNamespaces.get(i).call(() -> new DatagramSocket(new InetSocketAddress(address, port)));
+            udpSockets.add(socket);
+            Thread.ofPlatform().daemon().name("udp-" + name).start(() -> {
+                byte[] buf = new byte[512];
+                while (!socket.isClosed()) {
+                    try {
+                        DatagramPacket p = new DatagramPacket(buf, buf.length);
+                        socket.receive(p);
+                        String text = new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII);
+                        if (text.equals("hold")) {
+                            held.set(new DatagramPacket(new byte[0], 0, p.getSocketAddress()));
+                            heldBy.set(socket);
+                            continue;
+                        }
+                        byte[] reply = (name + ":" + text).getBytes(StandardCharsets.US_ASCII);
+                        socket.send(new DatagramPacket(reply, reply.length, p.getSocketAddress()));
+                    } catch (IOException e) {
+                        if (socket.isClosed()) return;
+                    }
+                }
+            });
+        }
+    }
+
+    /** The sender of the last "hold" datagram, once one arrived. */
+    java.util.Optional<java.net.SocketAddress> heldSender() {
+        return java.util.Optional.ofNullable(held.get()).map(DatagramPacket::getSocketAddress);
+    }
+
+    /** Answers the last "hold" datagram now, from the backend that got it; returns that backend's address. */
+    InetAddress answerHeld(String text) throws IOException {
+        DatagramPacket to = held.get();
+        if (to == null) throw new IllegalStateException("no held datagram");
+        byte[] reply = text.getBytes(StandardCharsets.US_ASCII);
+        heldBy.get().send(new DatagramPacket(reply, reply.length, to.getSocketAddress()));
+        return heldBy.get().getLocalAddress();
+    }
+
     /** One request: connect to the VIP, read the answering backend's name. Call from the client namespace. */
     static String request(int port) throws IOException {
         try (Socket s = new Socket()) {
@@ -114,6 +167,7 @@ final class AgentTestbed implements AutoCloseable {
 
     @Override
     public void close() {
+        udpSockets.forEach(DatagramSocket::close);
         for (ServerSocket s : servers) {
             try {
                 s.close();
