@@ -1,5 +1,6 @@
 package dev.ebpf4j.k8s.agent;
 
+import dev.ebpf4j.k8s.internal.KernelObjects;
 import dev.ebpf4j.core.BpfObjectSpec;
 import dev.ebpf4j.core.MapSpec;
 import dev.ebpf4j.core.MapType;

@@ -2,7 +2,7 @@ package dev.ebpf4j.k8s.policy;
 
 import dev.ebpf4j.core.BpfObjectSpec;
 import dev.ebpf4j.core.MapSpec;
-import dev.ebpf4j.k8s.agent.KernelObjects;
+import dev.ebpf4j.k8s.internal.KernelObjects;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

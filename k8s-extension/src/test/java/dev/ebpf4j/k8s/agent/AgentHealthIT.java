@@ -1,5 +1,6 @@
 package dev.ebpf4j.k8s.agent;
 
+import dev.ebpf4j.k8s.internal.KernelObjects;
 import dev.ebpf4j.testkit.FdLeakCheck;
 import dev.ebpf4j.testkit.KernelMounts;
 import dev.ebpf4j.testkit.TestCgroup;

@@ -1,5 +1,6 @@
 package dev.ebpf4j.k8s.agent;
 
+import dev.ebpf4j.k8s.internal.KernelObjects;
 import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.core.build.BpfBuilder;
 import dev.ebpf4j.k8s.lb.LbConfig;

@@ -1,5 +1,6 @@
 package dev.ebpf4j.k8s.agent;
 
+import dev.ebpf4j.k8s.internal.KernelObjects;
 import dev.ebpf4j.testkit.FdLeakCheck;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.ebpf4j.k8s.agent;
+package dev.ebpf4j.k8s.internal;
 
 import dev.ebpf4j.core.BpfException;
 import dev.ebpf4j.core.internal.libbpf.Native;
