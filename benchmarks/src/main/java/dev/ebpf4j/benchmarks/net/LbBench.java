@@ -54,7 +54,7 @@ public final class LbBench {
 
     void run(Path file) throws Exception {
         out.comment("datapath: the k8s-lb socket LB (bpf-src lb_datapath.bpf.c: cgroup connect4/sendmsg4/recvmsg4/getpeername4 "
-                + "and the IPv6 hooks) loaded and driven by LoadBalancer/LbController from ClusterSnapshots; random selection");
+                + "and the IPv6 hooks) loaded and driven by LoadBalancer/LbController (a full sync per scale, then deltas); random selection");
         out.comment(CONNS + " sequential connect+GET+close per round, " + ROUNDS + " rounds, medians of the per-round values");
         List<Process> servers = new ArrayList<>();
         try (Topology t = Topology.create("e4jb"); TestCgroup cg = TestCgroup.create("e4jb-lb")) {
