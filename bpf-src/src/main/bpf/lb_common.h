@@ -167,12 +167,13 @@ static __always_inline struct lb_backend *lb_select(const struct lb_svc *svc, __
 	}
 	if (!id)
 		return NULL;
-	b = bpf_map_lookup_elem(&lb_backends, id);
+	/* read the slot once: a replaced element may be recycled for another key while we look */
+	*backend_id = *id;
+	b = bpf_map_lookup_elem(&lb_backends, backend_id);
 	if (!b)
 		return NULL;
-	*backend_id = *id;
 	if (svc->flags & LB_F_AFFINITY) {
-		struct lb_affinity v = { .last_used_ns = now, .backend_id = *id };
+		struct lb_affinity v = { .last_used_ns = now, .backend_id = *backend_id };
 
 		bpf_map_update_elem(&lb_affinity, &akey, &v, BPF_ANY);
 	}

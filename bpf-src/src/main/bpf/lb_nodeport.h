@@ -127,8 +127,8 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 	struct lb_svc_key skey = {};
 	struct lb_addr client = {};
 	struct lb_ct fval = {}, rval = {};
-	struct lb_backend *b;
-	struct lb_svc *svc;
+	struct lb_backend *b, backend_copy;
+	struct lb_svc *svc, svc_copy;
 	struct lb_ct *ct;
 	struct flow f = {};
 	__u32 backend_id = 0;
@@ -162,13 +162,25 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 			return TC_ACT_OK;
 	}
 	client.w[0] = f.saddr;
-	b = lb_select(svc, flow_hash(&f), 0, &client, &backend_id);
-	if (!b && svc->count) {
-		/* A revision switch raced with our lookups (see lb_sock.h): read the entry again and choose once more. */
-		struct lb_svc *again = bpf_map_lookup_elem(&lb_services, &skey);
-
-		if (again && again->rev != svc->rev)
-			b = lb_select(again, flow_hash(&f), 0, &client, &backend_id);
+	/* Replaced elements are recycled at once: choose from copies, and again on failure (see lb_sock.h). */
+	b = NULL;
+	for (int attempt = 0; attempt < 4; attempt++) {
+		if (attempt) {
+			svc = bpf_map_lookup_elem(&lb_services, &skey);
+			if (!svc)
+				break;
+		}
+		svc_copy = *svc;
+		b = lb_select(&svc_copy, flow_hash(&f), 0, &client, &backend_id);
+		if (b) {
+			backend_copy = *b;
+			b = &backend_copy;
+			if (backend_copy.family == LB_AF_INET)
+				break;
+			b = NULL;
+		}
+		if (!svc_copy.count && attempt)
+			break;
 	}
 	if (!b || b->family != LB_AF_INET) {
 		lb_emit_nodeport(skb, 0, 0);

@@ -112,7 +112,8 @@ static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6, bool
 	struct lb_rev_key rkey = {};
 	struct lb_rev rval = {};
 	struct lb_backend *b;
-	struct lb_svc *svc;
+	struct lb_svc *found, svc_copy, *svc = &svc_copy;
+	struct lb_backend backend_copy;
 	__u32 backend_id = 0;
 	bool mapped, report = false;
 	__u64 cookie;
@@ -120,9 +121,14 @@ static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6, bool
 	key.family = load_addr(ctx, &key.addr, v6, &mapped);
 	key.port = (__be16)ctx->user_port;
 	key.proto = (__u8)ctx->protocol;
-	svc = bpf_map_lookup_elem(&lb_services, &key);
-	if (!svc)
+	/*
+	 * Hash map elements are recycled as soon as they are replaced (the kernel's BPF allocator reuses them
+	 * within the same map before an RCU grace period), so the entry is copied at once and only the copy is read.
+	 */
+	found = bpf_map_lookup_elem(&lb_services, &key);
+	if (!found)
 		return 1;
+	svc_copy = *found;
 	cookie = bpf_get_socket_cookie(ctx);
 	b = NULL;
 	if (sendmsg) {
@@ -134,20 +140,37 @@ static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6, bool
 		if (id) {
 			backend_id = *id;
 			b = bpf_map_lookup_elem(&lb_backends, &backend_id);
+			if (b) {
+				backend_copy = *b;
+				b = backend_copy.family == key.family ? &backend_copy : NULL;
+			}
 		}
 	}
 	if (!b) {
-		b = lb_select(svc, cookie, bpf_get_netns_cookie(ctx), &client, &backend_id);
-		if (!b && svc->count) {
-			/*
-			 * The control plane may have switched this frontend to a new table revision and deleted the
-			 * one this entry named (or a backend it held) between our lookups: read the entry again and
-			 * choose once more, so a concurrent update never refuses a connection.
-			 */
-			struct lb_svc *again = bpf_map_lookup_elem(&lb_services, &key);
-
-			if (again && again->rev != svc->rev)
-				b = lb_select(again, cookie, bpf_get_netns_cookie(ctx), &client, &backend_id);
+		/*
+		 * Choose, and choose again from a fresh copy of the entry when that fails: the control plane may have
+		 * switched this frontend to a new table revision and deleted the one the entry named (or a backend it
+		 * held) between our lookups, possibly several times over if we were preempted, and a copy may catch an
+		 * element being recycled. A frontend is refused only when every attempt fails, and at once (after one
+		 * re-read) when it has no active backend.
+		 */
+		for (int attempt = 0; attempt < 4; attempt++) {
+			if (attempt) {
+				found = bpf_map_lookup_elem(&lb_services, &key);
+				if (!found)
+					break;
+				svc_copy = *found;
+			}
+			b = lb_select(svc, cookie, bpf_get_netns_cookie(ctx), &client, &backend_id);
+			if (b) {
+				backend_copy = *b;
+				b = &backend_copy;
+				if (backend_copy.family == key.family)
+					break;
+				b = NULL;
+			}
+			if (!svc_copy.count && attempt)
+				break;
 		}
 		if (b && sendmsg)
 			bpf_map_update_elem(&lb_sock_fwd, &fkey, &backend_id, BPF_ANY);
