@@ -123,6 +123,12 @@ struct {
 } lb_affinity SEC(".maps");
 
 /*
+ * A compiler barrier after copying a map value: without it clang may drop the stack copy and read the fields
+ * through the map pointer later, which sees a replaced element being recycled for another key.
+ */
+#define lb_barrier() asm volatile("" ::: "memory")
+
+/*
  * Picks the backend for a new flow of svc. flow_hash feeds Maglev (a flow identity: 5-tuple or socket
  * cookie); random selection ignores it. With affinity, a live entry for (netns_cookie, client, svc) wins
  * as long as its backend is still active. Returns NULL when the service has no usable backend.
@@ -169,6 +175,7 @@ static __always_inline struct lb_backend *lb_select(const struct lb_svc *svc, __
 		return NULL;
 	/* read the slot once: a replaced element may be recycled for another key while we look */
 	*backend_id = *id;
+	lb_barrier();
 	b = bpf_map_lookup_elem(&lb_backends, backend_id);
 	if (!b)
 		return NULL;

@@ -171,9 +171,11 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 				break;
 		}
 		svc_copy = *svc;
+		lb_barrier();
 		b = lb_select(&svc_copy, flow_hash(&f), 0, &client, &backend_id);
 		if (b) {
 			backend_copy = *b;
+			lb_barrier();
 			b = &backend_copy;
 			if (backend_copy.family == LB_AF_INET)
 				break;

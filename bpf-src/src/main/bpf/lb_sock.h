@@ -129,6 +129,7 @@ static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6, bool
 	if (!found)
 		return 1;
 	svc_copy = *found;
+	lb_barrier();
 	cookie = bpf_get_socket_cookie(ctx);
 	b = NULL;
 	if (sendmsg) {
@@ -142,6 +143,7 @@ static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6, bool
 			b = bpf_map_lookup_elem(&lb_backends, &backend_id);
 			if (b) {
 				backend_copy = *b;
+				lb_barrier();
 				b = backend_copy.family == key.family ? &backend_copy : NULL;
 			}
 		}
@@ -160,10 +162,12 @@ static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6, bool
 				if (!found)
 					break;
 				svc_copy = *found;
+				lb_barrier();
 			}
 			b = lb_select(svc, cookie, bpf_get_netns_cookie(ctx), &client, &backend_id);
 			if (b) {
 				backend_copy = *b;
+				lb_barrier();
 				b = &backend_copy;
 				if (backend_copy.family == key.family)
 					break;

@@ -112,10 +112,9 @@ class ChurnUnderLoadIT {
             System.out.printf("churn: %d updates in %.1f s (%.0f/s), %d requests, %d failed, %d refused, %d misrouted%n",
                     n, seconds, n / seconds, total, failed[0], refused[0], misrouted);
             assertEquals(0, failed[0], () -> "failed requests, first: " + firstFailure[0]);
-            // KNOWN DEFECT (issue 8, kept open): about 1 connect in 65,000-450,000 is refused by the socket LB program under
-            // 1,000 updates/s (the client never sends a SYN), cause not found yet. Bounded here, not hidden: the
-            // count is printed, and more than 5 (or 1 in 20,000) fails the test.
-            assertTrue(refused[0] <= Math.max(5, total / 20_000), "refused connects: " + refused[0] + " of " + total);
+            // Refusals are counted apart from other failures: a refused connect means the socket program found no
+            // backend (it sends no SYN), the symptom of reading a recycled map element (see lb_common.h lb_barrier).
+            assertEquals(0, refused[0], "connects refused by the datapath: " + refused[0] + " of " + total);
             assertEquals(0, misrouted, "misrouted, first: " + example);
             assertTrue(requests.size() > 1000, "too few requests: " + requests.size());
             assertTrue(n / seconds >= RATE * 0.9, "update rate " + n / seconds + "/s below the target " + RATE);
