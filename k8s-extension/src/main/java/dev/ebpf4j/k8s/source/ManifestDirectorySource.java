@@ -6,19 +6,13 @@ import dev.ebpf4j.k8s.model.Service;
 import dev.ebpf4j.k8s.model.ServiceConverter;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
-import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -37,8 +31,6 @@ import java.util.function.Consumer;
  */
 public final class ManifestDirectorySource implements ClusterSource {
     private static final System.Logger LOG = System.getLogger(ManifestDirectorySource.class.getName());
-    /** Editors write files in several steps: wait for quiet before re-reading. */
-    private static final long SETTLE_MILLIS = 30;
 
     private record Parsed(List<Service> services, List<EndpointSlice> slices) {
     }
@@ -47,8 +39,7 @@ public final class ManifestDirectorySource implements ClusterSource {
     private final KubernetesSerialization serialization = new KubernetesSerialization();
     private final SnapshotStore store = new SnapshotStore("ebpf4j-k8s-manifest-notify");
     private final Map<Path, Parsed> lastGood = new HashMap<>();
-    private WatchService watcher;
-    private Thread thread;
+    private ManifestFiles watch;
     private volatile boolean closed;
 
     /** A source over the given directory, which must exist. */
@@ -60,60 +51,22 @@ public final class ManifestDirectorySource implements ClusterSource {
     @Override
     public synchronized void start(Duration timeout) {
         if (closed) throw new IllegalStateException("source is closed");
-        if (watcher != null) throw new IllegalStateException("source already started");
-        try {
-            watcher = directory.getFileSystem().newWatchService();
-            directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                    StandardWatchEventKinds.ENTRY_DELETE);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot watch " + directory + ": " + e.getMessage(), e);
-        }
+        if (watch != null) throw new IllegalStateException("source already started");
+        // Watch first: a change between the scan and the watch would otherwise go unseen.
+        watch = ManifestFiles.watch(directory, this::rescan, "ebpf4j-k8s-manifest-watch");
         rescan();
         store.publishing(true);
-        thread = Thread.ofPlatform().daemon().name("ebpf4j-k8s-manifest-watch").start(this::watchLoop);
-    }
-
-    private void watchLoop() {
-        try {
-            while (!closed) {
-                WatchKey key = watcher.take();
-                WatchKey more;
-                do {
-                    key.pollEvents();
-                    key.reset();
-                    more = watcher.poll(SETTLE_MILLIS, TimeUnit.MILLISECONDS);
-                    if (more != null) key = more;
-                } while (more != null);
-                rescan();
-            }
-        } catch (InterruptedException | ClosedWatchServiceException e) {
-            // closing
-        }
     }
 
     /** Re-reads every manifest and replaces the state; exposed for callers that want a synchronous reload. */
     public synchronized void rescan() {
-        List<Path> files;
-        try {
-            files = ManifestFiles.list(directory);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot list " + directory + ": " + e.getMessage());
-            return;
-        }
-        lastGood.keySet().retainAll(files);
+        var parsed = ManifestFiles.parseAll(directory, lastGood, this::parse, LOG);
+        if (parsed.isEmpty()) return;
         List<Service> services = new ArrayList<>();
         List<EndpointSlice> slices = new ArrayList<>();
-        for (Path f : files) {
-            try {
-                lastGood.put(f, parse(Files.readString(f)));
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "skipping " + f + " (keeping its last good version): " + e.getMessage());
-            }
-            Parsed p = lastGood.get(f);
-            if (p != null) {
-                services.addAll(p.services());
-                slices.addAll(p.slices());
-            }
+        for (Parsed p : parsed.get()) {
+            services.addAll(p.services());
+            slices.addAll(p.slices());
         }
         store.replaceAll(services, slices);
     }
@@ -154,19 +107,7 @@ public final class ManifestDirectorySource implements ClusterSource {
             if (closed) return;
             closed = true;
         }
-        try {
-            if (watcher != null) watcher.close();
-        } catch (IOException ignored) {
-            // nothing left to release
-        }
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        if (watch != null) watch.close();
         store.close();
     }
 }

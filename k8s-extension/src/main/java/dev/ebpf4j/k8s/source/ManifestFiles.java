@@ -65,6 +65,35 @@ final class ManifestFiles implements AutoCloseable {
         }
     }
 
+    /**
+     * Parses every manifest of {@code directory} with {@code parse}, in file order. A file that cannot be read or
+     * parsed keeps its last good version in {@code lastGood} (editors write files in steps), and is logged; files
+     * gone from the directory are forgotten. Empty when the directory cannot be listed (logged; callers keep their
+     * state).
+     */
+    static <P> java.util.Optional<List<P>> parseAll(Path directory, java.util.Map<Path, P> lastGood,
+                                                   java.util.function.Function<String, P> parse, System.Logger log) {
+        List<Path> files;
+        try {
+            files = list(directory);
+        } catch (IOException e) {
+            log.log(System.Logger.Level.WARNING, "cannot list " + directory + ": " + e.getMessage());
+            return java.util.Optional.empty();
+        }
+        lastGood.keySet().retainAll(files);
+        List<P> out = new java.util.ArrayList<>();
+        for (Path f : files) {
+            try {
+                lastGood.put(f, parse.apply(Files.readString(f)));
+            } catch (IOException | RuntimeException e) {
+                log.log(System.Logger.Level.WARNING, "skipping " + f + " (keeping its last good version): " + e.getMessage());
+            }
+            P p = lastGood.get(f);
+            if (p != null) out.add(p);
+        }
+        return java.util.Optional.of(out);
+    }
+
     /** The manifest files of a directory ({@code *.yaml}, {@code *.yml}, {@code *.json}, not hidden), sorted. */
     static List<Path> list(Path directory) throws IOException {
         try (Stream<Path> s = Files.list(directory)) {

@@ -6,7 +6,6 @@ import dev.ebpf4j.k8s.model.NetworkPolicyConverter;
 import dev.ebpf4j.k8s.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,29 +68,15 @@ public final class PolicyManifestSource implements PolicySource {
 
     /** Re-reads every manifest and replaces the state; for callers that want a synchronous reload. */
     public synchronized void rescan() {
-        List<Path> files;
-        try {
-            files = ManifestFiles.list(directory);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot list " + directory + ": " + e.getMessage());
-            return;
-        }
-        lastGood.keySet().retainAll(files);
+        var parsed = ManifestFiles.parseAll(directory, lastGood, this::parse, LOG);
+        if (parsed.isEmpty()) return;
         List<Namespace> namespaces = new ArrayList<>();
         List<Pod> pods = new ArrayList<>();
         List<NetworkPolicy> policies = new ArrayList<>();
-        for (Path f : files) {
-            try {
-                lastGood.put(f, parse(Files.readString(f)));
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "skipping " + f + " (keeping its last good version): " + e.getMessage());
-            }
-            Parsed p = lastGood.get(f);
-            if (p != null) {
-                namespaces.addAll(p.namespaces());
-                pods.addAll(p.pods());
-                policies.addAll(p.policies());
-            }
+        for (Parsed p : parsed.get()) {
+            namespaces.addAll(p.namespaces());
+            pods.addAll(p.pods());
+            policies.addAll(p.policies());
         }
         store.replaceAll(namespaces, pods, policies);
     }
