@@ -9,6 +9,18 @@
  * A frontend without a usable backend is passed up unchanged: for a node port the node's own stack then
  * answers with a TCP RST or ICMP port unreachable, so clients are refused at once instead of timing out.
  * New translations and refusals are reported to lb_events (lb_events.h).
+ *
+ * Remote backends (reached back out through the device the request came in on, as the FIB says) need the reply
+ * to come back through this node, or to carry the frontend to the backend's node:
+ * - SNAT (lb_snat_ip4 set, lb_dsr false): the source becomes this node's address and a port from
+ *   LB_SNAT_PORT_MIN..MAX (the client's own port when free); lb_snat maps the reply back. Both directions are
+ *   redirected out of the device, since the stack would drop a forwarded packet whose source is its own address.
+ * - DSR (lb_dsr true): the client's address stays; the frontend (address, port) rides in an IPv4 option of type
+ *   LB_DSR_OPT_TYPE (RFC 4727's experimental option 30, copied on fragmentation) on a TCP SYN and on every UDP
+ *   datagram. The backend's node, running the same program, records the frontend for the reply (an lb_ct reply
+ *   entry) and its egress program answers the client directly from the frontend's address. The option costs 8
+ *   bytes: UDP datagrams must fit the underlay MTU minus 8.
+ * With neither, remote backends are DNATed only (replies then bypass this node: a single-node setup).
  */
 #ifndef EBPF4J_LB_NODEPORT_H
 #define EBPF4J_LB_NODEPORT_H
@@ -28,6 +40,19 @@
 #define LB_CT_FORWARD 0
 #define LB_CT_REPLY 1
 
+#define LB_CT_F_SNAT 1 /* forward entry: also rewrite the source to lb_snat_ip4:nat_port and redirect */
+#define LB_CT_F_DSR 2  /* forward entry: redirect to the backend's node with the frontend in an IP option */
+
+#define LB_DSR_OPT_TYPE 0x9e /* copied flag | class 0 | number 30 (RFC 4727 experimental) */
+#define LB_DSR_OPT_LEN 8
+#define LB_SNAT_PORT_MIN 61000 /* above Linux's default ephemeral range, below 65536 */
+#define LB_SNAT_PORT_SPAN 4536
+
+/* Set by the loader before load: this node's IPv4 address for SNAT to remote backends (0: no SNAT). */
+volatile const __be32 lb_snat_ip4 = 0;
+/* Forward to remote backends with DSR instead of SNAT. */
+volatile const bool lb_dsr = false;
+
 /* lb_ct key (16 bytes): a flow as seen on the wire in one direction. */
 struct lb_ct_key {
 	__be32 saddr;
@@ -43,9 +68,9 @@ struct lb_ct_key {
 struct lb_ct {
 	__be32 addr;
 	__be16 port;
-	__u16 pad;
+	__be16 nat_port; /* LB_CT_F_SNAT: the source port towards the backend */
 	__u32 backend_id;
-	__u32 pad2;
+	__u32 flags;     /* LB_CT_F_* */
 	__u64 last_seen_ns;
 };
 
@@ -56,6 +81,33 @@ struct {
 	__type(value, struct lb_ct);
 } lb_ct SEC(".maps");
 
+/* lb_snat key (16 bytes): a SNATed reply as it arrives, backend -> this node's address and NAT port. */
+struct lb_snat_key {
+	__be32 backend;
+	__be32 node;
+	__be16 backend_port;
+	__be16 nat_port;
+	__u8 proto;
+	__u8 pad[3];
+};
+
+/* lb_snat value (24 bytes): the client and the frontend it used, to restore on the reply. */
+struct lb_snat {
+	__be32 client;
+	__be32 frontend;
+	__be16 client_port;
+	__be16 frontend_port;
+	__u32 pad;
+	__u64 last_seen_ns;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 262144);
+	__type(key, struct lb_snat_key);
+	__type(value, struct lb_snat);
+} lb_snat SEC(".maps");
+
 struct flow {
 	__u32 l4_off;
 	__be32 saddr;
@@ -63,6 +115,10 @@ struct flow {
 	__be16 sport;
 	__be16 dport;
 	__u8 proto;
+	__u8 tcp_flags;
+	__u8 dsr;          /* the packet carries a DSR option (its frontend below) */
+	__be16 dsr_port;
+	__be32 dsr_addr;
 };
 
 static __always_inline int parse(struct __sk_buff *skb, struct flow *f)
@@ -87,6 +143,24 @@ static __always_inline int parse(struct __sk_buff *skb, struct flow *f)
 	ports = (void *)ip + ihl;
 	if ((void *)(ports + 2) > data_end)
 		return -1;
+	if (ihl == sizeof(*ip) + LB_DSR_OPT_LEN) {
+		__u8 *opt = (void *)(ip + 1);
+
+		if ((void *)(opt + LB_DSR_OPT_LEN) > data_end)
+			return -1;
+		if (opt[0] == LB_DSR_OPT_TYPE && opt[1] == LB_DSR_OPT_LEN) {
+			f->dsr = 1;
+			__builtin_memcpy(&f->dsr_port, opt + 2, 2);
+			__builtin_memcpy(&f->dsr_addr, opt + 4, 4);
+		}
+	}
+	if (ip->protocol == LB_IPPROTO_TCP) {
+		__u8 *tcp = (void *)ports;
+
+		if ((void *)(tcp + 14) > data_end)
+			return -1;
+		f->tcp_flags = tcp[13];
+	}
 	f->l4_off = ETH_HLEN + ihl;
 	f->saddr = ip->saddr;
 	f->daddr = ip->daddr;
@@ -120,35 +194,191 @@ static __always_inline __u64 flow_hash(const struct flow *f)
 	return h;
 }
 
+#define TC_ACT_SHOT 2
+#define LB_TCP_SYN 0x02
+#define LB_TCP_ACK 0x10
+
+/* The device the FIB sends dst out of (0 when there is no route). */
+static __always_inline __u32 lb_fib_ifindex(struct __sk_buff *skb, __be32 src, __be32 dst)
+{
+	struct bpf_fib_lookup fib = {};
+	long r;
+
+	fib.family = LB_AF_INET;
+	fib.ipv4_src = src;
+	fib.ipv4_dst = dst;
+	fib.ifindex = skb->ingress_ifindex;
+	r = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
+	if (r != BPF_FIB_LKUP_RET_SUCCESS && r != BPF_FIB_LKUP_RET_NO_NEIGH)
+		return 0;
+	return fib.ifindex;
+}
+
+/* Inserts the DSR option (frontend address and port) after a 20-byte IPv4 header and fixes ihl, length, checksum. */
+static __always_inline int lb_dsr_push(struct __sk_buff *skb, __be32 addr, __be16 port)
+{
+	__u8 opt[LB_DSR_OPT_LEN] = { LB_DSR_OPT_TYPE, LB_DSR_OPT_LEN };
+	void *data, *data_end;
+	struct iphdr *ip;
+	__u16 *w;
+	__u32 sum = 0;
+
+	__builtin_memcpy(opt + 2, &port, 2);
+	__builtin_memcpy(opt + 4, &addr, 4);
+	if (bpf_skb_adjust_room(skb, LB_DSR_OPT_LEN, BPF_ADJ_ROOM_NET, 0))
+		return -1;
+	if (bpf_skb_store_bytes(skb, ETH_HLEN + sizeof(struct iphdr), opt, sizeof(opt), 0))
+		return -1;
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	ip = data + ETH_HLEN;
+	if ((void *)ip + sizeof(*ip) + LB_DSR_OPT_LEN > data_end)
+		return -1;
+	ip->ihl = (sizeof(*ip) + LB_DSR_OPT_LEN) / 4;
+	ip->tot_len = bpf_htons(bpf_ntohs(ip->tot_len) + LB_DSR_OPT_LEN);
+	ip->check = 0;
+	w = (void *)ip;
+#pragma unroll
+	for (int i = 0; i < (sizeof(*ip) + LB_DSR_OPT_LEN) / 2; i++)
+		sum += w[i];
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	ip->check = (__u16)~sum;
+	return 0;
+}
+
+/* A free NAT port towards backend:backend_port for this flow, recorded in lb_snat; 0 when none was found. */
+static __always_inline __be16 lb_snat_alloc(const struct flow *f, __be32 backend, __be16 backend_port, __u64 now)
+{
+	struct lb_snat_key k = {};
+	struct lb_snat v = {};
+
+	k.backend = backend;
+	k.node = lb_snat_ip4;
+	k.backend_port = backend_port;
+	k.proto = f->proto;
+	v.client = f->saddr;
+	v.frontend = f->daddr;
+	v.client_port = f->sport;
+	v.frontend_port = f->dport;
+	v.last_seen_ns = now;
+	for (int i = 0; i < 8; i++) {
+		/* The client's own port when it is in the NAT range, so that the backend sees it unchanged. */
+		if (i == 0 && bpf_ntohs(f->sport) >= LB_SNAT_PORT_MIN)
+			k.nat_port = f->sport;
+		else
+			k.nat_port = bpf_htons(LB_SNAT_PORT_MIN + bpf_get_prandom_u32() % LB_SNAT_PORT_SPAN);
+		if (!bpf_map_update_elem(&lb_snat, &k, &v, BPF_NOEXIST))
+			return k.nat_port;
+	}
+	return 0;
+}
+
+/*
+ * After the DNAT of a flow to a remote backend: SNAT or the DSR option, then out of the device it came in on (the
+ * one that reaches the backend). frontend/fport are the flow's original destination.
+ */
+static __always_inline int lb_to_remote(struct __sk_buff *skb, const struct flow *f, __u32 flags, __be16 nat_port)
+{
+	if (flags & LB_CT_F_SNAT) {
+		rewrite(skb, f, false, f->saddr, lb_snat_ip4, f->sport, nat_port);
+	} else if (flags & LB_CT_F_DSR) {
+		bool first = f->proto == LB_IPPROTO_UDP || (f->tcp_flags & (LB_TCP_SYN | LB_TCP_ACK)) == LB_TCP_SYN;
+
+		/* Only a plain 20-byte header takes the option where the backend's node looks for it. */
+		if (first && (f->l4_off != ETH_HLEN + sizeof(struct iphdr) || lb_dsr_push(skb, f->daddr, f->dport)))
+			return TC_ACT_SHOT;
+	} else {
+		return TC_ACT_OK;
+	}
+	return bpf_redirect_neigh(skb->ingress_ifindex, NULL, 0, 0);
+}
+
+/* A reply to a SNATed flow (backend -> this node's NAT port): back to the client, from the frontend. */
+static __always_inline int lb_snat_reply(struct __sk_buff *skb, const struct flow *f)
+{
+	struct lb_snat_key k = {};
+	struct lb_snat *n, v;
+	__u32 ifindex;
+
+	k.backend = f->saddr;
+	k.node = f->daddr;
+	k.backend_port = f->sport;
+	k.nat_port = f->dport;
+	k.proto = f->proto;
+	n = bpf_map_lookup_elem(&lb_snat, &k);
+	if (!n)
+		return -1;
+	v = *n;
+	lb_barrier();
+	ifindex = lb_fib_ifindex(skb, v.frontend, v.client);
+	if (!ifindex)
+		return TC_ACT_SHOT;
+	rewrite(skb, f, true, f->daddr, v.client, f->dport, v.client_port);
+	rewrite(skb, f, false, f->saddr, v.frontend, f->sport, v.frontend_port);
+	return bpf_redirect_neigh(ifindex, NULL, 0, 0);
+}
+
+/* At the backend's node: a DSR packet names its frontend; the egress program answers the client from it. */
+static __always_inline void lb_dsr_record(const struct flow *f, __u64 now)
+{
+	struct lb_ct_key rkey = {};
+	struct lb_ct rval = {};
+
+	rkey.saddr = f->daddr;
+	rkey.daddr = f->saddr;
+	rkey.sport = f->dport;
+	rkey.dport = f->sport;
+	rkey.proto = f->proto;
+	rkey.dir = LB_CT_REPLY;
+	rval.addr = f->dsr_addr;
+	rval.port = f->dsr_port;
+	rval.last_seen_ns = now;
+	bpf_map_update_elem(&lb_ct, &rkey, &rval, BPF_ANY);
+}
+
 SEC("tcx/ingress")
 int lb_nodeport_ingress(struct __sk_buff *skb)
 {
 	struct lb_ct_key fkey = {}, rkey = {};
 	struct lb_svc_key skey = {};
 	struct lb_addr client = {};
-	struct lb_ct fval = {}, rval = {};
+	struct lb_ct fval = {}, rval = {}, ct_copy;
 	struct lb_backend *b, backend_copy;
 	struct lb_svc *svc, svc_copy;
 	struct lb_ct *ct;
 	struct flow f = {};
-	__u32 backend_id = 0;
+	__u32 backend_id = 0, flags = 0;
+	__be16 nat_port = 0;
 	__u64 now;
+	int r;
 
 	if (parse(skb, &f))
 		return TC_ACT_OK;
+	now = bpf_ktime_get_ns();
+	if (f.dsr) {
+		lb_dsr_record(&f, now);
+		return TC_ACT_OK;
+	}
+	if (lb_snat_ip4 && f.daddr == lb_snat_ip4) {
+		r = lb_snat_reply(skb, &f);
+		if (r >= 0)
+			return r;
+	}
 	fkey.saddr = f.saddr;
 	fkey.daddr = f.daddr;
 	fkey.sport = f.sport;
 	fkey.dport = f.dport;
 	fkey.proto = f.proto;
 	fkey.dir = LB_CT_FORWARD;
-	now = bpf_ktime_get_ns();
 	ct = bpf_map_lookup_elem(&lb_ct, &fkey);
 	if (ct) {
 		/* Established flow: keeps its backend even if that backend is now terminating. */
 		ct->last_seen_ns = now;
-		rewrite(skb, &f, true, f.daddr, ct->addr, f.dport, ct->port);
-		return TC_ACT_OK;
+		ct_copy = *ct;
+		lb_barrier();
+		rewrite(skb, &f, true, f.daddr, ct_copy.addr, f.dport, ct_copy.port);
+		return lb_to_remote(skb, &f, ct_copy.flags, ct_copy.nat_port);
 	}
 	skey.addr.w[0] = f.daddr;
 	skey.port = f.dport;
@@ -188,26 +418,41 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 		lb_emit_nodeport(skb, 0, 0);
 		return TC_ACT_OK;
 	}
+	/* A backend behind the device the request came in on is on another node. */
+	if ((lb_dsr || lb_snat_ip4) && lb_fib_ifindex(skb, f.saddr, b->addr.w[0]) == skb->ingress_ifindex) {
+		if (lb_dsr) {
+			flags = LB_CT_F_DSR;
+		} else {
+			nat_port = lb_snat_alloc(&f, b->addr.w[0], b->port, now);
+			if (!nat_port)
+				return TC_ACT_SHOT;
+			flags = LB_CT_F_SNAT;
+		}
+	}
 	fval.addr = b->addr.w[0];
 	fval.port = b->port;
+	fval.nat_port = nat_port;
 	fval.backend_id = backend_id;
+	fval.flags = flags;
 	fval.last_seen_ns = now;
-	rkey.saddr = b->addr.w[0];
-	rkey.daddr = f.saddr;
-	rkey.sport = b->port;
-	rkey.dport = f.sport;
-	rkey.proto = f.proto;
-	rkey.dir = LB_CT_REPLY;
-	rval.addr = f.daddr;
-	rval.port = f.dport;
-	rval.backend_id = backend_id;
-	rval.last_seen_ns = now;
-	/* Reply entry first: a reply can never arrive before the forward packet it answers is sent. */
-	bpf_map_update_elem(&lb_ct, &rkey, &rval, BPF_ANY);
+	if (!flags) {
+		rkey.saddr = b->addr.w[0];
+		rkey.daddr = f.saddr;
+		rkey.sport = b->port;
+		rkey.dport = f.sport;
+		rkey.proto = f.proto;
+		rkey.dir = LB_CT_REPLY;
+		rval.addr = f.daddr;
+		rval.port = f.dport;
+		rval.backend_id = backend_id;
+		rval.last_seen_ns = now;
+		/* Reply entry first: a reply can never arrive before the forward packet it answers is sent. */
+		bpf_map_update_elem(&lb_ct, &rkey, &rval, BPF_ANY);
+	}
 	bpf_map_update_elem(&lb_ct, &fkey, &fval, BPF_ANY);
 	lb_emit_nodeport(skb, fval.addr, fval.port);
 	rewrite(skb, &f, true, f.daddr, fval.addr, f.dport, fval.port);
-	return TC_ACT_OK;
+	return lb_to_remote(skb, &f, flags, nat_port);
 }
 
 SEC("tcx/egress")
@@ -215,7 +460,7 @@ int lb_nodeport_reply(struct __sk_buff *skb)
 {
 	struct lb_ct_key key = {};
 	struct flow f = {};
-	struct lb_ct *ct;
+	struct lb_ct *ct, ct_copy;
 
 	if (parse(skb, &f))
 		return TC_ACT_OK;
@@ -229,7 +474,9 @@ int lb_nodeport_reply(struct __sk_buff *skb)
 	if (!ct)
 		return TC_ACT_OK;
 	ct->last_seen_ns = bpf_ktime_get_ns();
-	rewrite(skb, &f, false, f.saddr, ct->addr, f.sport, ct->port);
+	ct_copy = *ct;
+	lb_barrier();
+	rewrite(skb, &f, false, f.saddr, ct_copy.addr, f.sport, ct_copy.port);
 	return TC_ACT_OK;
 }
 

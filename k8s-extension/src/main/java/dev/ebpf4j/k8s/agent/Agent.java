@@ -109,7 +109,7 @@ public final class Agent implements AutoCloseable {
             PinLayout layout = PinLayout.open(pinDir, release.layoutVersion());
             BpfObjectSpec spec = release.object().get();
             try {
-                LbObject.NODE_PORT_PROGRAMS.forEach(p -> spec.autoload(p, false));
+                LbObject.configure(spec, config);
                 maxEntries.forEach(spec::maxEntries);
             } catch (RuntimeException e) {
                 spec.close();
@@ -163,6 +163,20 @@ public final class Agent implements AutoCloseable {
             Thread.sleep(5);
         }
         return true;
+    }
+
+    /**
+     * Attaches (or re-adopts) the NodePort programs on {@code devices} of the calling thread's network namespace,
+     * pinned under {@code pinDir}; pinned links of devices not listed are detached.
+     *
+     * @throws IllegalStateException when the agent was started with an {@link LbConfig} without node ports
+     */
+    public synchronized void attachNodePorts(Path pinDir, List<String> devices) {
+        if (closed) throw new IllegalStateException("agent is closed");
+        if (!object.program(LbObject.NODE_PORT_INGRESS).isLoaded()) {
+            throw new IllegalStateException("started without the NodePort programs: use an LbConfig with nodePorts = true");
+        }
+        links.addAll(NodePortLinks.attach(object, pinDir, devices));
     }
 
     /** The control loop over the (adopted) maps. */
@@ -231,7 +245,9 @@ public final class Agent implements AutoCloseable {
             System.out.println("uninstalled " + options.pinDir());
             return;
         }
-        LbConfig config = new LbConfig(options.node(), Selection.RANDOM, false);
+        NodePortOptions nodePort = options.nodePort();
+        LbConfig config = new LbConfig(options.node(), Selection.RANDOM, nodePort.enabled());
+        if (nodePort.enabled()) config = config.withNodePortMode(nodePort.mode(), nodePort.resolveNodeIp());
         AtomicReference<Agent> running = new AtomicReference<>();
         AtomicBoolean ready = new AtomicBoolean();
         // Serving before the load lets the readiness probe say 503 (not refused) while the datapath loads.
@@ -252,6 +268,17 @@ public final class Agent implements AutoCloseable {
             throw e;
         }
         running.set(agent);
+        HealthCheckNodePorts healthChecks = null;
+        if (nodePort.enabled()) {
+            try {
+                agent.attachNodePorts(options.pinDir(), nodePort.devices());
+                healthChecks = new HealthCheckNodePorts(options.node());
+            } catch (RuntimeException | Error e) {
+                agent.close();
+                if (health != null) health.close();
+                throw e;
+            }
+        }
         PolicyAgent policy;
         try {
             policy = options.policy().enabled() ? PolicyAgent.start(options) : null;
@@ -263,8 +290,10 @@ public final class Agent implements AutoCloseable {
         ClusterSource source = options.manifests().isPresent()
                 ? new ManifestDirectorySource(options.manifests().get()) : InformerSource.connect();
         CountDownLatch stop = new CountDownLatch(1);
+        HealthCheckNodePorts healthChecksRef = healthChecks;
+        if (healthChecks != null) source.addDeltaListener(healthChecks::update);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try (source; agent; policy) {
+            try (source; agent; policy; healthChecksRef) {
                 if (health != null) health.close();
                 stop.countDown();
             } catch (Exception e) {

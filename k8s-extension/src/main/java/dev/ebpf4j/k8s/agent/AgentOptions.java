@@ -15,16 +15,19 @@ import java.util.Optional;
  * @param maxEntries map sizes other than the object's (a change migrates pinned maps)
  * @param healthPort the 127.0.0.1 port serving {@code /healthz} and {@code /readyz}, if any
  * @param policy     NetworkPolicy enforcement ({@link PolicyOptions#DISABLED} unless asked for)
+ * @param nodePort   NodePort / external-IP / load-balancer-IP service on the node's devices ({@link NodePortOptions#DISABLED}
+ *                   unless {@code --devices} is given)
  */
 public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Path pinDir, String node,
                            boolean uninstall, java.util.Map<String, Integer> maxEntries, java.util.OptionalInt healthPort,
-                           PolicyOptions policy) {
+                           PolicyOptions policy, NodePortOptions nodePort) {
     /** The default pin directory. */
     public static final Path DEFAULT_PIN_DIR = Path.of("/sys/fs/bpf/ebpf4j");
 
     static final String USAGE = """
             usage: Agent [--config FILE] (--manifests DIR | --kubeconfig) --cgroup PATH [--pin-dir DIR] [--node NAME]
                          [--health-port N] [--policy [--policy-interface NS/POD=IF]...]
+                         [--devices IF[,IF...] [--node-ip ADDR] [--nodeport-mode snat|dsr]]
                    Agent --uninstall [--config FILE] [--pin-dir DIR]
               --config FILE    agent.yaml (deploy/configmap.yaml): its values are defaults, flags override them
               --manifests DIR  follow Service/EndpointSlice manifests in DIR (watched)
@@ -39,6 +42,13 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                                maps pinned under <pin-dir>/policy-v1/maps/, programs on each local pod's
                                node-side interface, found by the node's host route to the pod's address
               --policy-interface NS/POD=IF  the pod's interface, instead of host routes (repeatable)
+              --devices IF,... serve NodePorts, external IPs and load-balancer IPs on these interfaces (tcx
+                               ingress + egress, links pinned under <pin-dir>/nodeport/links/), and each
+                               LoadBalancer Service's healthCheckNodePort
+              --node-ip ADDR   this node's IPv4 address for SNAT (default: the first device's first IPv4)
+              --nodeport-mode snat|dsr  how backends on other nodes are reached: snat (default; replies come
+                               back through this node) or dsr (the backend's node answers the client directly;
+                               every node needs --devices)
               --uninstall      detach and remove everything under the pin directory, then exit
             """;
 
@@ -54,6 +64,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
         boolean kube = false, uninstall = false;
         Integer healthPort = null;
         PolicyOptions policy = PolicyOptions.DISABLED;
+        NodePortOptions nodePort = NodePortOptions.DISABLED;
         java.util.Map<String, Integer> sizes = new java.util.TreeMap<>();
         String node = System.getenv().getOrDefault("NODE_NAME", hostName());
         for (int i = 0; i < args.length; i++) {
@@ -96,6 +107,9 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                 case "--node" -> node = value(args, ++i);
                 case "--uninstall" -> uninstall = true;
                 case "--policy" -> policy = policy.enabled(true);
+                case "--devices" -> nodePort = nodePort.withDevices(java.util.List.of(value(args, ++i).split(",")));
+                case "--node-ip" -> nodePort = nodePort.withNodeIp(NodePortOptions.ipv4("--node-ip", value(args, ++i)));
+                case "--nodeport-mode" -> nodePort = nodePort.withMode(NodePortOptions.mode(value(args, ++i)));
                 case "--policy-interface" -> {
                     String v = value(args, ++i);
                     int eq = v.indexOf('=');
@@ -119,9 +133,12 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
         if (!uninstall) {
             if ((manifests == null) == !kube) throw new IllegalArgumentException("give one of --manifests DIR or --kubeconfig\n" + USAGE);
             if (cgroup == null) throw new IllegalArgumentException("--cgroup PATH is required\n" + USAGE);
+            if (!nodePort.enabled() && (nodePort.nodeIp().isPresent() || nodePort.mode() != NodePortOptions.DISABLED.mode())) {
+                throw new IllegalArgumentException("--node-ip and --nodeport-mode need --devices\n" + USAGE);
+            }
         }
         return new AgentOptions(Optional.ofNullable(manifests), kube, Optional.ofNullable(cgroup), pinDir, node, uninstall, java.util.Map.copyOf(sizes),
-                healthPort == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(healthPort), policy);
+                healthPort == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(healthPort), policy, nodePort);
     }
 
     private static String value(String[] args, int i) {

@@ -1,6 +1,8 @@
 package dev.ebpf4j.k8s.lb;
 
+import java.net.Inet4Address;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Node-level load-balancer settings.
@@ -9,17 +11,28 @@ import java.util.Objects;
  * a replaced element at once, so a program still reading the old value (a service entry, a slot, a backend) could
  * see another key's data and misroute a connection. On-demand elements are freed only after an RCU grace period.
  *
- * @param nodeName  this node's name, used by {@code Local} traffic policies; endpoints on other nodes are excluded
- *                  for such frontends
- * @param selection random or Maglev backend selection
- * @param nodePorts whether NodePort, external-IP and load-balancer-IP frontends are programmed (the TC path); when
- *                  false only cluster IPs are (the socket path)
+ * @param nodeName     this node's name, used by {@code Local} traffic policies; endpoints on other nodes are excluded
+ *                     for such frontends
+ * @param selection    random or Maglev backend selection
+ * @param nodePorts    whether NodePort, external-IP and load-balancer-IP frontends are programmed (the TC path); when
+ *                     false only cluster IPs are (the socket path)
+ * @param nodePortMode how such traffic reaches backends on other nodes
+ * @param nodeAddress  this node's IPv4 address, the source of {@link NodePortMode#SNAT SNAT}ed packets; without it
+ *                     remote backends are only DNATed (their replies then do not come back through this node)
  */
-public record LbConfig(String nodeName, Selection selection, boolean nodePorts) {
+public record LbConfig(String nodeName, Selection selection, boolean nodePorts, NodePortMode nodePortMode,
+                       Optional<Inet4Address> nodeAddress) {
     /** Validates the node name. */
     public LbConfig {
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(selection, "selection");
+        Objects.requireNonNull(nodePortMode, "nodePortMode");
+        Objects.requireNonNull(nodeAddress, "nodeAddress");
+    }
+
+    /** SNAT mode without a node address: remote NodePort backends are DNATed only (a single-node setup). */
+    public LbConfig(String nodeName, Selection selection, boolean nodePorts) {
+        this(nodeName, selection, nodePorts, NodePortMode.SNAT, Optional.empty());
     }
 
     /** Random selection, all frontend kinds, for the given node. */
@@ -29,6 +42,11 @@ public record LbConfig(String nodeName, Selection selection, boolean nodePorts) 
 
     /** This configuration with another selection algorithm. */
     public LbConfig withSelection(Selection s) {
-        return new LbConfig(nodeName, s, nodePorts);
+        return new LbConfig(nodeName, s, nodePorts, nodePortMode, nodeAddress);
+    }
+
+    /** This configuration forwarding NodePort traffic for remote backends in {@code mode}, from {@code address}. */
+    public LbConfig withNodePortMode(NodePortMode mode, Inet4Address address) {
+        return new LbConfig(nodeName, selection, nodePorts, mode, Optional.of(address));
     }
 }

@@ -45,7 +45,30 @@ public final class LbObject {
     /** {@code .rodata} bool, default true: set it false with {@code spec.constant(FLOW_EVENTS, false)} to report nothing. */
     public static final String FLOW_EVENTS = "lb_flow_events";
 
+    /** {@code .rodata} IPv4 address (network order) that remote NodePort backends are SNATed to; 0: no SNAT. */
+    public static final String SNAT_ADDRESS = "lb_snat_ip4";
+    /** {@code .rodata} bool: remote NodePort backends by DSR instead of SNAT. */
+    public static final String DSR = "lb_dsr";
+    /** LRU map of SNATed flows, keyed by the reply (backend to this node's NAT port). */
+    public static final String SNAT_MAP = "lb_snat";
+
     private LbObject() {
+    }
+
+    /**
+     * Sets what {@code config} decides before load: the NodePort programs' autoload and how they reach remote
+     * backends ({@link NodePortMode}).
+     */
+    public static BpfObjectSpec configure(BpfObjectSpec spec, LbConfig config) {
+        if (!config.nodePorts()) {
+            NODE_PORT_PROGRAMS.forEach(p -> spec.autoload(p, false));
+            return spec;
+        }
+        spec.constant(DSR, config.nodePortMode() == NodePortMode.DSR);
+        byte[] address = config.nodePortMode() == NodePortMode.SNAT && config.nodeAddress().isPresent()
+                ? config.nodeAddress().get().getAddress() : new byte[4];
+        spec.constant(SNAT_ADDRESS, address);
+        return spec;
     }
 
     /** Opens the object from the bpf-objects jar, ready to adjust (autoload, max entries, pin paths) and load. */

@@ -44,9 +44,10 @@ public final class LoadBalancer implements AutoCloseable {
 
     /** Loads the socket and, when {@code config.nodePorts()} is on, the TC programs. */
     public static LoadBalancer load(LbConfig config) {
-        BpfObjectSpec spec = LbObject.open();
-        if (!config.nodePorts()) LbObject.NODE_PORT_PROGRAMS.forEach(p -> spec.autoload(p, false));
-        BpfObject object = spec.load();
+        BpfObject object;
+        try (BpfObjectSpec spec = LbObject.open()) {
+            object = LbObject.configure(spec, config).load();
+        }
         try {
             return new LoadBalancer(object, config);
         } catch (RuntimeException e) {

@@ -17,10 +17,12 @@ import java.util.Optional;
  * @param sessionAffinity       ClientIP affinity or none
  * @param externalTrafficPolicy applies to node ports, external IPs and load-balancer IPs
  * @param internalTrafficPolicy applies to cluster IPs
+ * @param healthCheckNodePort   {@code spec.healthCheckNodePort}: where each node answers a cloud load balancer's
+ *                              health check for a LoadBalancer Service with {@code externalTrafficPolicy: Local}; 0 for none
  */
 public record Service(ServiceName id, ServiceType type, List<InetAddress> clusterIps, List<ServicePort> ports,
                       List<InetAddress> externalIps, List<InetAddress> loadBalancerIps, SessionAffinity sessionAffinity,
-                      TrafficPolicy externalTrafficPolicy, TrafficPolicy internalTrafficPolicy) {
+                      TrafficPolicy externalTrafficPolicy, TrafficPolicy internalTrafficPolicy, int healthCheckNodePort) {
     /** Copies lists and checks that port names are unique, as the API server guarantees. */
     public Service {
         Objects.requireNonNull(id, "id");
@@ -35,11 +37,26 @@ public record Service(ServiceName id, ServiceType type, List<InetAddress> cluste
         if (ports.stream().map(ServicePort::name).distinct().count() != ports.size()) {
             throw new IllegalArgumentException("Service " + id + " has duplicate port names: " + ports);
         }
+        if (healthCheckNodePort < 0 || healthCheckNodePort > 65535) {
+            throw new IllegalArgumentException("Service " + id + " has healthCheckNodePort " + healthCheckNodePort + ", not a port");
+        }
+        if (healthCheckNodePort != 0 && (type != ServiceType.LOAD_BALANCER || externalTrafficPolicy != TrafficPolicy.LOCAL)) {
+            throw new IllegalArgumentException("Service " + id + " has healthCheckNodePort " + healthCheckNodePort
+                    + " but is not a LoadBalancer with externalTrafficPolicy Local");
+        }
         for (ServicePort p : ports) {
             if (p.nodePort() != 0 && !type.hasNodePorts()) {
                 throw new IllegalArgumentException("Service " + id + " of type " + type + " has nodePort " + p.nodePort());
             }
         }
+    }
+
+    /** A Service without a health-check node port. */
+    public Service(ServiceName id, ServiceType type, List<InetAddress> clusterIps, List<ServicePort> ports,
+                   List<InetAddress> externalIps, List<InetAddress> loadBalancerIps, SessionAffinity sessionAffinity,
+                   TrafficPolicy externalTrafficPolicy, TrafficPolicy internalTrafficPolicy) {
+        this(id, type, clusterIps, ports, externalIps, loadBalancerIps, sessionAffinity, externalTrafficPolicy,
+                internalTrafficPolicy, 0);
     }
 
     /** A ClusterIP Service with Cluster traffic policies and no affinity. */
@@ -61,11 +78,12 @@ public record Service(ServiceName id, ServiceType type, List<InetAddress> cluste
     /** This Service with other session affinity. */
     public Service withSessionAffinity(SessionAffinity affinity) {
         return new Service(id, type, clusterIps, ports, externalIps, loadBalancerIps, affinity, externalTrafficPolicy,
-                internalTrafficPolicy);
+                internalTrafficPolicy, healthCheckNodePort);
     }
 
     /** This Service with other traffic policies. */
     public Service withTrafficPolicies(TrafficPolicy external, TrafficPolicy internal) {
-        return new Service(id, type, clusterIps, ports, externalIps, loadBalancerIps, sessionAffinity, external, internal);
+        return new Service(id, type, clusterIps, ports, externalIps, loadBalancerIps, sessionAffinity, external, internal,
+                healthCheckNodePort != 0 && type == ServiceType.LOAD_BALANCER && external == TrafficPolicy.LOCAL ? healthCheckNodePort : 0);
     }
 }

@@ -33,7 +33,17 @@ public final class ServiceConverter {
         }
         return Optional.of(new Service(id, ServiceType.parse(spec.getType()), IpLiterals.parseAll(ipStrings), ports,
                 IpLiterals.parseAll(spec.getExternalIPs()), ingressIps(s), affinity(spec),
-                TrafficPolicy.parse(spec.getExternalTrafficPolicy()), TrafficPolicy.parse(spec.getInternalTrafficPolicy())));
+                TrafficPolicy.parse(spec.getExternalTrafficPolicy()), TrafficPolicy.parse(spec.getInternalTrafficPolicy()),
+                healthCheckNodePort(spec)));
+    }
+
+    // The API server allocates one only for LoadBalancer Services with externalTrafficPolicy Local; elsewhere it is moot.
+    private static int healthCheckNodePort(io.fabric8.kubernetes.api.model.ServiceSpec spec) {
+        Integer p = spec.getHealthCheckNodePort();
+        if (p == null || p == 0) return 0;
+        boolean applies = ServiceType.parse(spec.getType()) == ServiceType.LOAD_BALANCER
+                && TrafficPolicy.parse(spec.getExternalTrafficPolicy()) == TrafficPolicy.LOCAL;
+        return applies ? p : 0;
     }
 
     private static ServicePort port(io.fabric8.kubernetes.api.model.ServicePort p) {
