@@ -12,8 +12,8 @@
  *
  * Remote backends (reached back out through the device the request came in on, as the FIB says) need the reply
  * to come back through this node, or to carry the frontend to the backend's node:
- * - SNAT (lb_snat_ip4 set, lb_dsr false): the source becomes this node's address and a port from
- *   LB_SNAT_PORT_MIN..MAX (the client's own port when free); lb_snat maps the reply back. Both directions are
+ * - SNAT (lb_snat_ip4 set, lb_dsr false): the source becomes this node's address and a port from 32768-65535
+ *   (the client's own port when it is in that range and free); lb_snat maps the reply back. Both directions are
  *   redirected out of the device, since the stack would drop a forwarded packet whose source is its own address.
  * - DSR (lb_dsr true): the client's address stays; the frontend (address, port) rides in an IPv4 option of type
  *   LB_DSR_OPT_TYPE (RFC 4727's experimental option 30, copied on fragmentation) on a TCP SYN and on every UDP
@@ -45,8 +45,8 @@
 
 #define LB_DSR_OPT_TYPE 0x9e /* copied flag | class 0 | number 30 (RFC 4727 experimental) */
 #define LB_DSR_OPT_LEN 8
-#define LB_SNAT_PORT_MIN 61000 /* above Linux's default ephemeral range, below 65536 */
-#define LB_SNAT_PORT_SPAN 4536
+#define LB_SNAT_PORT_MIN 32768 /* above the NodePort range */
+#define LB_SNAT_PORT_SPAN 32768
 
 /* Set by the loader before load: this node's IPv4 address for SNAT to remote backends (0: no SNAT). */
 volatile const __be32 lb_snat_ip4 = 0;
@@ -270,6 +270,14 @@ static __always_inline __be16 lb_snat_alloc(const struct flow *f, __be32 backend
 			k.nat_port = bpf_htons(LB_SNAT_PORT_MIN + bpf_get_prandom_u32() % LB_SNAT_PORT_SPAN);
 		if (!bpf_map_update_elem(&lb_snat, &k, &v, BPF_NOEXIST))
 			return k.nat_port;
+		if (i == 0) {
+			/* Taken by the same client port and frontend: a new flow reusing that 4-tuple, so it takes over. */
+			struct lb_snat *old = bpf_map_lookup_elem(&lb_snat, &k);
+
+			if (old && old->client == v.client && old->client_port == v.client_port && old->frontend == v.frontend
+			    && old->frontend_port == v.frontend_port && !bpf_map_update_elem(&lb_snat, &k, &v, BPF_EXIST))
+				return k.nat_port;
+		}
 	}
 	return 0;
 }
@@ -373,12 +381,15 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 	fkey.dir = LB_CT_FORWARD;
 	ct = bpf_map_lookup_elem(&lb_ct, &fkey);
 	if (ct) {
-		/* Established flow: keeps its backend even if that backend is now terminating. */
-		ct->last_seen_ns = now;
 		ct_copy = *ct;
 		lb_barrier();
-		rewrite(skb, &f, true, f.daddr, ct_copy.addr, f.dport, ct_copy.port);
-		return lb_to_remote(skb, &f, ct_copy.flags, ct_copy.nat_port);
+		/* An entry made in the other forwarding mode (the agent restarted with another one) is chosen anew. */
+		if (!((ct_copy.flags & LB_CT_F_SNAT) && !lb_snat_ip4) && !((ct_copy.flags & LB_CT_F_DSR) && !lb_dsr)) {
+			/* Established flow: keeps its backend even if that backend is now terminating. */
+			ct->last_seen_ns = now;
+			rewrite(skb, &f, true, f.daddr, ct_copy.addr, f.dport, ct_copy.port);
+			return lb_to_remote(skb, &f, ct_copy.flags, ct_copy.nat_port);
+		}
 	}
 	skey.addr.w[0] = f.daddr;
 	skey.port = f.dport;

@@ -66,6 +66,26 @@ public final class Topology implements AutoCloseable {
         configure(b, nameB, addressB);
     }
 
+    /**
+     * A bridge in {@code ns}, up, with no address: veth ends made with {@link #veth} join it as ports through
+     * {@link #addPort}. The name must be unique in the namespace and at most 15 characters.
+     */
+    public synchronized void bridge(NetNamespace ns, String name) {
+        requireOwn(ns);
+        ns.ip("link", "add", name, "type", "bridge");
+        interfaces.get(ns).add(name);
+        ns.ip("link", "set", name, "up");
+    }
+
+    /** Makes interface {@code port} of {@code ns} a port of its bridge {@code bridge}. */
+    public synchronized void addPort(NetNamespace ns, String bridge, String port) {
+        requireOwn(ns);
+        if (!interfaces.get(ns).contains(bridge) || !interfaces.get(ns).contains(port)) {
+            throw new IllegalArgumentException(bridge + " and " + port + " must both be interfaces made here in " + ns);
+        }
+        ns.ip("link", "set", port, "master", bridge);
+    }
+
     private static void configure(NetNamespace ns, String ifname, String address) {
         if (address != null) {
             ns.ip(address.contains(":") ? "-6" : "-4", "addr", "add", address, "dev", ifname, "nodad");

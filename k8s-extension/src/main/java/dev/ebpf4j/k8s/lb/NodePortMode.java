@@ -7,8 +7,9 @@ package dev.ebpf4j.k8s.lb;
  */
 public enum NodePortMode {
     /**
-     * The source becomes this node's address (and a port in 61000-65535), so replies come back through this node,
-     * which restores the frontend and the client. The backend sees this node, not the client. Cilium's default too.
+     * The source becomes this node's address and a port in 32768-65535 (the client's own where it is free), so
+     * replies come back through this node, which restores the frontend and the client. The backend sees this node,
+     * not the client. Cilium's default too.
      */
     SNAT,
     /**

@@ -47,9 +47,15 @@ final class AgentProcess implements AutoCloseable {
 
     /** Starts the agent inside the network namespace at {@code netns} ({@code nsenter --net}). */
     static AgentProcess startIn(Path netns, Path log, String... args) throws IOException {
+        return startIn(netns, log, java.util.Map.of(), args);
+    }
+
+    /** Like {@link #startIn(Path, Path, String...)}, with extra environment variables (KUBECONFIG, say). */
+    static AgentProcess startIn(Path netns, Path log, java.util.Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new java.util.ArrayList<>(List.of("nsenter", "--net=" + netns));
         cmd.addAll(command(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
         pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return new AgentProcess(pb.start(), log);
     }
