@@ -171,12 +171,23 @@ public final class TestCluster implements AutoCloseable {
         return underlay;
     }
 
-    /** A new pod on {@code node}, wired, with both addresses. */
+    /** A new pod on {@code node}, wired, with both addresses from the node's pod CIDRs. */
     public synchronized Pod addPod(Node node, String name) {
+        return addPod(node, name, null);
+    }
+
+    /**
+     * A new pod on {@code node} with an IPv4 address outside the node's pod CIDR (from a cluster-wide pool, say, in
+     * 10.0.0.0/8): every other node gets a /32 route to it through {@code node}. Null: from the pod CIDR.
+     */
+    public synchronized Pod addPod(Node node, String name, Inet4Address address) {
         if (pods.stream().anyMatch(p -> p.name().equals(name))) throw new IllegalArgumentException("pod " + name + " exists");
         int k = (int) pods.stream().filter(p -> p.node().equals(node)).count() + 1;
         if (k > 250) throw new IllegalStateException("node " + node.name() + " is full (250 pods)");
-        Inet4Address v4 = (Inet4Address) InetAddress.ofLiteral("10.244." + node.index() + "." + (k + 1));
+        if (address != null && !address.getHostAddress().startsWith("10.")) {
+            throw new IllegalArgumentException("pod addresses must be in 10.0.0.0/8 (the pods' route), got " + address);
+        }
+        Inet4Address v4 = address != null ? address : (Inet4Address) InetAddress.ofLiteral("10.244." + node.index() + "." + (k + 1));
         Inet6Address v6 = (Inet6Address) InetAddress.ofLiteral("fd00:244:" + node.index() + "::" + Integer.toHexString(k + 1));
         NetNamespace ns = topology.namespace("p-" + name);
         String lxc = "lxc" + k;
@@ -187,6 +198,11 @@ public final class TestCluster implements AutoCloseable {
         ns.ip("-6", "route", "add", "fd00::/8", "via", "fe80::1", "dev", "eth0");
         node.ns().ip("route", "add", v4.getHostAddress() + "/32", "dev", lxc);
         node.ns().ip("-6", "route", "add", v6.getHostAddress() + "/128", "dev", lxc);
+        if (address != null) {
+            for (Node other : nodes) {
+                if (other != node) other.ns().ip("route", "add", v4.getHostAddress() + "/32", "via", node.ipv4().getHostAddress(), "dev", "eth0");
+            }
+        }
         Pod pod = new Pod(name, node, ns, v4, v6, lxc);
         pods.add(pod);
         return pod;

@@ -12,7 +12,10 @@ import java.util.TreeMap;
 
 /**
  * Allocates identities and keeps them stable across compilations: the same label set always gets the same number,
- * so a policy update rewrites only the entries that change.
+ * so a policy update rewrites only the entries that change. A label identity is derived from the label set itself
+ * (SHA-256 of its canonical form, folded into {@code [FIRST_LABEL, FIRST_CIDR)}), so every node of a cluster gives
+ * a pod the same identity without asking anyone, as Cilium's cluster-wide identities do; only when two label sets
+ * hash alike does the later one take the next free number (order-dependent, logged).
  *
  * <p>A label identity stands for (namespace, pod labels, namespace labels, named container ports). Pods with equal
  * labels in the same namespace share one; the named ports are part of it because an egress rule's named port
@@ -51,7 +54,6 @@ public final class IdentityAllocator {
     private final Map<LabelSet, Integer> labels = new HashMap<>();
     private final Map<Integer, LabelSet> byId = new HashMap<>();
     private final Map<String, Integer> cidrs = new HashMap<>();
-    private int nextLabel = Identities.FIRST_LABEL;
     private int nextCidr = Identities.FIRST_CIDR;
 
     /**
@@ -60,10 +62,31 @@ public final class IdentityAllocator {
      */
     public int labelIdentity(LabelSet set) {
         return labels.computeIfAbsent(set, s -> {
-            int id = nextLabel++;
+            int span = Identities.FIRST_CIDR - Identities.FIRST_LABEL;
+            int id = Identities.FIRST_LABEL + Math.floorMod(hash(s), span);
+            if (byId.containsKey(id)) {
+                System.getLogger(IdentityAllocator.class.getName()).log(System.Logger.Level.WARNING,
+                        "label identity " + id + " of " + s + " collides with " + byId.get(id) + ": this node numbers it apart");
+                while (byId.containsKey(id)) id = Identities.FIRST_LABEL + Math.floorMod(id - Identities.FIRST_LABEL + 1, span);
+            }
             byId.put(id, s);
             return id;
         });
+    }
+
+    private static int hash(LabelSet s) {
+        StringBuilder canonical = new StringBuilder(s.namespace()).append('\0');
+        s.podLabels().forEach((k, v) -> canonical.append(k).append('=').append(v).append('\0'));
+        canonical.append('\1');
+        s.namespaceLabels().forEach((k, v) -> canonical.append(k).append('=').append(v).append('\0'));
+        canonical.append('\1');
+        for (ContainerPort p : s.namedPorts()) canonical.append(p.name()).append('/').append(p.protocol()).append('/').append(p.port()).append('\0');
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.nio.ByteBuffer.wrap(d).getInt();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
     }
 
     /**
