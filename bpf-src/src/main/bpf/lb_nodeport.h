@@ -28,7 +28,6 @@
 #include "lb_common.h"
 #include "lb_events.h"
 
-#define TC_ACT_OK 0
 #define ETH_P_IP 0x0800
 #define ETH_HLEN 14
 #define IP_CSUM_OFF (ETH_HLEN + offsetof(struct iphdr, check))
@@ -297,7 +296,7 @@ static __always_inline int lb_to_remote(struct __sk_buff *skb, const struct flow
 		if (first && (f->l4_off != ETH_HLEN + sizeof(struct iphdr) || lb_dsr_push(skb, f->daddr, f->dport)))
 			return TC_ACT_SHOT;
 	} else {
-		return TC_ACT_OK;
+		return TCX_NEXT; /* the next program of the chain (an observer, another owner's) sees it too */
 	}
 	return bpf_redirect_neigh(skb->ingress_ifindex, NULL, 0, 0);
 }
@@ -362,11 +361,11 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 	int r;
 
 	if (parse(skb, &f))
-		return TC_ACT_OK;
+		return TCX_NEXT;
 	now = bpf_ktime_get_ns();
 	if (f.dsr) {
 		lb_dsr_record(&f, now);
-		return TC_ACT_OK;
+		return TCX_NEXT;
 	}
 	if (lb_snat_ip4 && f.daddr == lb_snat_ip4) {
 		r = lb_snat_reply(skb, &f);
@@ -400,7 +399,7 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 		skey.addr.w[0] = 0; /* node port: any address of this node */
 		svc = bpf_map_lookup_elem(&lb_services, &skey);
 		if (!svc)
-			return TC_ACT_OK;
+			return TCX_NEXT;
 	}
 	client.w[0] = f.saddr;
 	/* Replaced elements are recycled at once: choose from copies, and again on failure (see lb_sock.h). */
@@ -427,7 +426,7 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 	}
 	if (!b || b->family != LB_AF_INET) {
 		lb_emit_nodeport(skb, 0, 0);
-		return TC_ACT_OK;
+		return TCX_NEXT;
 	}
 	/* A backend behind the device the request came in on is on another node. */
 	if ((lb_dsr || lb_snat_ip4) && lb_fib_ifindex(skb, f.saddr, b->addr.w[0]) == skb->ingress_ifindex) {
@@ -474,7 +473,7 @@ int lb_nodeport_reply(struct __sk_buff *skb)
 	struct lb_ct *ct, ct_copy;
 
 	if (parse(skb, &f))
-		return TC_ACT_OK;
+		return TCX_NEXT;
 	key.saddr = f.saddr;
 	key.daddr = f.daddr;
 	key.sport = f.sport;
@@ -483,12 +482,12 @@ int lb_nodeport_reply(struct __sk_buff *skb)
 	key.dir = LB_CT_REPLY;
 	ct = bpf_map_lookup_elem(&lb_ct, &key);
 	if (!ct)
-		return TC_ACT_OK;
+		return TCX_NEXT;
 	ct->last_seen_ns = bpf_ktime_get_ns();
 	ct_copy = *ct;
 	lb_barrier();
 	rewrite(skb, &f, false, f.saddr, ct_copy.addr, f.sport, ct_copy.port);
-	return TC_ACT_OK;
+	return TCX_NEXT;
 }
 
 #endif

@@ -15,4 +15,9 @@ public record TestRun(int verdict, byte[] output, long nanosPerRun, Optional<byt
     public static final int XDP_ABORTED = 0, XDP_DROP = 1, XDP_PASS = 2, XDP_TX = 3, XDP_REDIRECT = 4;
     /** TC action values. */
     public static final int TC_ACT_UNSPEC = -1, TC_ACT_OK = 0, TC_ACT_SHOT = 2, TC_ACT_REDIRECT = 7;
+    /**
+     * tcx return values ({@code enum tcx_action_base}). {@code TCX_NEXT} hands the packet to the next program of the
+     * chain, or on to the stack after the last one; a clsact filter reads the same value as {@code TC_ACT_UNSPEC}.
+     */
+    public static final int TCX_NEXT = -1, TCX_PASS = 0, TCX_DROP = 2, TCX_REDIRECT = 7;
 }

@@ -280,9 +280,12 @@ public final class Agent implements AutoCloseable {
             }
         }
         PolicyAgent policy;
+        AgentFlows flows = null;
         try {
+            if (options.flows().enabled()) flows = AgentFlows.start(agent, options);
             policy = options.policy().enabled() ? PolicyAgent.start(options) : null;
         } catch (RuntimeException | Error e) {
+            if (flows != null) flows.close();
             agent.close();
             if (health != null) health.close();
             throw e;
@@ -291,9 +294,10 @@ public final class Agent implements AutoCloseable {
                 ? new ManifestDirectorySource(options.manifests().get()) : InformerSource.connect();
         CountDownLatch stop = new CountDownLatch(1);
         HealthCheckNodePorts healthChecksRef = healthChecks;
+        AgentFlows flowsRef = flows;
         if (healthChecks != null) source.addDeltaListener(healthChecks::update);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try (source; agent; policy; healthChecksRef) {
+            try (source; flowsRef; agent; policy; healthChecksRef) {
                 if (health != null) health.close();
                 stop.countDown();
             } catch (Exception e) {

@@ -17,10 +17,12 @@ import java.util.Optional;
  * @param policy     NetworkPolicy enforcement ({@link PolicyOptions#DISABLED} unless asked for)
  * @param nodePort   NodePort / external-IP / load-balancer-IP service on the node's devices ({@link NodePortOptions#DISABLED}
  *                   unless {@code --devices} is given)
+ * @param flows      the flow endpoint ({@link FlowOptions#DISABLED} unless {@code --flows-port} is given)
  */
 public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Path pinDir, String node,
                            boolean uninstall, java.util.Map<String, Integer> maxEntries, java.util.OptionalInt healthPort,
-                           PolicyOptions policy, NodePortOptions nodePort) {
+                           PolicyOptions policy, NodePortOptions nodePort,
+                           FlowOptions flows) {
     /** The default pin directory. */
     public static final Path DEFAULT_PIN_DIR = Path.of("/sys/fs/bpf/ebpf4j");
 
@@ -28,6 +30,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
             usage: Agent [--config FILE] (--manifests DIR | --kubeconfig) --cgroup PATH [--pin-dir DIR] [--node NAME]
                          [--health-port N] [--policy [--policy-interface NS/POD=IF]...]
                          [--devices IF[,IF...] [--node-ip ADDR] [--nodeport-mode snat|dsr]]
+                         [--flows-port N [--flows-address ADDR]]
                    Agent --uninstall [--config FILE] [--pin-dir DIR]
               --config FILE    agent.yaml (deploy/configmap.yaml): its values are defaults, flags override them
               --manifests DIR  follow Service/EndpointSlice manifests in DIR (watched)
@@ -49,6 +52,9 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
               --nodeport-mode snat|dsr  how backends on other nodes are reached: snat (default; replies come
                                back through this node) or dsr (the backend's node answers the client directly;
                                every node needs --devices)
+              --flows-port N   observe the datapath and serve its flows on 127.0.0.1:N for observe --cluster
+                               (4244 is what observe --cluster looks for)
+              --flows-address ADDR  listen for flows on ADDR instead of loopback (0.0.0.0: every address)
               --uninstall      detach and remove everything under the pin directory, then exit
             """;
 
@@ -65,6 +71,8 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
         Integer healthPort = null;
         PolicyOptions policy = PolicyOptions.DISABLED;
         NodePortOptions nodePort = NodePortOptions.DISABLED;
+        int flowsPort = -1;
+        java.net.InetAddress flowsAddress = null;
         java.util.Map<String, Integer> sizes = new java.util.TreeMap<>();
         String node = System.getenv().getOrDefault("NODE_NAME", hostName());
         for (int i = 0; i < args.length; i++) {
@@ -109,6 +117,23 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                 case "--policy" -> policy = policy.enabled(true);
                 case "--devices" -> nodePort = nodePort.withDevices(java.util.List.of(value(args, ++i).split(",")));
                 case "--node-ip" -> nodePort = nodePort.withNodeIp(NodePortOptions.ipv4("--node-ip", value(args, ++i)));
+                case "--flows-port" -> {
+                    String v = value(args, ++i);
+                    try {
+                        flowsPort = Integer.parseInt(v);
+                        if (flowsPort < 0 || flowsPort > 65535) throw new NumberFormatException();
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--flows-port wants a port 0-65535, got " + v + "\n" + USAGE);
+                    }
+                }
+                case "--flows-address" -> {
+                    String v = value(args, ++i);
+                    try {
+                        flowsAddress = java.net.InetAddress.ofLiteral(v);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--flows-address wants an IP address, got " + v + "\n" + USAGE);
+                    }
+                }
                 case "--nodeport-mode" -> nodePort = nodePort.withMode(NodePortOptions.mode(value(args, ++i)));
                 case "--policy-interface" -> {
                     String v = value(args, ++i);
@@ -136,9 +161,12 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
             if (!nodePort.enabled() && (nodePort.nodeIp().isPresent() || nodePort.mode() != NodePortOptions.DISABLED.mode())) {
                 throw new IllegalArgumentException("--node-ip and --nodeport-mode need --devices\n" + USAGE);
             }
+            if (flowsAddress != null && flowsPort < 0) throw new IllegalArgumentException("--flows-address needs --flows-port\n" + USAGE);
         }
         return new AgentOptions(Optional.ofNullable(manifests), kube, Optional.ofNullable(cgroup), pinDir, node, uninstall, java.util.Map.copyOf(sizes),
-                healthPort == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(healthPort), policy, nodePort);
+                healthPort == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(healthPort), policy, nodePort,
+                flowsPort < 0 ? FlowOptions.DISABLED
+                        : new FlowOptions(flowsPort, flowsAddress == null ? java.net.InetAddress.getLoopbackAddress() : flowsAddress));
     }
 
     private static String value(String[] args, int i) {

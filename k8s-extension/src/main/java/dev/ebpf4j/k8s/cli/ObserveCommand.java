@@ -50,6 +50,12 @@ final class ObserveCommand implements Callable<Integer> {
     @Option(names = "--ring", description = "Also read this pinned flow ring of another process, e.g. the agent's "
             + "PIN_DIR/lb-v1/maps/lb_events (its lost counter is the pin NAME_lost beside it).")
     List<java.nio.file.Path> rings = List.of();
+    @Option(names = "--cluster", description = "Flows of every node's agent (agents run with --flows-port), merged by time.")
+    boolean cluster;
+    @Option(names = "--peer", description = "With --cluster: an agent's flow endpoint HOST:PORT (repeatable; default: every Node's InternalIP).")
+    List<String> peers = List.of();
+    @Option(names = "--peer-port", description = "With --cluster and no --peer: the agents' flow port (default 4244).")
+    int peerPort = dev.ebpf4j.k8s.observe.FlowStreamServer.DEFAULT_PORT;
     @Option(names = "--metrics-port", description = "Serve Prometheus metrics on 127.0.0.1:PORT while observing.") Integer metricsPort;
 
     private final CliContext context;
@@ -66,8 +72,13 @@ final class ObserveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FlowFilter filter = filter(Instant.now());
         Terminal t = context.terminal();
+        if (cluster) return ClusterObserve.run(this, t);
+        if (!peers.isEmpty()) {
+            t.err().println("error: --peer needs --cluster");
+            return 2;
+        }
+        FlowFilter filter = filter(Instant.now());
         var source = context.flows().get();
         if (source.isEmpty()) {
             t.err().println("error: no flow source: run observe inside the agent or with the datapath loaded (needs root)");

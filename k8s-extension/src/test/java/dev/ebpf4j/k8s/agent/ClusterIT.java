@@ -52,6 +52,8 @@ import static org.junit.jupiter.api.Assertions.*;
 @Tag("kernel")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
+    /** Policy enforcement, and flows served on every node address for observe --cluster. */
+    static final String[] AGENT_FLAGS = {"--policy", "--flows-port", "4244", "--flows-address", "0.0.0.0"};
     static final int CONNECTIONS = Integer.getInteger("cluster.connections", 10_000);
     static Path dir;
     static ClusterTestbed bed;
@@ -79,6 +81,10 @@ class ClusterIT {
             c.verifyIsolated();
             servers = new PodServers();
             for (Pod p : List.of(web1, web2, web3, client1)) servers.start(p);
+            for (Pod p : List.of(client1, web1, client2, web2, web3)) {
+                bed.client.resource(ApiObjects.pod(new dev.ebpf4j.k8s.model.Pod("default", p.name(), Map.of("app", p.name()),
+                        List.of(p.ipv4(), p.ipv6()), p.node().name(), List.of()))).create();
+            }
             apply(Svc.clusterIp("web", "10.96.0.10", "fd00:96::10"), List.of(web2, web3));
             apply(Svc.clusterIp("remote", "10.96.0.20", "fd00:96::20").externalIps("10.101.0.10")
                     .loadBalancer("10.102.0.10", 0).nodePort(30081, 30053), List.of(web2));
@@ -86,7 +92,7 @@ class ClusterIT {
                     .nodePort(30082, 30054).policies("Local", null), List.of(web2));
             apply(Svc.clusterIp("ilocal", "10.96.0.40").policies(null, "Local"), List.of(web1, web2));
             truthTable.apply(TruthTableModel.initialState());
-            bed.startAgents(NodePortMode.SNAT, "--policy");
+            bed.startAgents(NodePortMode.SNAT, AGENT_FLAGS);
         } catch (Throwable t) {
             tearDown();
             throw t;
@@ -103,8 +109,15 @@ class ClusterIT {
         } finally {
             bed = null;
             servers = null;
+            if (dir != null) deleteTree(dir);
         }
         assertEquals(List.of(), Topology.leftoverNamespaces("e4jcl"), "namespaces left behind");
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     static void apply(Svc svc, List<Pod> endpoints) {
@@ -225,7 +238,7 @@ class ClusterIT {
     @Test
     @Order(6)
     void nodePortWithDsr() throws Exception {
-        bed.startAgents(NodePortMode.DSR, "--policy");
+        bed.startAgents(NodePortMode.DSR, AGENT_FLAGS);
         String node1 = bed.cluster.node(1).ipv4().getHostAddress();
         String client = TestCluster.EXTERNAL_IPV4.getHostAddress();
         eventually(() -> bed.cluster.external().call(() -> PodServers.tcp(at(node1, 30081), 2000)));
@@ -277,6 +290,59 @@ class ClusterIT {
             failures.addAll(diffs);
         }
         assertTrue(failures.isEmpty(), () -> String.join("\n", failures));
+    }
+
+    /**
+     * Flows of all nodes in one stream: HTTP from a pod on node-1 to a pod on node-2, then {@code ebpf4j observe
+     * --cluster} run as a user runs it (its own JVM, in the external client's namespace, which reaches the nodes'
+     * flow endpoints on the underlay) prints the request with its latency, seen by both nodes, in time order.
+     */
+    @Test
+    @Order(8)
+    void flowsOfAllNodesInOneStream() throws Exception {
+        com.sun.net.httpserver.HttpServer http = web2.ns().call(() -> {
+            var s = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(web2.ipv4(), 8088), 16);
+            s.createContext("/api/users", ex -> {
+                byte[] body = "[\"ana\",\"bo\"]".getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(200, body.length);
+                try (var out = ex.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            s.start();
+            return s;
+        });
+        try {
+            for (int i = 0; i < 3; i++) {
+                int status = bed.cluster.inPod(client1, () -> {
+                    var c = (HttpURLConnection) URI.create("http://" + web2.ipv4().getHostAddress() + ":8088/api/users").toURL().openConnection();
+                    int code = c.getResponseCode();
+                    c.getInputStream().readAllBytes();
+                    c.disconnect();
+                    return code;
+                });
+                assertEquals(200, status);
+            }
+            List<String> peers = bed.cluster.nodes().stream().map(n -> n.ipv4().getHostAddress() + ":4244").toList();
+            List<String> args = new ArrayList<>(List.of("observe", "--cluster", "--last", "50", "--protocol", "http"));
+            for (String p : peers) args.addAll(List.of("--peer", p));
+            String out = "";
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                out = Cli.runIn(bed.cluster.external(), dir, args);
+                if (out.contains("node-1: ") && out.contains("node-2: ") && out.contains("200  Latency")) break;
+                Thread.sleep(200);
+            }
+            System.out.println("observe --cluster --protocol http:\n" + out);
+            List<String> lines = out.lines().filter(l -> l.contains("HTTP GET /api/users")).toList();
+            assertTrue(lines.stream().anyMatch(l -> l.contains("node-1: ") && l.contains("client1 → web2") && l.contains("200  Latency")),
+                    "node-1 reports the request from client1 with its latency:\n" + out);
+            assertTrue(lines.stream().anyMatch(l -> l.contains("node-2: ")), "node-2 reports it too:\n" + out);
+            List<String> times = out.lines().filter(l -> l.contains(": ")).map(l -> l.substring(0, l.indexOf(" node-"))).toList();
+            assertEquals(times.stream().sorted().toList(), times, "merged in time order");
+        } finally {
+            http.stop(0);
+        }
     }
 
     @Test

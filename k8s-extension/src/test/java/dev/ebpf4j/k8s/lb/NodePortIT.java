@@ -89,7 +89,7 @@ class NodePortIT {
     }
 
     private static ParsedPacket checked(TestRun run) {
-        assertEquals(TestRun.TC_ACT_OK, run.verdict());
+        assertEquals(TestRun.TCX_NEXT, run.verdict(), "translated and handed on to the next tcx program");
         ParsedPacket p = ParsedPacket.parse(run.output());
         assertTrue(p.ip().orElseThrow().checksumValid(), "IPv4 header checksum");
         assertTrue(p.l4().orElseThrow().checksumValid(), "L4 checksum");
@@ -142,7 +142,7 @@ class NodePortIT {
             ProgramTester ingress = ProgramTester.of(TcProgram.of(obj.program("lb_nodeport_ingress")));
             byte[] syn = tcp(CLIENT, 40000, NODE, 30080, Packets.TCP_SYN);
             TestRun run = ingress.run(syn);
-            assertEquals(TestRun.TC_ACT_OK, run.verdict());
+            assertEquals(TestRun.TCX_NEXT, run.verdict());
             assertArrayEquals(syn, run.output(), "unchanged: the node answers with RST (no listener on the node port)");
         }
     }
