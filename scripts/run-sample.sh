@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a sample from samples/ with the JDK ./dev selected: scripts/run-sample.sh NAME [ARGS...]
 #   lb            the kube-proxy-less Service load balancer on network namespaces (the main demo)
+#   cluster       the load balancer on a three-node cluster of namespaces, an agent JVM per node [CONNECTIONS]
 #   xdp-counter   the XDP packet counter on a veth pair
 #   xdp-ddos      XDP DDoS mitigation: LPM blocklist (IPv4+IPv6), per-source token bucket, drop counters [RATE BURST]
 #   tc-counter    per-pod TC (tcx) traffic counter on a node namespace's host-side veths
@@ -12,13 +13,14 @@ cd "$(dirname "$0")/.."
 name=${1:-lb}; shift || true
 case "$name" in
   lb)          main=dev.ebpf4j.samples.lb.ServiceLbSample ;;
+  cluster)     main=dev.ebpf4j.samples.lb.ClusterLbSample ;;
   xdp-counter) main=dev.ebpf4j.samples.xdp.XdpCounterSample ;;
   xdp-ddos)    main=dev.ebpf4j.samples.ddos.XdpDdosSample ;;
   tc-counter)  main=dev.ebpf4j.samples.tccounter.TcCounterSample ;;
   sniffer)     main=dev.ebpf4j.samples.sniffer.SnifferSample ;;
   tcp-tracer)  main=dev.ebpf4j.samples.tcptracer.TcpTracerSample ;;
   dns-observer) main=dev.ebpf4j.samples.dns.DnsObserverSample ;;
-  *) echo "unknown sample '$name' (lb, xdp-counter, xdp-ddos, tc-counter, sniffer, tcp-tracer, dns-observer)" >&2; exit 2 ;;
+  *) echo "unknown sample '$name' (lb, cluster, xdp-counter, xdp-ddos, tc-counter, sniffer, tcp-tracer, dns-observer)" >&2; exit 2 ;;
 esac
 cp="samples/target/classes:$(cat samples/target/classpath.txt)"
 exec "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" "$main" "$@"
