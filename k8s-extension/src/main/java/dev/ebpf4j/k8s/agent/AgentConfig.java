@@ -24,8 +24,10 @@ import java.util.TreeMap;
  * <p>Keys (all optional): {@code mode} ({@code lb}: the agent programs Service load balancing only),
  * {@code source} ({@code in-cluster} or {@code manifests}, the latter with {@code manifests: DIR}),
  * {@code clusterCIDRs} ({@code pods}, {@code services}: CIDRs, validated), {@code bpffs} and {@code pinDirectory}
- * (pins live under their join), {@code cgroup}, {@code health.port}, {@code flows.enabled} ({@code false}: flow
- * observation is not part of the agent), {@code maxEntries} (map name to size) and {@code policy}
+ * (pins live under their join), {@code cgroup}, {@code health.port}, {@code flows} ({@code enabled}: serve the node's
+ * flows for {@code observe --cluster}; {@code port}, default 4244; {@code address}, default loopback),
+ * {@code nodePort} ({@code devices}: the interfaces serving NodePorts, none by default; {@code nodeIP}: the SNAT
+ * address; {@code mode}: {@code snat} or {@code dsr}), {@code maxEntries} (map name to size) and {@code policy}
  * ({@code enabled}: enforce NetworkPolicy; {@code interfaces}: {@code host-routes}, the default, or a mapping of
  * {@code namespace/name} to the pod's node-side interface; {@code hostAddresses}: the node's own addresses, default
  * every address on its interfaces).
@@ -37,11 +39,14 @@ import java.util.TreeMap;
  * @param healthPort {@code health.port}
  * @param maxEntries {@code maxEntries}
  * @param policy     {@code policy}
+ * @param nodePort   {@code nodePort}
+ * @param flows      {@code flows}
  */
 record AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Optional<Path> pinDir,
-                   OptionalInt healthPort, Map<String, Integer> maxEntries, PolicyOptions policy) {
+                   OptionalInt healthPort, Map<String, Integer> maxEntries, PolicyOptions policy, NodePortOptions nodePort,
+                   FlowOptions flows) {
     private static final Set<String> KEYS = Set.of("mode", "source", "manifests", "clusterCIDRs", "bpffs", "pinDirectory",
-            "cgroup", "health", "flows", "maxEntries", "policy");
+            "cgroup", "health", "flows", "nodePort", "maxEntries", "policy");
 
     /** Reads and checks {@code file}. */
     static AgentConfig load(Path file) {
@@ -115,16 +120,8 @@ record AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> 
             }
         }
 
-        if (top.containsKey("flows")) {
-            Map<String, Object> flows = mapping(top.get("flows"), "flows", Set.of("enabled"), origin);
-            if (flows.containsKey("enabled")) {
-                if (!(flows.get("enabled") instanceof Boolean b)) {
-                    throw new IllegalArgumentException(origin + ": flows.enabled must be true or false, got " + describe(flows.get("enabled")));
-                }
-                if (b) throw new IllegalArgumentException(origin + ": flows.enabled: true is not supported; flow observation is "
-                        + "not part of the node agent yet (use the dev.ebpf4j.k8s.observe API or the CLI), set it to false");
-            }
-        }
+        FlowOptions flows = top.containsKey("flows") ? flows(top.get("flows"), origin) : FlowOptions.DISABLED;
+        NodePortOptions nodePort = top.containsKey("nodePort") ? nodePort(top.get("nodePort"), origin) : NodePortOptions.DISABLED;
 
         Map<String, Integer> sizes = new TreeMap<>();
         if (top.containsKey("maxEntries")) {
@@ -136,7 +133,65 @@ record AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> 
             });
         }
         PolicyOptions policy = top.containsKey("policy") ? policy(top.get("policy"), origin) : PolicyOptions.DISABLED;
-        return new AgentConfig(manifests, kube, cgroup, pinDir, port, Map.copyOf(sizes), policy);
+        return new AgentConfig(manifests, kube, cgroup, pinDir, port, Map.copyOf(sizes), policy, nodePort, flows);
+    }
+
+    private static FlowOptions flows(Object section, String origin) {
+        Map<String, Object> m = mapping(section, "flows", Set.of("enabled", "port", "address"), origin);
+        boolean enabled = bool(m, "enabled", "flows.", origin);
+        int port = m.containsKey("port") ? integer(m.get("port"), "flows.port", origin) : 4244;
+        if (port < 1 || port > 65535) throw new IllegalArgumentException(origin + ": flows.port must be 1-65535, got " + port);
+        InetAddress address = string(m, "address", origin, "flows.").map(a -> address(a, "flows.address", origin))
+                .orElse(InetAddress.getLoopbackAddress());
+        return enabled ? new FlowOptions(port, address) : FlowOptions.DISABLED;
+    }
+
+    private static NodePortOptions nodePort(Object section, String origin) {
+        Map<String, Object> m = mapping(section, "nodePort", Set.of("devices", "nodeIP", "mode"), origin);
+        java.util.List<String> devices = new java.util.ArrayList<>();
+        if (m.containsKey("devices")) {
+            if (!(m.get("devices") instanceof java.util.List<?> list)) {
+                throw new IllegalArgumentException(origin + ": nodePort.devices must be a list of interface names, got " + describe(m.get("devices")));
+            }
+            for (Object o : list) {
+                if (!(o instanceof String d)) throw new IllegalArgumentException(origin + ": nodePort.devices must hold interface names, got " + describe(o));
+                devices.add(d);
+            }
+        }
+        Optional<java.net.Inet4Address> nodeIp = string(m, "nodeIP", origin, "nodePort.")
+                .map(a -> address(a, "nodePort.nodeIP", origin) instanceof java.net.Inet4Address v4 ? v4 : null);
+        if (m.containsKey("nodeIP") && nodeIp.isEmpty()) {
+            throw new IllegalArgumentException(origin + ": nodePort.nodeIP must be an IPv4 address, got " + describe(m.get("nodeIP")));
+        }
+        var mode = string(m, "mode", origin, "nodePort.").map(v -> {
+            try {
+                return NodePortOptions.mode(v);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(origin + ": nodePort.mode must be snat or dsr, got '" + v + "'");
+            }
+        }).orElse(dev.ebpf4j.k8s.lb.NodePortMode.SNAT);
+        try {
+            return new NodePortOptions(devices, nodeIp, mode);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin + ": nodePort.devices: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean bool(Map<String, Object> m, String key, String prefix, String origin) {
+        if (!m.containsKey(key)) return false;
+        if (!(m.get(key) instanceof Boolean b)) {
+            throw new IllegalArgumentException(origin + ": " + prefix + key + " must be true or false, got " + describe(m.get(key)));
+        }
+        return b;
+    }
+
+    private static InetAddress address(String a, String key, String origin) {
+        try {
+            if (!a.matches("[0-9.]+|[0-9a-fA-F:.]+")) throw new IllegalArgumentException();
+            return InetAddress.ofLiteral(a);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin + ": " + key + " must be an IP address, got '" + a + "'");
+        }
     }
 
     private static PolicyOptions policy(Object section, String origin) {

@@ -85,6 +85,11 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                 healthPort = c.healthPort().isPresent() ? c.healthPort().getAsInt() : null;
                 sizes.putAll(c.maxEntries());
                 policy = c.policy();
+                nodePort = c.nodePort();
+                if (c.flows().enabled()) {
+                    flowsPort = c.flows().port();
+                    flowsAddress = c.flows().address();
+                }
             }
         }
         boolean sourceFlag = false;

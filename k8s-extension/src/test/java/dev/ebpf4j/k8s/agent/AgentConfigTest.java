@@ -56,7 +56,7 @@ class AgentConfigTest {
         assertEquals(OptionalInt.of(19890), c.healthPort());
         assertEquals(Map.of("lb_backends", 131072), c.maxEntries());
         assertEquals(new AgentConfig(Optional.empty(), false, Optional.empty(), Optional.empty(), OptionalInt.empty(), Map.of(),
-                        PolicyOptions.DISABLED), AgentConfig.parse("", "empty"));
+                        PolicyOptions.DISABLED, NodePortOptions.DISABLED, FlowOptions.DISABLED), AgentConfig.parse("", "empty"));
     }
 
     @Test
@@ -78,12 +78,40 @@ class AgentConfigTest {
         assertMessage("clusterCIDRs.services must be a CIDR", "clusterCIDRs: {services: 10.96.0.0/33}\n");
         assertMessage("pinDirectory must be a plain relative directory", "pinDirectory: ../etc\n");
         assertMessage("mode 'full' is not supported", "mode: full\n");
-        assertMessage("flows.enabled: true is not supported", "flows: {enabled: true}\n");
+        assertMessage("flows.port must be 1-65535", "flows: {enabled: true, port: 0}\n");
+        assertMessage("flows.address must be an IP address, got 'node-1'", "flows: {enabled: true, address: node-1}\n");
+        assertMessage("nodePort.mode must be snat or dsr, got 'tunnel'", "nodePort: {devices: [eth0], mode: tunnel}\n");
+        assertMessage("nodePort.nodeIP must be an IPv4 address", "nodePort: {devices: [eth0], nodeIP: \"fd00::1\"}\n");
+        assertMessage("nodePort.devices must be a list", "nodePort: {devices: eth0}\n");
+        assertMessage("nodePort.devices: --devices wants interface names of 1-15 characters", "nodePort: {devices: [averyveryverylongname]}\n");
         assertMessage("source must be in-cluster or manifests", "source: kubeconfig\n");
         assertMessage("source: manifests needs manifests: DIR", "source: manifests\n");
         assertMessage("manifests needs source: manifests", "manifests: /m\n");
         assertMessage("(top level) must be a mapping", "- a\n- b\n");
         assertMessage("not valid YAML", "health: {port: 1\n");
+    }
+
+    @Test
+    void flowsAndNodePortSections(@TempDir Path tmp) throws IOException {
+        AgentConfig c = AgentConfig.parse("""
+                flows: {enabled: true, port: 14244, address: 10.100.0.11}
+                nodePort: {devices: [eth0, eth1], nodeIP: 10.100.0.11, mode: dsr}
+                """, "t");
+        assertEquals(new FlowOptions(14244, java.net.InetAddress.ofLiteral("10.100.0.11")), c.flows());
+        assertEquals(new NodePortOptions(java.util.List.of("eth0", "eth1"),
+                Optional.of((java.net.Inet4Address) java.net.InetAddress.ofLiteral("10.100.0.11")), dev.ebpf4j.k8s.lb.NodePortMode.DSR), c.nodePort());
+        assertEquals(new FlowOptions(4244, java.net.InetAddress.getLoopbackAddress()), AgentConfig.parse("flows: {enabled: true}", "t").flows(),
+                "the port observe --cluster looks for, on loopback");
+        assertEquals(FlowOptions.DISABLED, AgentConfig.parse("flows: {enabled: false, port: 14244}", "t").flows());
+        Path file = Files.writeString(tmp.resolve("agent.yaml"), "source: in-cluster\ncgroup: /c\nflows: {enabled: true}\n"
+                + "nodePort: {devices: [eth0], mode: dsr}\n");
+        AgentOptions o = AgentOptions.parse("--config", file.toString(), "--devices", "eth1", "--flows-port", "5000");
+        assertEquals(java.util.List.of("eth1"), o.nodePort().devices(), "the flag overrides the file");
+        assertEquals(dev.ebpf4j.k8s.lb.NodePortMode.DSR, o.nodePort().mode(), "the file's mode stays");
+        assertEquals(5000, o.flows().port());
+        Path dsrWithoutDevices = Files.writeString(tmp.resolve("dsr.yaml"), "source: in-cluster\ncgroup: /c\nnodePort: {mode: dsr}\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("--config", dsrWithoutDevices.toString()))
+                .getMessage().contains("need --devices"), "a mode without devices serves nothing: refused");
     }
 
     @Test

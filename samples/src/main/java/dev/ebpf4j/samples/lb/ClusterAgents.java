@@ -44,10 +44,12 @@ final class ClusterAgents implements AutoCloseable {
     void start(String mode) throws Exception {
         stop();
         for (TestCluster.Node n : cluster.nodes()) {
+            // region cluster-agent
             running.put(n, launch(n.ns(), log(n), Agent.class.getName(), "--manifests", manifests.toString(),
                     "--cgroup", n.cgroup().path().toString(), "--pin-dir", pinDirs.get(n).toString(), "--node", n.name(),
                     "--devices", "eth0", "--nodeport-mode", mode, "--flows-port", String.valueOf(FLOWS_PORT),
                     "--flows-address", n.ipv4().getHostAddress()));
+            // endregion
         }
         for (var e : running.entrySet()) awaitReady(e.getKey(), e.getValue());
     }
