@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -249,10 +248,12 @@ public final class Agent implements AutoCloseable {
         LbConfig config = new LbConfig(options.node(), Selection.RANDOM, nodePort.enabled());
         if (nodePort.enabled()) config = config.withNodePortMode(nodePort.mode(), nodePort.resolveNodeIp());
         AtomicReference<Agent> running = new AtomicReference<>();
-        AtomicBoolean ready = new AtomicBoolean();
+        AtomicReference<AgentStatus> status = new AtomicReference<>();
         // Serving before the load lets the readiness probe say 503 (not refused) while the datapath loads.
         HealthServer health = options.healthPort().isPresent()
-                ? HealthServer.start(options.healthPort().getAsInt(), () -> running.get() != null && running.get().isOpen(), ready::get)
+                ? HealthServer.start(options.healthPort().getAsInt(), () -> running.get() != null && running.get().isOpen(),
+                        () -> status.get() == null ? java.util.Optional.of("datapath loading") : status.get().notReady(),
+                        () -> status.get() == null ? "" : status.get().metrics())
                 : null;
         if (health != null) System.out.println("health on 127.0.0.1:" + health.port());
         Agent agent;
@@ -296,8 +297,10 @@ public final class Agent implements AutoCloseable {
         HealthCheckNodePorts healthChecksRef = healthChecks;
         AgentFlows flowsRef = flows;
         if (healthChecks != null) source.addDeltaListener(healthChecks::update);
+        AgentStatus agentStatus = new AgentStatus(agent.controller(), source);
+        status.set(agentStatus);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try (source; flowsRef; agent; policy; healthChecksRef) {
+            try (agentStatus; source; flowsRef; agent; policy; healthChecksRef) {
                 if (health != null) health.close();
                 stop.countDown();
             } catch (Exception e) {
@@ -309,7 +312,7 @@ public final class Agent implements AutoCloseable {
         boolean synced = agent.awaitSynced(source, Duration.ofSeconds(30));
         if (policy != null) synced &= policy.startAndSync(Duration.ofSeconds(30));
         if (synced) {
-            ready.set(true);
+            agentStatus.synced(true);
         } else {
             LOG.log(System.Logger.Level.WARNING, "first sync not done after 30 s; serving the adopted state meanwhile");
         }
@@ -319,7 +322,7 @@ public final class Agent implements AutoCloseable {
             synced = agent.awaitSynced(source, Duration.ofSeconds(30))
                     && (policy == null || policy.awaitSynced(Duration.ofSeconds(30)));
         }
-        ready.set(synced);
+        agentStatus.synced(synced);
         stop.await();
     }
 }

@@ -14,7 +14,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The agent's probe endpoints on 127.0.0.1 (the pod uses the host network, so nothing else on the node's addresses
  * should see them): {@code /healthz} answers 200 while {@code alive} holds, {@code /readyz} 200 while {@code ready}
- * holds, and 503 otherwise. Kubelet probes from the node itself, so loopback is enough.
+ * holds, and 503 otherwise, with the reason in the body; {@code /metrics} serves the agent's Prometheus text. Kubelet
+ * probes from the node itself, so loopback is enough.
  */
 final class HealthServer implements AutoCloseable {
     private final HttpServer server;
@@ -29,6 +30,16 @@ final class HealthServer implements AutoCloseable {
      * @throws UncheckedIOException when the port cannot be bound (the message names it)
      */
     static HealthServer start(int port, BooleanSupplier alive, BooleanSupplier ready) {
+        return start(port, alive, () -> ready.getAsBoolean() ? java.util.Optional.empty() : java.util.Optional.of("first sync not applied yet"),
+                () -> "");
+    }
+
+    /**
+     * Like {@link #start(int, BooleanSupplier, BooleanSupplier)}, with the reason the agent is not ready (empty when
+     * it is) and the {@code /metrics} text.
+     */
+    static HealthServer start(int port, BooleanSupplier alive, java.util.function.Supplier<java.util.Optional<String>> notReady,
+                              java.util.function.Supplier<String> metrics) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
@@ -36,7 +47,11 @@ final class HealthServer implements AutoCloseable {
             throw new UncheckedIOException("cannot serve health endpoints on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
         server.createContext("/healthz", ex -> answer(ex, alive.getAsBoolean(), "alive", "datapath not open"));
-        server.createContext("/readyz", ex -> answer(ex, ready.getAsBoolean(), "ready", "first sync not applied yet"));
+        server.createContext("/readyz", ex -> {
+            java.util.Optional<String> reason = notReady.get();
+            answer(ex, reason.isEmpty(), "ready", reason.orElse(""));
+        });
+        server.createContext("/metrics", ex -> answer(ex, true, metrics.get(), ""));
         server.setExecutor(null);
         server.start();
         return new HealthServer(server);
@@ -52,7 +67,8 @@ final class HealthServer implements AutoCloseable {
                 ex.getResponseHeaders().set("Allow", "GET, HEAD");
                 send(ex, 405, "method not allowed\n");
             } else {
-                send(ex, ok ? 200 : 503, (ok ? yes : no) + "\n");
+                String body = ok ? yes : no;
+                send(ex, ok ? 200 : 503, body.endsWith("\n") ? body : body + "\n");
             }
         }
     }

@@ -45,10 +45,25 @@ public final class LbController {
     public record SyncResult(long generation, UpdatePlan plan, Duration elapsed) {
     }
 
+    /**
+     * A sync that failed: the datapath misses what it would have written until a later sync succeeds.
+     *
+     * @param generation the source generation that failed to apply
+     * @param at         when it failed
+     * @param message    why
+     */
+    public record SyncFailure(long generation, java.time.Instant at, String message) {
+    }
+
     private final LbDatapath datapath;
     private final DesiredIndex desired;
     private final LbPlanner planner;
     private final AtomicReference<SyncResult> last = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicLong syncErrors = new java.util.concurrent.atomic.AtomicLong();
+    private volatile SyncFailure lastFailure;
+    private volatile java.time.Instant lastSuccess;
+    /** Whether the last sync attempt failed (cleared by the next success). */
+    private volatile boolean outOfDate;
 
     /** A controller for freshly created (empty) maps. */
     public LbController(LbConfig config, LbDatapath datapath) {
@@ -122,12 +137,17 @@ public final class LbController {
                 datapath.apply(plan);
             } catch (RuntimeException e) {
                 planner.abort(plan);
+                syncErrors.incrementAndGet();
+                lastFailure = new SyncFailure(generation, java.time.Instant.now(), String.valueOf(e.getMessage()));
+                outOfDate = true;
                 throw e;
             }
         }
         planner.commit(plan);
         SyncResult r = new SyncResult(generation, plan, Duration.ofNanos(System.nanoTime() - start));
         last.set(r);
+        lastSuccess = java.time.Instant.now();
+        outOfDate = false;
         return r;
     }
 
@@ -144,5 +164,28 @@ public final class LbController {
     /** The last successful sync, or null before the first. */
     public SyncResult lastSync() {
         return last.get();
+    }
+
+    /** When the last successful sync finished, if any did. */
+    public java.util.Optional<java.time.Instant> lastSyncTime() {
+        return java.util.Optional.ofNullable(lastSuccess);
+    }
+
+    /** Syncs that failed since the controller was made. */
+    public long syncErrors() {
+        return syncErrors.get();
+    }
+
+    /** The last failed sync, if any (also after later successes). */
+    public java.util.Optional<SyncFailure> lastFailure() {
+        return java.util.Optional.ofNullable(lastFailure);
+    }
+
+    /**
+     * Whether the datapath is behind what the controller was given: the last sync attempt failed, and what it
+     * touched waits for the next sync (a delta, or {@link #sync} of the source's snapshot, which retries it).
+     */
+    public boolean outOfDate() {
+        return outOfDate;
     }
 }

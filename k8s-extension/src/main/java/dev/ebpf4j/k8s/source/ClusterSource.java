@@ -34,6 +34,14 @@ public interface ClusterSource extends AutoCloseable {
         addListener(new SnapshotDiff(listener));
     }
 
+    /**
+     * Whether the source currently follows its origin: false while an API server is unreachable (the snapshot then
+     * holds the last state seen, and the source reconnects by itself). Always true for local sources.
+     */
+    default boolean connected() {
+        return true;
+    }
+
     /** Stops watching and the notification thread. Idempotent. */
     @Override
     void close();

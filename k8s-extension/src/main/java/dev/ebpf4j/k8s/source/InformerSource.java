@@ -117,6 +117,12 @@ public final class InformerSource implements ClusterSource {
         }
     }
 
+    /** Whether both informers' watches are open (fabric8 re-lists and re-watches with backoff after an outage). */
+    @Override
+    public synchronized boolean connected() {
+        return services != null && !closed && services.isWatching() && slices.isWatching();
+    }
+
     @Override
     public ClusterSnapshot snapshot() {
         return store.snapshot();

@@ -45,6 +45,14 @@ final class AgentProcess implements AutoCloseable {
         return new AgentProcess(pb.start(), log);
     }
 
+    /** Like {@link #startWith(Path, String...)}, with extra environment variables (KUBECONFIG, say). */
+    static AgentProcess startWith(Path log, java.util.Map<String, String> env, String... args) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command(args));
+        pb.environment().putAll(env);
+        pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return new AgentProcess(pb.start(), log);
+    }
+
     /** Starts the agent inside the network namespace at {@code netns} ({@code nsenter --net}). */
     static AgentProcess startIn(Path netns, Path log, String... args) throws IOException {
         return startIn(netns, log, java.util.Map.of(), args);

@@ -1,0 +1,127 @@
+package dev.ebpf4j.k8s.agent;
+
+import dev.ebpf4j.k8s.lb.LbController;
+import dev.ebpf4j.k8s.source.ClusterSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the agent tells its probes and {@code /metrics}, and the watchdog behind it: once a second it notes whether the
+ * source still follows the API server (logging each loss and return once, not per retry) and, while the datapath is
+ * out of date because a sync failed, retries a full sync of the source's snapshot with a backoff of 1 s doubling to
+ * 30 s. Readiness is truthful: not ready before the first sync, while the API server is unreachable (the datapath then
+ * serves the last state seen) and while a failed sync is not yet retried successfully.
+ */
+final class AgentStatus implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(AgentStatus.class.getName());
+    private final LbController controller;
+    private final ClusterSource source;
+    private final AtomicLong disconnects = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
+    private final Thread watchdog;
+    private volatile boolean synced;
+    private volatile Instant disconnectedSince;
+    private volatile boolean closed;
+
+    AgentStatus(LbController controller, ClusterSource source) {
+        this.controller = controller;
+        this.source = source;
+        this.watchdog = Thread.ofPlatform().daemon().name("ebpf4j-agent-watchdog").start(this::watch);
+    }
+
+    /** The first sync (of every enabled part) has been applied. */
+    void synced(boolean value) {
+        synced = value;
+    }
+
+    /** Why the agent is not ready, or empty when it is. */
+    Optional<String> notReady() {
+        if (!synced) return Optional.of("first sync not applied yet");
+        Instant since = disconnectedSince;
+        if (since != null) return Optional.of("API server unreachable since " + since + "; the datapath serves the last state seen");
+        if (controller.outOfDate()) {
+            return Optional.of("datapath out of date: " + controller.lastFailure().map(f -> "sync of generation " + f.generation()
+                    + " failed: " + f.message()).orElse("a sync failed") + " (retrying)");
+        }
+        return Optional.empty();
+    }
+
+    /** The Prometheus text of the agent's control-plane state. */
+    String metrics() {
+        StringBuilder m = new StringBuilder();
+        gauge(m, "ebpf4j_agent_ready", "1 when /readyz answers 200", notReady().isEmpty() ? 1 : 0);
+        gauge(m, "ebpf4j_agent_api_connected", "1 while the source follows the API server", disconnectedSince == null ? 1 : 0);
+        counter(m, "ebpf4j_agent_api_disconnects_total", "times the API server became unreachable", disconnects.get());
+        counter(m, "ebpf4j_lb_sync_errors_total", "LB syncs that failed to write the datapath", controller.syncErrors());
+        counter(m, "ebpf4j_lb_sync_retries_total", "full syncs retried after a failure", retries.get());
+        gauge(m, "ebpf4j_lb_datapath_out_of_date", "1 while a failed sync waits for its retry", controller.outOfDate() ? 1 : 0);
+        var last = controller.lastSync();
+        gauge(m, "ebpf4j_lb_applied_generation", "source generation of the last successful sync", last == null ? -1 : last.generation());
+        gauge(m, "ebpf4j_lb_source_generation", "the source's current generation", source.snapshot().generation());
+        controller.lastSyncTime().ifPresent(t -> {
+            gauge(m, "ebpf4j_lb_last_sync_timestamp_seconds", "when the last successful sync finished", t.toEpochMilli() / 1000.0);
+            gauge(m, "ebpf4j_lb_last_sync_age_seconds", "seconds since the last successful sync",
+                    Duration.between(t, Instant.now()).toMillis() / 1000.0);
+        });
+        return m.toString();
+    }
+
+    private static void gauge(StringBuilder m, String name, String help, double value) {
+        metric(m, name, help, "gauge", value);
+    }
+
+    private static void counter(StringBuilder m, String name, String help, double value) {
+        metric(m, name, help, "counter", value);
+    }
+
+    private static void metric(StringBuilder m, String name, String help, String type, double value) {
+        m.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(' ').append(type).append('\n')
+                .append(name).append(' ').append(value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value)).append('\n');
+    }
+
+    private void watch() {
+        long backoffMillis = 1000, nextRetry = 0;
+        while (!closed) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            boolean connected = source.connected();
+            if (!connected && disconnectedSince == null && synced) {
+                disconnectedSince = Instant.now();
+                disconnects.incrementAndGet();
+                LOG.log(System.Logger.Level.WARNING, "API server unreachable; the datapath serves the last state seen; reconnecting");
+            } else if (connected && disconnectedSince != null) {
+                LOG.log(System.Logger.Level.INFO, "API server reachable again after "
+                        + Duration.between(disconnectedSince, Instant.now()).toSeconds() + " s; resynced");
+                disconnectedSince = null;
+            }
+            if (!controller.outOfDate()) {
+                backoffMillis = 1000;
+                continue;
+            }
+            if (System.currentTimeMillis() < nextRetry) continue;
+            retries.incrementAndGet();
+            try {
+                controller.sync(source.snapshot());
+                LOG.log(System.Logger.Level.INFO, "datapath up to date again after a failed sync");
+                backoffMillis = 1000;
+            } catch (RuntimeException e) {
+                backoffMillis = Math.min(backoffMillis * 2, 30_000);
+                LOG.log(System.Logger.Level.WARNING, "retrying the failed sync failed again (next in " + backoffMillis / 1000 + " s): " + e.getMessage());
+            }
+            nextRetry = System.currentTimeMillis() + backoffMillis;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        watchdog.interrupt();
+    }
+}
