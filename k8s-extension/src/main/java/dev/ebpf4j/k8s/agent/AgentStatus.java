@@ -66,7 +66,24 @@ final class AgentStatus implements AutoCloseable {
             gauge(m, "ebpf4j_lb_last_sync_age_seconds", "seconds since the last successful sync",
                     Duration.between(t, Instant.now()).toMillis() / 1000.0);
         });
+        var rejected = new java.util.TreeMap<>(source.rejected());
+        gauge(m, "ebpf4j_agent_rejected_objects", "API objects ignored because they are malformed", rejected.size());
+        if (!rejected.isEmpty()) {
+            m.append("# HELP ebpf4j_agent_rejected_object one series per ignored object, with the reason (first 100)\n")
+                    .append("# TYPE ebpf4j_agent_rejected_object gauge\n");
+            rejected.entrySet().stream().limit(100).forEach(e -> {
+                String[] kindAndName = e.getKey().split(" ", 2);
+                m.append("ebpf4j_agent_rejected_object{kind=\"").append(label(kindAndName[0])).append("\",object=\"")
+                        .append(label(kindAndName.length > 1 ? kindAndName[1] : "")).append("\",reason=\"").append(label(e.getValue()))
+                        .append("\"} 1\n");
+            });
+        }
         return m.toString();
+    }
+
+    /** A Prometheus label value: backslash, quote and newline escaped. */
+    private static String label(String v) {
+        return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
     private static void gauge(StringBuilder m, String name, String help, double value) {

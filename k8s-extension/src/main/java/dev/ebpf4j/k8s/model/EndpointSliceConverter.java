@@ -20,6 +20,9 @@ public final class EndpointSliceConverter {
      */
     public static Optional<EndpointSlice> convert(io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice s) {
         var meta = s.getMetadata();
+        if (meta == null || meta.getName() == null || meta.getName().isEmpty()) {
+            throw new IllegalArgumentException("EndpointSlice without metadata.name");
+        }
         String svc = meta.getLabels() == null ? null : meta.getLabels().get(SERVICE_NAME_LABEL);
         if (svc == null || svc.isEmpty()) return Optional.empty();
         AddressType type = AddressType.parse(s.getAddressType());

@@ -24,6 +24,9 @@ public final class ServiceConverter {
         ServiceSpec spec = s.getSpec();
         if (spec == null || "ExternalName".equals(spec.getType())) return Optional.empty();
         var meta = s.getMetadata();
+        if (meta == null || meta.getName() == null || meta.getName().isEmpty()) {
+            throw new IllegalArgumentException("Service without metadata.name");
+        }
         ServiceName id = new ServiceName(meta.getNamespace() == null ? "default" : meta.getNamespace(), meta.getName());
         List<String> ipStrings = spec.getClusterIPs() != null && !spec.getClusterIPs().isEmpty() ? spec.getClusterIPs()
                 : spec.getClusterIP() == null ? List.of() : List.of(spec.getClusterIP());
@@ -47,6 +50,7 @@ public final class ServiceConverter {
     }
 
     private static ServicePort port(io.fabric8.kubernetes.api.model.ServicePort p) {
+        if (p.getPort() == null) throw new IllegalArgumentException("port " + (p.getName() == null ? "" : "'" + p.getName() + "' ") + "without a port number");
         int port = p.getPort();
         return new ServicePort(p.getName(), Protocol.parse(p.getProtocol()), port, targetPort(p.getTargetPort(), port),
                 p.getNodePort() == null ? 0 : p.getNodePort());

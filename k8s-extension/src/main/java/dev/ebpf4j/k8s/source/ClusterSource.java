@@ -42,6 +42,14 @@ public interface ClusterSource extends AutoCloseable {
         return true;
     }
 
+    /**
+     * The origin's objects this source ignores because they are malformed, as "Kind namespace/name" to the reason
+     * (each was logged once); empty for sources that refuse nothing.
+     */
+    default java.util.Map<String, String> rejected() {
+        return java.util.Map.of();
+    }
+
     /** Stops watching and the notification thread. Idempotent. */
     @Override
     void close();

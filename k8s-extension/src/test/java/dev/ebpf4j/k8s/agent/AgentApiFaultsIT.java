@@ -231,6 +231,16 @@ class AgentApiFaultsIT {
                 awaitServedBy(Set.of("b1", "b2"), 20);
                 String late = awaitAnswer("10.96.0.12", 20);
                 assertEquals("b2", late, "the Service that came after its slice serves the slice's endpoint");
+                // A malformed Service: ignored with one log line and a metric naming it; the others keep serving.
+                api.services().resource(new io.fabric8.kubernetes.api.model.ServiceBuilder(Svc.clusterIp("broken", "10.96.0.13").build())
+                        .editSpec().withClusterIP("10.96.0.300").withClusterIPs("10.96.0.300").endSpec().build()).create();
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (!metrics().contains("object=\"default/broken\"") && System.nanoTime() < deadline) Thread.sleep(100);
+                String m = metrics();
+                assertTrue(m.contains("ebpf4j_agent_rejected_object{kind=\"Service\",object=\"default/broken\",reason=\""), m);
+                assertEquals(1, Files.readAllLines(dir.resolve("agent.log")).stream().filter(l -> l.contains("Service default/broken")).count(),
+                        "one log line for the malformed Service");
+                assertEquals("b2", awaitAnswer("10.96.0.12", 5));
                 traffic.assertNoFailure("out-of-order and duplicated events");
             }
         });

@@ -115,7 +115,7 @@ class LbControllerDeltaTest {
         return touched;
     }
 
-    private static void assertMapsMatch(DesiredState want, SimulatedLbDatapath datapath, String where) {
+    static void assertMapsMatch(DesiredState want, SimulatedLbDatapath datapath, String where) {
         assertEquals(List.of(), datapath.violations(), where);
         assertEquals(want.frontends().keySet(), datapath.services().keySet(), where + ": frontends");
         for (var e : want.frontends().entrySet()) {
