@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs a sample from samples/ with the JDK ./dev selected: scripts/run-sample.sh NAME [ARGS...]
+#   readme        the README's example (samples/src/readme/java/CountUdp.java) with java's source launcher
 #   lb            the kube-proxy-less Service load balancer on network namespaces (the main demo)
 #   cluster       the load balancer on a three-node cluster of namespaces, an agent JVM per node [CONNECTIONS]
 #   xdp-counter   the XDP packet counter on a veth pair
@@ -11,7 +12,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 name=${1:-lb}; shift || true
+cp="samples/target/classes:$(cat samples/target/classpath.txt)"
+java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 case "$name" in
+  readme)      exec "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" samples/src/readme/java/CountUdp.java "$@" ;;
   lb)          main=dev.ebpf4j.samples.lb.ServiceLbSample ;;
   cluster)     main=dev.ebpf4j.samples.lb.ClusterLbSample ;;
   xdp-counter) main=dev.ebpf4j.samples.xdp.XdpCounterSample ;;
@@ -20,7 +24,6 @@ case "$name" in
   sniffer)     main=dev.ebpf4j.samples.sniffer.SnifferSample ;;
   tcp-tracer)  main=dev.ebpf4j.samples.tcptracer.TcpTracerSample ;;
   dns-observer) main=dev.ebpf4j.samples.dns.DnsObserverSample ;;
-  *) echo "unknown sample '$name' (lb, cluster, xdp-counter, xdp-ddos, tc-counter, sniffer, tcp-tracer, dns-observer)" >&2; exit 2 ;;
+  *) echo "unknown sample '$name' (readme, lb, cluster, xdp-counter, xdp-ddos, tc-counter, sniffer, tcp-tracer, dns-observer)" >&2; exit 2 ;;
 esac
-cp="samples/target/classes:$(cat samples/target/classpath.txt)"
-exec "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" "$main" "$@"
+exec "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" "$main" "$@"

@@ -2,12 +2,7 @@
  * ebpf4j's own BPF programs, compiled from C into CO-RE objects during the build and carried in this jar as
  * resources under {@code dev/ebpf4j/bpf/}.
  *
- * {@snippet :
- * try (BpfObject counter = BpfObjects.open(BpfObjects.XDP_COUNTER).load()) {
- *     MapHandle counters = counter.map("counters");   // per-CPU array: slot -> {packets, bytes}
- *     ProgramHandle xdp = counter.program("xdp_count");
- * }
- * }
+ * {@snippet class="dev.ebpf4j.bpf.PackageSnippets" region="example"}
  *
  * <p>Requirements: loading needs a kernel with BTF ({@code /sys/kernel/btf/vmlinux}, or a BTF file given through
  * {@link dev.ebpf4j.core.ObjectOptions}) and CAP_BPF (or root); the XDP counter needs Linux 5.x or newer with

@@ -2,14 +2,7 @@
  * Loading BPF objects: open an ELF object, adjust it, load it with CO-RE against the kernel's BTF, and get its
  * maps and programs; the sealed {@link dev.ebpf4j.core.BpfException} family reports what failed and why.
  *
- * {@snippet :
- * BpfObjectSpec spec = BpfObject.open(Path.of("counter.bpf.o"));
- * spec.maxEntries("flows", 65_536).constant("drop_enabled", true);
- * try (BpfObject obj = spec.load()) {                // VerifierException carries the verifier log
- *     MapHandle counts = obj.map("counts");
- *     ProgramHandle prog = obj.program("xdp_count");
- * }
- * }
+ * {@snippet class="dev.ebpf4j.core.PackageSnippets" region="example"}
  *
  * <p>Requirements: Linux 5.8 or newer with BTF ({@code /sys/kernel/btf/vmlinux}, or a BTF file given with
  * {@link dev.ebpf4j.core.ObjectOptions#kernelBtf}); CAP_BPF (or CAP_SYS_ADMIN) to load, plus CAP_NET_ADMIN or

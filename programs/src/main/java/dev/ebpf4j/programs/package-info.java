@@ -3,18 +3,7 @@
  * {@link dev.ebpf4j.core.ProgramHandle}, {@link dev.ebpf4j.programs.Link}s that detach on close, and
  * {@link dev.ebpf4j.programs.ProgramTester} to run packet programs with {@code BPF_PROG_TEST_RUN}.
  *
- * {@snippet :
- * try (BpfObject obj = BpfObject.open(Path.of("lb.bpf.o")).load()) {
- *     XdpProgram xdp = XdpProgram.of(obj.program("xdp_lb"));          // checks the program type
- *     try (Link link = xdp.attach("eth0", XdpMode.NATIVE)) {          // bpf_link, netlink fallback
- *         System.out.println(link.info());                            // 7: xdp  prog 42  ifindex 2
- *     }
- *     TcProgram tc = TcProgram.of(obj.program("tc_nat"));
- *     Link tcx = tc.attach("eth0", TcDirection.INGRESS);              // tcx on 6.6+, else clsact + cls_bpf
- *     ((BpfLink) tcx).pin(Path.of("/sys/fs/bpf/tc_nat"));             // survives this JVM
- *     tcx.close();
- * }
- * }
+ * {@snippet class="dev.ebpf4j.programs.PackageSnippets" region="example"}
  *
  * <p>Hooks: XDP ({@link dev.ebpf4j.programs.XdpProgram}), TC ({@link dev.ebpf4j.programs.TcProgram}), socket filters,
  * cgroup sock_addr/sockops/skb, sk_msg/sk_skb on sockmaps, sk_lookup on a network namespace, tracepoints, raw

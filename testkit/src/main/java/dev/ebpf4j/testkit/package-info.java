@@ -6,10 +6,7 @@
  * its JVM into; {@link dev.ebpf4j.testkit.KernelMounts} mounts bpffs and tracefs where missing; {@link
  * dev.ebpf4j.testkit.Shell} runs {@code ip}/{@code tc}.
  *
- * {@snippet :
- * @ExtendWith(FdLeakCheck.class)
- * class CounterIT { ... }
- * }
+ * {@snippet class="dev.ebpf4j.testkit.PackageSnippets" region="example"}
  *
  * <p>Requirements: Linux; the namespace helpers need root (CAP_SYS_ADMIN, CAP_NET_ADMIN), iproute2 and
  * {@code --enable-native-access} for the {@code setns} downcall (testkit uses FFM directly, not ebpf4j-core).

@@ -4,11 +4,11 @@
  * {@link dev.ebpf4j.benchmarks.net.PolicyBench} (the k8s-policy verdict vs iptables filter chains) and
  * {@link dev.ebpf4j.benchmarks.net.RingBench} (the Java ring buffer reader vs C libbpf).
  *
- * {@snippet lang=shell :
+ * <pre>
  * benchmarks/run-lb-bench.sh       # writes benchmarks/results/lb.csv
  * benchmarks/run-policy-bench.sh   # writes benchmarks/results/policy.csv
  * benchmarks/run-ring-bench.sh     # writes benchmarks/results/ring.csv
- * }
+ * </pre>
  *
  * <p>Requirements: root (namespaces, cgroups, BPF, iptables), gcc, iptables-legacy and iptables-nft, Linux 6.6+
  * (tcx). All traffic stays inside namespaces the benchmark creates, which have no route out; they are deleted on

@@ -3,10 +3,7 @@
  * bundled libbpf headers, caches objects by content, reports clang errors with file and line, and lists each
  * object's CO-RE relocations. The Maven plugin {@code ebpf4j-maven-plugin} runs it during a build.
  *
- * {@snippet :
- * CompiledObject out = BpfBuilder.create().compile(Path.of("src/main/bpf/probe.bpf.c"), Path.of("target/probe.bpf.o"));
- * System.out.println(out.cacheHit() + " " + out.relocations());
- * }
+ * {@snippet class="dev.ebpf4j.core.build.PackageSnippets" region="example"}
  *
  * <p>Requirements: clang 14 or newer on PATH (Debian: {@code apt-get install clang}); kernel BTF or a BTF file.
  */

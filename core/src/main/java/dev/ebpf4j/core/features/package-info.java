@@ -2,11 +2,7 @@
  * What the running kernel and this process can do: program and map type probes (available, not supported,
  * inconclusive), the kernel version, effective capabilities, bpffs and kernel BTF.
  *
- * {@snippet :
- * if (!Features.has(MapType.RINGBUF)) {
- *     throw NotSupportedException.missing("flow events", "BPF ring buffer", "5.8");
- * }
- * }
+ * {@snippet class="dev.ebpf4j.core.features.PackageSnippets" region="example"}
  *
  * <p>Requirements: probes load a tiny program or create a tiny map, so they need CAP_BPF; without it they answer
  * {@link dev.ebpf4j.core.features.Availability#INCONCLUSIVE}.

@@ -9,15 +9,7 @@
  * {@code --policy} ({@code policy.enabled: true}) it also enforces NetworkPolicy through a
  * {@link dev.ebpf4j.k8s.policy.PolicyEnforcer} pinned under {@code <pin-dir>/policy-v1/}.
  *
- * {@snippet :
- * // java -p ... -m dev.ebpf4j.k8s/dev.ebpf4j.k8s.agent.Agent --manifests /etc/ebpf4j/manifests --cgroup /sys/fs/cgroup/kubepods
- * // java -cp ... dev.ebpf4j.k8s.agent.Agent --config /etc/ebpf4j/agent.yaml     (deploy/configmap.yaml)
- * // java -cp ... dev.ebpf4j.k8s.agent.Agent --kubeconfig --cgroup /sys/fs/cgroup --policy   (LB and NetworkPolicy)
- * try (Agent agent = Agent.start(AgentOptions.DEFAULT_PIN_DIR, LbConfig.forNode("node-1"), Path.of("/sys/fs/cgroup/kubepods"))) {
- *     agent.controller().sync(snapshot);
- * }
- * Agent.uninstall(AgentOptions.DEFAULT_PIN_DIR);   // detach and remove the pins
- * }
+ * {@snippet class="dev.ebpf4j.k8s.agent.PackageSnippets" region="example"}
  * Requirements: Linux 5.10+ with BTF, cgroup v2 and bpffs; CAP_BPF and CAP_NET_ADMIN (measured; no CAP_SYS_ADMIN).
  * NetworkPolicy enforcement needs tcx (Linux 6.6).
  */

@@ -4,10 +4,7 @@
  * {@code map dump} and {@code net show}; tables (colour and progress on a terminal, plain text when piped),
  * {@code -o json} (one object per line) and {@code generate-completion} for bash/zsh.
  *
- * {@snippet :
- * // ebpf4j service list --pin-dir /sys/fs/bpf/ebpf4j -o json
- * int exit = Ebpf4jCli.run(CliContext.detached(Terminal.system()), "service", "list", "-o", "json");
- * }
+ * {@snippet class="dev.ebpf4j.k8s.cli.PackageSnippets" region="example"}
  *
  * <p>The agent views read a running node agent's pinned maps read-only, as {@code cilium bpf lb list} does:
  * {@code PIN_DIR/lb-v1/maps/lb_*} and {@code PIN_DIR/policy-v1/maps/policy_*} ({@link dev.ebpf4j.k8s.cli.PinnedState});

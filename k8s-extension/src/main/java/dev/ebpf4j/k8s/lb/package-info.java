@@ -10,15 +10,7 @@
  * touches, and {@link dev.ebpf4j.k8s.lb.LoadBalancer} bundles object, datapath, controller and attachments.
  * {@link dev.ebpf4j.k8s.lb.DesiredState#compute} is the from-scratch reference the incremental path is tested against.
  *
- * {@snippet :
- * try (var lb = LoadBalancer.load(LbConfig.forNode("node-1").withSelection(Selection.MAGLEV));
- *      var source = InformerSource.connect()) {
- *     lb.attachCgroup(Path.of("/sys/fs/cgroup/kubepods")); // ClusterIP via the socket hooks
- *     lb.attachNodePort("eth0");                          // NodePort / external IPs via tcx
- *     lb.controller().follow(source);
- *     source.start(Duration.ofSeconds(30));
- * }
- * }
+ * {@snippet class="dev.ebpf4j.k8s.lb.PackageSnippets" region="example"}
  * Control-plane tests use {@link dev.ebpf4j.k8s.lb.SimulatedLbDatapath} in place of the kernel maps.
  *
  * <p>Requirements: the planning classes and {@link dev.ebpf4j.k8s.lb.SimulatedLbDatapath} need nothing from the

@@ -3,15 +3,7 @@
  * NetworkPolicy verdicts) decoded from ring buffers into {@link dev.ebpf4j.k8s.observe.Flow}s, enriched with pod
  * identity, filtered and exported as metrics.
  *
- * {@snippet :
- * try (DatapathObserver observer = DatapathObserver.builder().resolver(pods).start();
- *      MetricsServer metrics = MetricsServer.start(observer.metrics(), 9962)) {
- *     observer.attachL7("lxc1a2b");   // a pod's host-side interface, in the calling thread's namespace
- *     observer.addRing(lb.object().map(LbObject.EVENTS_MAP), lb.object().map(LbObject.EVENTS_LOST_MAP));
- *     FlowFilter errors = FlowFilter.builder().type(List.of("l7")).httpStatus(List.of("5+")).build();
- *     observer.history().subscribe(f -> { if (errors.test(f)) System.out.println(FlowFormat.summary(f)); });
- * }
- * }
+ * {@snippet class="dev.ebpf4j.k8s.observe.PackageSnippets" region="example"}
  *
  * <p>Every producer writes one record format, {@code struct observe_event} of {@code observe_event.h}, and counts
  * records it could not reserve in a per-CPU lost counter: {@code observe_tcp} and {@code observe_l7} (loaded by the

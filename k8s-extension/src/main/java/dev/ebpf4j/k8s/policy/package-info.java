@@ -19,25 +19,7 @@
  * with tcx to each local pod's node-side interface, found by {@link dev.ebpf4j.k8s.policy.PodInterfaces} (by
  * default the node's host route to the pod), optionally pinning maps and links under {@code <dir>/policy-v1/}.
  *
- * {@snippet :
- * ClusterState state = new ClusterState(namespaces, pods, policies, Map.of("node-1", List.of(nodeIp)));
- * Verdict v = new PolicyEvaluator(state).evaluate(new Probe(clientIp, serverIp, 80, L4Protocol.TCP));
- * System.out.println(v);   // ALLOW (egress: not isolated; ingress: allowed by prod/api ingress[0])
- *
- * try (PolicyEnforcer enforcer = PolicyEnforcer.start(PolicyEnforcerConfig.forNode("node-1")
- *              .withPinDirectory(Path.of("/sys/fs/bpf/ebpf4j")));        // policy-v1/maps/<map name>
- *      PolicyInformerSource source = PolicyInformerSource.connect()) {
- *     enforcer.follow(source);                     // maps first, then tcx on every local pod's interface
- *     source.start(Duration.ofSeconds(30));
- *     enforcer.awaitSynced(source, Duration.ofSeconds(30));
- * }   // with pins, enforcement keeps running; the next start re-adopts it
- *
- * // the parts, by hand:
- * try (BpfObject obj = BpfObjects.open(BpfObjects.POLICY).load();
- *      KernelPolicyMaps maps = KernelPolicyMaps.of(obj)) {
- *     new NodePolicyUpdater("node-1", maps).apply(state);   // again on every change
- * }
- * }
+ * {@snippet class="dev.ebpf4j.k8s.policy.PackageSnippets" region="example"}
  *
  * <p>Requirements: the evaluator and compiler are pure Java. The datapath programs need tcx (Linux 6.6) for
  * attachment, LPM tries, LRU hashes and a ring buffer (5.8), CAP_BPF and CAP_NET_ADMIN (CAP_SYS_ADMIN to work in

@@ -7,17 +7,7 @@
  * change's cost independent of the cluster size. {@link dev.ebpf4j.k8s.source.PolicySource}s (Namespaces, Pods,
  * NetworkPolicies) feed NetworkPolicy enforcement.
  *
- * {@snippet :
- * try (ClusterSource source = new ManifestDirectorySource(Path.of("manifests"))) {
- *     source.addDeltaListener(delta -> delta.changes().forEach(c -> System.out.println(c.name())));
- *     source.start(Duration.ofSeconds(5));
- * }
- *
- * try (PolicySource policy = new PolicyManifestSource(Path.of("manifests"))) {   // the same directory can feed both
- *     policy.addListener(snapshot -> System.out.println(snapshot.state().policies()));
- *     policy.start(Duration.ofSeconds(5));
- * }
- * }
+ * {@snippet class="dev.ebpf4j.k8s.source.PackageSnippets" region="example"}
  *
  * <p>Requirements: {@link dev.ebpf4j.k8s.source.InformerSource} needs a kubeconfig or an in-cluster service
  * account with {@code list}/{@code watch} on Services and EndpointSlices, and

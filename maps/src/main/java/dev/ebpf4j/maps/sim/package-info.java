@@ -3,10 +3,7 @@
  * implement the same interfaces ({@link dev.ebpf4j.maps.KeyValueMap}, {@link dev.ebpf4j.maps.PushPopMap}) and pass
  * the same property tests as the kernel maps, but they are not kernel maps: no BPF program can see them.
  *
- * {@snippet :
- * KeyValueMap<Integer, Long> m = SimulatedMaps.hash("counts", 16, Codec.s32(), Codec.s64());
- * m.put(1, 2L, PutMode.NO_EXIST);
- * }
+ * {@snippet class="dev.ebpf4j.maps.sim.PackageSnippets" region="example"}
  *
  * <p>Requirements: none. The simulations model the kernel's observable semantics (full maps, put modes, array
  * deletes failing with EINVAL, LRU eviction keeping at most max entries, longest-prefix match, queue/stack order).

@@ -3,9 +3,7 @@
  * and the libc calls attach needs (sockets, perf events, namespaces), and an RTM_GETTFILTER dump for listing
  * cls_bpf filters. Exported only to the k8s extension (its {@code net show} view).
  *
- * {@snippet :
- * int fd = Calls.check("link detach", () -> (int) LinkCalls.LINK_DETACH.invokeExact(linkFd));
- * }
+ * {@snippet class="dev.ebpf4j.programs.internal.PackageSnippets" region="example"}
  *
  * <p>Requirements: the bundled libbpf 1.4.6 (struct layouts here follow its headers).
  */

@@ -3,11 +3,7 @@
  * with correct lengths and checksums, and {@link dev.ebpf4j.programs.packet.ParsedPacket} parses a program's output
  * frame back into fields.
  *
- * {@snippet :
- * byte[] frame = Packets.ethernet("02:00:00:00:00:01", "02:00:00:00:00:02").ipv4("10.0.0.1", "10.0.0.2")
- *         .udp(1234, 53).build();
- * ParsedPacket p = ParsedPacket.parse(frame);
- * }
+ * {@snippet class="dev.ebpf4j.programs.packet.PackageSnippets" region="example"}
  *
  * <p>Requirements: none (pure Java).
  *

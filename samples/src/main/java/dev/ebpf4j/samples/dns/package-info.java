@@ -3,10 +3,7 @@
  * {@code observe_l7} tcx capture): queries and answers with name, type, rcode, addresses and latency, against a tiny
  * DNS server written in Java.
  *
- * {@snippet :
- * Observed o = DnsObserverSample.run(List.of("web.demo.svc.cluster.local"));
- * o.problems();   // empty: the query and its answer were observed as the client saw them
- * }
+ * {@snippet class="dev.ebpf4j.samples.dns.PackageSnippets" region="example"}
  *
  * <p>Requirements: root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN), kernel 6.6+ (tcx), tracefs.
  */

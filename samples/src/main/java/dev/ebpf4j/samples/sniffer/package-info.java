@@ -2,10 +2,7 @@
  * A packet sniffer whose filtering runs in the kernel: a BPF socket filter on an {@code AF_PACKET} socket keeps TCP
  * SYNs, DNS and a chosen port, and the captured frames are parsed with {@link dev.ebpf4j.programs.packet.ParsedPacket}.
  *
- * {@snippet :
- * SnifferSample.Capture c = SnifferSample.run(7000);
- * c.problems();   // empty: 2 SYNs, 3 DNS queries, 4 datagrams to port 7000 and nothing else
- * }
+ * {@snippet class="dev.ebpf4j.samples.sniffer.PackageSnippets" region="example"}
  *
  * <p>Requirements: root (CAP_BPF, CAP_NET_RAW for the packet socket, CAP_SYS_ADMIN for namespaces), iproute2.
  */

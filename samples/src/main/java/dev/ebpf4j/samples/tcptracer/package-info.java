@@ -3,10 +3,7 @@
  * {@link dev.ebpf4j.k8s.observe.DatapathObserver} (the {@code observe_tcp} object): connect, established with
  * handshake latency, accepted, close and refused events for connections between two namespaces.
  *
- * {@snippet :
- * Trace t = TcpTracerSample.run(3);   // 3 accepted connections and 1 refused
- * t.problems();                       // empty: every connection traced, with handshake latencies
- * }
+ * {@snippet class="dev.ebpf4j.samples.tcptracer.PackageSnippets" region="example"}
  *
  * <p>Requirements: root (CAP_BPF, CAP_PERFMON for the tracepoint, CAP_NET_ADMIN), tracefs, kernel 6.6+.
  */

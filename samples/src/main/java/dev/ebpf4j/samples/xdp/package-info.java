@@ -1,9 +1,7 @@
 /**
  * The XDP packet counter on a veth pair between two namespaces.
  *
- * {@snippet :
- * long counted = XdpCounterSample.run(1000);   // 1000: every UDP datagram was seen by XDP
- * }
+ * {@snippet class="dev.ebpf4j.samples.xdp.PackageSnippets" region="example"}
  *
  * <p>Requirements: root (CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN for namespaces), iproute2.
  */

@@ -4,10 +4,7 @@
  * (by convention {@code guest} for tests the host kernel cannot run, such as kprobes and fentry, and
  * {@code guest-smoke}), and returns each test's result for the host run to report.
  *
- * {@snippet :
- * GuestRun run = GuestKernel.debian("6.12").classPath(GuestKernel.testClassPath()).run(Path.of("target/guest-6.12"));
- * assert run.completed() && !run.results().isEmpty();
- * }
+ * {@snippet class="dev.ebpf4j.testkit.guest.PackageSnippets" region="example"}
  *
  * <p>Requirements: root, x86_64, {@code qemu-system-x86}, {@code busybox-static}, {@code cpio}, {@code kmod}, apt
  * with bookworm (6.1) and bookworm-backports (6.12) sources; about 3 GB of free memory per guest.

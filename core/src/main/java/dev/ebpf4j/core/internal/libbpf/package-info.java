@@ -2,10 +2,7 @@
  * Hand-written FFM bindings to the bundled libbpf 1.4, in jextract's shape (one static {@code MethodHandle} per
  * function, one layout per struct). Internal: exported only to ebpf4j's own modules.
  *
- * {@snippet :
- * int err = (int) ObjectCalls.LOAD.invokeExact(object);   // libbpf returns -errno
- * if (err < 0) throw BpfException.of("object load", err);
- * }
+ * {@snippet class="dev.ebpf4j.core.internal.libbpf.PackageSnippets" region="example"}
  *
  * <p>{@code scripts/jextract-bindings.sh} regenerates jextract output for comparison where jextract is installed.
  */

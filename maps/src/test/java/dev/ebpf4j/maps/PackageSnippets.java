@@ -1,0 +1,34 @@
+package dev.ebpf4j.maps;
+
+import dev.ebpf4j.core.BpfObject;
+import dev.ebpf4j.core.MapType;
+import dev.ebpf4j.maps.codec.Codec;
+import dev.ebpf4j.maps.codec.NetworkOrder;
+import dev.ebpf4j.maps.codec.Unsigned;
+
+import java.net.Inet4Address;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The package javadoc's example, compiled with the tests so it cannot drift from the API. */
+final class PackageSnippets {
+    private PackageSnippets() {}
+
+    // @start region="example"
+    record FlowKey(Inet4Address src, Inet4Address dst, @NetworkOrder @Unsigned(bits = 16) int sport,
+                   @NetworkOrder @Unsigned(bits = 16) int dport) {}
+
+    static void typedMaps() {
+        try (BpfObject obj = BpfObject.open(Path.of("flows.bpf.o")).load()) {
+            // checks the map type, key/value sizes and, with BTF, every field offset of FlowKey
+            BpfHashMap<FlowKey, Long> flows = BpfHashMap.of(obj.map("flows"), Codec.of(FlowKey.class), Codec.s64());
+            for (Map.Entry<FlowKey, Long> e : flows.entries()) System.out.println(e);
+        }
+
+        try (ArrayMap<Long> stats = ArrayMap.create(
+                MapSpec.of(MapType.ARRAY, "stats", 4, 8, 64).withFlags(MapFlag.MMAPABLE), Codec.s64())) {
+            long v = stats.getMappedLong(0);   // shared memory, no syscall
+        }
+    }
+    // @end
+}
