@@ -297,7 +297,8 @@ public final class Agent implements AutoCloseable {
         HealthCheckNodePorts healthChecksRef = healthChecks;
         AgentFlows flowsRef = flows;
         if (healthChecks != null) source.addDeltaListener(healthChecks::update);
-        AgentStatus agentStatus = new AgentStatus(agent.controller(), source);
+        AgentStatus agentStatus = new AgentStatus(agent.controller(), source,
+                policy == null ? java.util.Map::of : policy::rejected);
         status.set(agentStatus);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try (agentStatus; source; flowsRef; agent; policy; healthChecksRef) {

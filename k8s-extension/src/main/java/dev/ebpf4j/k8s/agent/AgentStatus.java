@@ -26,9 +26,18 @@ final class AgentStatus implements AutoCloseable {
     private volatile Instant disconnectedSince;
     private volatile boolean closed;
 
+    private final java.util.function.Supplier<java.util.Map<String, String>> policyRejected;
+
     AgentStatus(LbController controller, ClusterSource source) {
+        this(controller, source, java.util.Map::of);
+    }
+
+    /** @param policyRejected the policy source's ignored objects, reported beside the load balancer's */
+    AgentStatus(LbController controller, ClusterSource source,
+                java.util.function.Supplier<java.util.Map<String, String>> policyRejected) {
         this.controller = controller;
         this.source = source;
+        this.policyRejected = policyRejected;
         this.watchdog = Thread.ofPlatform().daemon().name("ebpf4j-agent-watchdog").start(this::watch);
     }
 
@@ -67,6 +76,7 @@ final class AgentStatus implements AutoCloseable {
                     Duration.between(t, Instant.now()).toMillis() / 1000.0);
         });
         var rejected = new java.util.TreeMap<>(source.rejected());
+        rejected.putAll(policyRejected.get());
         gauge(m, "ebpf4j_agent_rejected_objects", "API objects ignored because they are malformed", rejected.size());
         if (!rejected.isEmpty()) {
             m.append("# HELP ebpf4j_agent_rejected_object one series per ignored object, with the reason (first 100)\n")

@@ -52,6 +52,11 @@ final class PolicyAgent implements AutoCloseable {
         return enforcer.awaitSynced(source, timeout);
     }
 
+    /** @return the Namespaces, Pods and NetworkPolicies ignored as malformed, "Kind namespace/name" to why */
+    java.util.Map<String, String> rejected() {
+        return source.rejected();
+    }
+
     PolicyEnforcer enforcer() {
         return enforcer;
     }

@@ -35,6 +35,9 @@ import java.util.TreeMap;
  *       which is exact because no other ipcache prefix lies between an address and P. Pod addresses add their label
  *       identity to the set's key, so egress named ports can resolve on them.</li>
  *   <li>Local pods become endpoints with isolation flags per direction.</li>
+ *   <li>An address two pods claim (never so in a consistent cluster, but a source may briefly or wrongly say so)
+ *       belongs to the first of them in the state, as {@link ClusterState#podByIp} says; the other's claim is
+ *       ignored, so the maps and the {@link PolicyEvaluator} agree.</li>
  *   <li>Each rule of each policy isolating an endpoint becomes allow entries per peer identity (or ANY),
  *       protocol and port block; ranges are split by {@link PortPrefixes}; named ports resolve on the endpoint
  *       (ingress) or on the peer identity's pods (egress).</li>
@@ -87,6 +90,10 @@ public final class PolicyCompiler {
             podIdentity.put(pod, id);
             representatives.putIfAbsent(id, set.representative());
         }
+        Map<InetAddress, Pod> owners = new HashMap<>();
+        for (Pod pod : state.pods()) {
+            pod.ips().forEach(ip -> owners.putIfAbsent(ip, pod));
+        }
         List<IpBlock> blocks = ipv4Blocks(state);
         Map<Integer, CidrInfo> cidrInfo = new HashMap<>();
         Map<Cidr, IpcacheEntry> ipcache = new LinkedHashMap<>();
@@ -107,6 +114,7 @@ public final class PolicyCompiler {
         }
         for (var e : podIdentity.entrySet()) {
             for (InetAddress ip : e.getKey().ips()) {
+                if (!owners.get(ip).equals(e.getKey())) continue;
                 Cidr host = Cidr.host(ip);
                 ipcache.put(host, new IpcacheEntry(host, e.getValue(),
                         cidrIdentity(matching(blocks, ip), e.getValue(), blocks, cidrInfo)));
@@ -125,13 +133,14 @@ public final class PolicyCompiler {
         List<Pod> local = state.pods().stream().filter(p -> p.node().equals(node))
                 .sorted(Comparator.comparing(Pod::key)).toList();
         for (Pod pod : local) {
-            if (pod.ips().isEmpty()) {
+            List<InetAddress> owned = pod.ips().stream().filter(ip -> owners.get(ip).equals(pod)).toList();
+            if (owned.isEmpty()) {
                 continue;
             }
             int endpoint = endpointIds.computeIfAbsent(pod.key(), k -> endpointIds.size() + 1);
             List<NetworkPolicy> ingress = evaluator.isolatingPolicies(pod, PolicyType.INGRESS);
             List<NetworkPolicy> egress = evaluator.isolatingPolicies(pod, PolicyType.EGRESS);
-            for (InetAddress addr : pod.ips()) {
+            for (InetAddress addr : owned) {
                 endpoints.add(new EndpointEntry(addr, endpoint, podIdentity.get(pod), !ingress.isEmpty(),
                         !egress.isEmpty()));
             }

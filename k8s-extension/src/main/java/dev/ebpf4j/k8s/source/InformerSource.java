@@ -6,7 +6,6 @@ import dev.ebpf4j.k8s.model.ServiceName;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 import java.time.Duration;
@@ -30,7 +29,6 @@ import java.util.function.Consumer;
  * Requires RBAC {@code list} and {@code watch} on {@code services} and {@code endpointslices.discovery.k8s.io}.
  */
 public final class InformerSource implements ClusterSource {
-    private static final System.Logger LOG = System.getLogger(InformerSource.class.getName());
 
     private final KubernetesClient client;
     private final boolean ownsClient;
@@ -38,8 +36,7 @@ public final class InformerSource implements ClusterSource {
     private SharedIndexInformer<io.fabric8.kubernetes.api.model.Service> services;
     private SharedIndexInformer<EndpointSlice> slices;
     private boolean closed;
-    /** Objects refused by the converters, "Kind namespace/name" to why; an object leaves when fixed or deleted. */
-    private final java.util.Map<String, String> rejected = new java.util.concurrent.ConcurrentHashMap<>();
+    private final RejectedObjects rejected = new RejectedObjects();
 
     private InformerSource(KubernetesClient client, boolean ownsClient) {
         this.client = client;
@@ -61,13 +58,13 @@ public final class InformerSource implements ClusterSource {
         if (closed) throw new IllegalStateException("source is closed");
         if (services != null) throw new IllegalStateException("source already started");
         services = client.services().inAnyNamespace().runnableInformer(0);
-        services.addEventHandler(handler(s -> ServiceConverter.convert(s).ifPresentOrElse(store::putService,
+        services.addEventHandler(rejected.handler(s -> ServiceConverter.convert(s).ifPresentOrElse(store::putService,
                         () -> store.removeService(name(s))),
-                s -> store.removeService(name(s)), rejected));
+                s -> store.removeService(name(s))));
         slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
-        slices.addEventHandler(handler(s -> EndpointSliceConverter.convert(s).ifPresentOrElse(store::putSlice,
+        slices.addEventHandler(rejected.handler(s -> EndpointSliceConverter.convert(s).ifPresentOrElse(store::putSlice,
                         () -> store.removeSlice(key(s))),
-                s -> store.removeSlice(key(s)), rejected));
+                s -> store.removeSlice(key(s))));
         try {
             CompletableFuture.allOf(services.start().toCompletableFuture(), slices.start().toCompletableFuture())
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -90,56 +87,9 @@ public final class InformerSource implements ClusterSource {
         return s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
     }
 
-    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> ResourceEventHandler<T> handler(
-            Consumer<T> upsert, Consumer<T> delete, java.util.Map<String, String> rejected) {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-                guarded(obj, upsert, rejected);
-            }
-
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-                guarded(newObj, upsert, rejected);
-            }
-
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                rejected.remove(describe(obj));
-                guarded(obj, delete, null);
-            }
-        };
-    }
-
-    /**
-     * Applies a change; a malformed object is skipped with one log line per distinct reason and stays listed in
-     * {@link #rejected()} (the previous version of the object, if any, is removed: the API no longer holds it).
-     */
-    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> void guarded(T obj, Consumer<T> action,
-                                                                                      java.util.Map<String, String> rejected) {
-        String what = describe(obj);
-        try {
-            action.accept(obj);
-            if (rejected != null) rejected.remove(what);
-        } catch (RuntimeException e) {
-            String reason = String.valueOf(e.getMessage());
-            if (reason.length() > 300) reason = reason.substring(0, 300) + "...";
-            if (rejected == null || !reason.equals(rejected.put(what, reason))) {
-                LOG.log(System.Logger.Level.WARNING, "ignoring malformed " + what + ": " + reason);
-            }
-        }
-    }
-
-    private static String describe(io.fabric8.kubernetes.api.model.HasMetadata obj) {
-        var m = obj.getMetadata();
-        String name = m == null || m.getName() == null ? "(no name)" : m.getName();
-        if (name.length() > 253) name = name.substring(0, 253) + "...";
-        return obj.getKind() + " " + (m == null || m.getNamespace() == null ? "default" : m.getNamespace()) + "/" + name;
-    }
-
     @Override
     public java.util.Map<String, String> rejected() {
-        return java.util.Map.copyOf(rejected);
+        return rejected.snapshot();
     }
 
     /** Whether both informers' watches are open (fabric8 re-lists and re-watches with backoff after an outage). */

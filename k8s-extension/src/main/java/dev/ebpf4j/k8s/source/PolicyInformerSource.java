@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 import java.time.Duration;
@@ -23,8 +22,8 @@ import java.util.function.Consumer;
  * shared informers (all namespaces), as {@link PolicySnapshot}s. Every pod of the cluster is kept, not only this
  * node's: policies select peers anywhere by label. Pods with {@code hostNetwork: true} and finished pods (phase
  * {@code Succeeded}/{@code Failed}, whose addresses may already belong to a new pod) are left out; a malformed object
- * is logged and skipped (or, for an update, its previous version removed), so one bad object does not stop the
- * others.
+ * is logged once and skipped (for an update, its previous version removed) and listed in {@link #rejected()}, so one
+ * bad object does not stop the others.
  *
  * {@snippet :
  * try (PolicyInformerSource source = PolicyInformerSource.connect()) { // kubeconfig, or in-cluster service account
@@ -36,12 +35,12 @@ import java.util.function.Consumer;
  * {@code networkpolicies.networking.k8s.io}.
  */
 public final class PolicyInformerSource implements PolicySource {
-    private static final System.Logger LOG = System.getLogger(PolicyInformerSource.class.getName());
 
     private final KubernetesClient client;
     private final boolean ownsClient;
     private final PolicyStore store = new PolicyStore("ebpf4j-k8s-policy-informer-notify");
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final RejectedObjects rejected = new RejectedObjects();
     private boolean started;
     private boolean closed;
 
@@ -72,15 +71,15 @@ public final class PolicyInformerSource implements PolicySource {
         if (started) throw new IllegalStateException("source already started");
         started = true;
         var namespaces = client.namespaces().runnableInformer(0);
-        namespaces.addEventHandler(handler(n -> store.putNamespace(NetworkPolicyConverter.namespace(n)),
+        namespaces.addEventHandler(rejected.handler(n -> store.putNamespace(NetworkPolicyConverter.namespace(n)),
                 n -> store.removeNamespace(n.getMetadata().getName())));
         var pods = client.pods().inAnyNamespace().runnableInformer(0);
-        pods.addEventHandler(handler(p -> {
+        pods.addEventHandler(rejected.handler(p -> {
             if (enforceable(p)) store.putPod(NetworkPolicyConverter.pod(p));
             else store.removePod(key(p));
         }, p -> store.removePod(key(p))));
         var policies = client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0);
-        policies.addEventHandler(handler(p -> store.putPolicy(NetworkPolicyConverter.networkPolicy(p)),
+        policies.addEventHandler(rejected.handler(p -> store.putPolicy(NetworkPolicyConverter.networkPolicy(p)),
                 p -> store.removePolicy(key(p))));
         informers.addAll(List.of(namespaces, pods, policies));
         try {
@@ -110,39 +109,14 @@ public final class PolicyInformerSource implements PolicySource {
         return (ns == null ? "default" : ns) + "/" + o.getMetadata().getName();
     }
 
-    private <T extends HasMetadata> ResourceEventHandler<T> handler(Consumer<T> upsert, Consumer<T> delete) {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-                guarded(obj, upsert, null);
-            }
-
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-                // A version that no longer converts must not leave the previous one enforced.
-                guarded(newObj, upsert, delete);
-            }
-
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                guarded(obj, delete, null);
-            }
-        };
-    }
-
-    private static <T extends HasMetadata> void guarded(T obj, Consumer<T> action, Consumer<T> onFailure) {
-        try {
-            action.accept(obj);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            LOG.log(System.Logger.Level.WARNING, "skipping malformed " + obj.getKind() + " "
-                    + obj.getMetadata().getNamespace() + "/" + obj.getMetadata().getName() + ": " + e.getMessage());
-            if (onFailure != null) onFailure.accept(obj);
-        }
-    }
-
     @Override
     public PolicySnapshot snapshot() {
         return store.snapshot();
+    }
+
+    @Override
+    public java.util.Map<String, String> rejected() {
+        return rejected.snapshot();
     }
 
     @Override

@@ -30,6 +30,14 @@ public interface PolicySource extends AutoCloseable {
      */
     void addListener(Consumer<PolicySnapshot> listener);
 
+    /**
+     * @return the objects ignored because they are malformed, "Kind namespace/name" to the reason; empty for sources
+     *     that refuse bad input at start instead
+     */
+    default java.util.Map<String, String> rejected() {
+        return java.util.Map.of();
+    }
+
     /** Stops watching and the notification thread. Idempotent. */
     @Override
     void close();

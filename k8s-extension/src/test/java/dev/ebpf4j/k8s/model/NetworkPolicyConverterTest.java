@@ -95,4 +95,33 @@ class NetworkPolicyConverterTest {
                 .addToLabels(Namespace.NAME_LABEL, "prod").addToLabels("team", "a").endMetadata().build();
         assertEquals(Namespace.of("prod", Map.of("team", "a")), NetworkPolicyConverter.namespace(ns));
     }
+
+    /** What the API server refuses is refused with a reason naming the object, never read as something wider. */
+    @Test
+    void refusesWhatAValidatingApiServerWould() {
+        java.util.function.Function<String, IllegalArgumentException> refusal = ports -> org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> NetworkPolicyConverter.networkPolicy(Serialization.unmarshal("""
+                        apiVersion: networking.k8s.io/v1
+                        kind: NetworkPolicy
+                        metadata: {name: p, namespace: n}
+                        spec:
+                          podSelector: {}
+                          ingress: [{ports: [%s]}]
+                        """.formatted(ports), io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class)));
+        // Port 0 would otherwise mean "every port", an empty name "every port" too.
+        org.junit.jupiter.api.Assertions.assertTrue(refusal.apply("{port: 0}").getMessage().contains("NetworkPolicy n/p: port 0"));
+        org.junit.jupiter.api.Assertions.assertTrue(refusal.apply("{port: ''}").getMessage().contains("port name ''"));
+        refusal.apply("{port: 70000}");
+        refusal.apply("{port: HTTP}");
+        refusal.apply("{port: 90, endPort: 80}");
+        refusal.apply("{endPort: 80}");
+        var pod = new PodBuilder().withNewMetadata().withName("p").withNamespace("n").addToLabels("app", "x".repeat(64))
+                .endMetadata().withNewSpec().withNodeName("n1").endSpec().build();
+        org.junit.jupiter.api.Assertions.assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> NetworkPolicyConverter.pod(pod)).getMessage().startsWith("Pod n/p: value of label 'app' (64 characters)"));
+        var unscheduled = new PodBuilder().withNewMetadata().withName("p").withNamespace("n").endMetadata()
+                .withNewStatus().withPodIP("10.0.0.5").endStatus().build();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> NetworkPolicyConverter.pod(unscheduled),
+                "an address without a node: no node would enforce its policies");
+    }
 }

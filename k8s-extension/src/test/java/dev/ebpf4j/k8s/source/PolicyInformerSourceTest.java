@@ -117,6 +117,18 @@ class PolicyInformerSourceTest {
             await(() -> source.snapshot().state().pods().stream().noneMatch(p -> p.key().equals("edge/live")), "failed pod removed");
             await(() -> !generations.isEmpty(), "a notification");
             assertThrows(IllegalStateException.class, () -> source.start(Duration.ofSeconds(1)), "starting twice");
+
+            // A malformed pod is listed with its reason, the others stay; fixing it clears the entry.
+            var bad = new PodBuilder(live).editMetadata().withName("bad").addToLabels("app", "x".repeat(70)).endMetadata()
+                    .editStatus().withPhase("Running").endStatus().build();
+            cluster.put(bad);
+            await(() -> source.rejected().containsKey("Pod edge/bad"), "bad pod listed as rejected");
+            assertTrue(source.rejected().get("Pod edge/bad").contains("value of label 'app'"), source.rejected().toString());
+            cluster.put(new PodBuilder(bad).editMetadata().addToLabels("app", "fixed").endMetadata().build());
+            await(() -> source.snapshot().state().pods().stream().anyMatch(p -> p.key().equals("edge/bad")), "fixed pod enforced");
+            assertFalse(source.rejected().containsKey("Pod edge/bad"));
+            cluster.delete(bad);
+            await(() -> source.snapshot().state().pods().stream().noneMatch(p -> p.key().equals("edge/bad")), "bad pod deleted");
         }
     }
 }
