@@ -207,19 +207,35 @@ public final class ClusterBench {
         BenchSupport.run(cmd);
     }
 
-    /** One http_client run: {p50 us, p99 us, conn/s}; fails on any failed connection. */
+    /**
+     * One http_client run: {p50 us, p99 us, conn/s, SYN retransmits of the calling namespace during the run}; fails on
+     * any failed connection. A retransmitted SYN costs its connection a second (the initial RTO), which is what turns
+     * a fraction of a percent of stalls into a collapse of conn/s while p50 stays put.
+     */
     static double[] connect(NetNamespace from, String variant, String ip, int port, Path cgroup, int conns) {
+        long syn0 = synRetransmits(from);
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + from.path(), BenchSupport.tool("http_client"),
                 ip, Integer.toString(port), Integer.toString(conns)));
         if (cgroup != null) cmd.add(cgroup.toString());
         String[] f = BenchSupport.run(cmd).trim().split(" ");
         if (Integer.parseInt(f[3]) != 0) throw new IllegalStateException(variant + " " + ip + ":" + port + ": " + f[3] + " failed connections");
-        return new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])};
+        return new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]), synRetransmits(from) - syn0};
+    }
+
+    /** TcpExt TCPSynRetrans of a namespace (from /proc/net/netstat as seen inside it). */
+    static long synRetransmits(NetNamespace ns) {
+        String[] lines = BenchSupport.run(List.of("nsenter", "--net=" + ns.path(), "cat", "/proc/net/netstat")).split("\n");
+        for (int i = 0; i + 1 < lines.length; i += 2) {
+            if (!lines[i].startsWith("TcpExt:")) continue;
+            String[] names = lines[i].split(" "), values = lines[i + 1].split(" ");
+            for (int k = 0; k < names.length; k++) if (names[k].equals("TCPSynRetrans")) return Long.parseLong(values[k]);
+        }
+        throw new IllegalStateException("no TcpExt TCPSynRetrans in /proc/net/netstat of " + ns);
     }
 
     private void record(String variant, double[] m) {
         samples.computeIfAbsent(variant, k -> new ArrayList<>()).add(m);
-        System.out.printf("  %-28s p50 %8.1f us   p99 %8.1f us   %9.0f conn/s%n", variant, m[0], m[1], m[2]);
+        System.out.printf("  %-28s p50 %8.1f us   p99 %8.1f us   %9.0f conn/s   %4.0f SYN retransmits%n", variant, m[0], m[1], m[2], m[3]);
     }
 
     private final Map<String, double[]> medians = new LinkedHashMap<>();
@@ -227,8 +243,8 @@ public final class ClusterBench {
     private void summarize() {
         System.out.println("== medians over " + ROUNDS + " rounds");
         samples.forEach((v, list) -> {
-            double[] m = new double[3];
-            for (int i = 0; i < 3; i++) {
+            double[] m = new double[4];
+            for (int i = 0; i < 4; i++) {
                 final int j = i;
                 m[i] = BenchSupport.median(list.stream().mapToDouble(s -> s[j]).toArray());
             }
@@ -236,7 +252,8 @@ public final class ClusterBench {
             out.row(v, "connect_p50", m[0], "us");
             out.row(v, "connect_p99", m[1], "us");
             out.row(v, "connections_per_s", m[2], "conn/s");
-            System.out.printf("%-30s p50 %8.1f us   p99 %8.1f us   %9.0f conn/s%n", v, m[0], m[1], m[2]);
+            out.row(v, "syn_retransmits", m[3], "per " + CONNS + " conns");
+            System.out.printf("%-30s p50 %8.1f us   p99 %8.1f us   %9.0f conn/s   %4.0f SYN retransmits%n", v, m[0], m[1], m[2], m[3]);
         });
     }
 
