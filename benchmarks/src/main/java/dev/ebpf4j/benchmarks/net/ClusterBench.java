@@ -274,6 +274,10 @@ public final class ClusterBench {
 
     private void ratios() {
         double[] direct = medians.get("pod-to-pod-direct"), vip = medians.get("pod-to-clusterip");
+        double r = vip[0] / direct[0];
+        out.ratio("clusterip_vs_direct_p50_cross_node", r, "<= 1.10", r <= 1.10);
+        out.ratio("clusterip_vs_direct_p99_cross_node", vip[1] / direct[1], "(info)", true);
+        out.ratio("clusterip_vs_direct_conn_per_s_cross_node", vip[2] / direct[2], "(info)", true);
         for (String suffix : List.of("", "-no-timewait")) {
             double[] ipt = medians.get("nodeport-iptables-legacy" + suffix);
             for (String mode : List.of("snat", "dsr")) {
