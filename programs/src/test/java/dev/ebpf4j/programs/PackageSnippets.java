@@ -3,6 +3,7 @@ package dev.ebpf4j.programs;
 import dev.ebpf4j.core.BpfObject;
 
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /** The package javadoc's example, compiled with the tests so it cannot drift from the API. */
 final class PackageSnippets {
@@ -19,6 +20,26 @@ final class PackageSnippets {
             Link tcx = tc.attach("eth0", TcDirection.INGRESS);              // tcx on 6.6+, else clsact + cls_bpf
             ((BpfLink) tcx).pin(Path.of("/sys/fs/bpf/tc_nat"));             // survives this JVM
             tcx.close();
+        }
+        // @end
+    }
+
+    static void iterate() {
+        // @start region="iterator"
+        try (BpfObject obj = BpfObject.open(Path.of("iter.bpf.o")).load();
+             BpfLink tasks = IterProgram.of(obj.program("dump_task")).attach();  // SEC("iter/task")
+             Stream<String> lines = BpfIterator.open(tasks).lines()) {          // one walk; closes with the stream
+            lines.forEach(System.out::println);                                 // what BPF_SEQ_PRINTF wrote
+        }
+        // @end
+    }
+
+    static void netfilter() {
+        // @start region="netfilter"
+        try (BpfObject obj = BpfObject.open(Path.of("fw.bpf.o")).load();
+             BpfLink hook = NetfilterProgram.of(obj.program("drop_udp_port"))      // SEC("netfilter")
+                     .attach(NetfilterProgram.Family.IPV4, NetfilterProgram.Hook.LOCAL_IN, -128, 0)) {
+            System.out.println(hook.info());                                      // the verdicts apply until close
         }
         // @end
     }

@@ -17,6 +17,7 @@ public final class LinkCalls {
     private LinkCalls() {}
 
     public static final MethodHandle LINK_CREATE = fn("bpf_link_create", C_INT, C_INT, C_INT, C_INT, C_POINTER);
+    public static final MethodHandle ITER_CREATE = fn("bpf_iter_create", C_INT, C_INT);
     public static final MethodHandle LINK_UPDATE = fn("bpf_link_update", C_INT, C_INT, C_INT, C_POINTER);
     public static final MethodHandle LINK_DETACH = fn("bpf_link_detach", C_INT, C_INT);
     public static final MethodHandle OBJ_PIN = fn("bpf_obj_pin", C_INT, C_INT, C_POINTER);
