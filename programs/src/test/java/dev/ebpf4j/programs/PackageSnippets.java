@@ -3,6 +3,7 @@ package dev.ebpf4j.programs;
 import dev.ebpf4j.core.BpfObject;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** The package javadoc's example, compiled with the tests so it cannot drift from the API. */
@@ -40,6 +41,17 @@ final class PackageSnippets {
              BpfLink hook = NetfilterProgram.of(obj.program("drop_udp_port"))      // SEC("netfilter")
                      .attach(NetfilterProgram.Family.IPV4, NetfilterProgram.Hook.LOCAL_IN, -128, 0)) {
             System.out.println(hook.info());                                      // the verdicts apply until close
+        }
+        // @end
+    }
+
+    static void uprobeMulti() {
+        // @start region="uprobe-multi"
+        Path libc = Path.of("/lib/x86_64-linux-gnu/libc.so.6");
+        try (BpfObject obj = BpfObject.open(Path.of("calls.bpf.o")).load();
+             BpfLink link = UprobeProgram.of(obj.program("count_calls"))        // SEC("uprobe.multi")
+                     .attachMulti(libc, List.of("malloc", "free"), List.of(1L, 2L), -1)) {
+            System.out.println(link.info());                                   // cookie 1: malloc, 2: free
         }
         // @end
     }
