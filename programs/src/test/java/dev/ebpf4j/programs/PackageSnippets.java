@@ -55,4 +55,13 @@ final class PackageSnippets {
         }
         // @end
     }
+
+    static void structOps() {
+        // @start region="struct-ops"
+        try (BpfObject obj = BpfObject.open(Path.of("cc.bpf.o")).load();
+             BpfLink cc = StructOps.register(obj.map("e4j_reno"))) {   // SEC(".struct_ops.link") tcp_congestion_ops
+            // sockets may now select "e4j_reno" with setsockopt(IPPROTO_TCP, TCP_CONGESTION)
+        }
+        // @end
+    }
 }
