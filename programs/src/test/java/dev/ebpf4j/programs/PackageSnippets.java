@@ -64,4 +64,15 @@ final class PackageSnippets {
         }
         // @end
     }
+
+    static void netkit() {
+        // @start region="netkit"
+        try (BpfObject obj = BpfObject.open(Path.of("nk.bpf.o")).load();
+             NetkitDevice pair = NetkitDevice.create("nk0", "nk1", NetkitDevice.Mode.L3);   // rtnetlink
+             BpfLink link = TcProgram.of(obj.program("primary_drop_port"))                   // SEC("netkit/primary")
+                     .attachNetkit(pair, NetkitDevice.Side.PRIMARY)) {
+            // the verdicts apply to what nk0 transmits until the link or the pair closes
+        }
+        // @end
+    }
 }
