@@ -30,6 +30,7 @@ class IteratorIT {
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             threads = tasks.map(p -> Integer.parseInt(p.getFileName().toString())).collect(Collectors.toSet());
         }
+        // region iterator-task
         try (BpfObject obj = TestObjects.open("iter").load();
              BpfLink link = IterProgram.of(obj.program("dump_task")).attach()) {
             assertEquals(LinkType.ITER, link.info().type());
@@ -53,6 +54,7 @@ class IteratorIT {
                 assertTrue(again.anyMatch(l -> l.equals(pid + " " + pid)));
             }
         }
+        // endregion
     }
 
     @Test
@@ -62,6 +64,7 @@ class IteratorIT {
              BpfLink link = IterProgram.of(obj.program("dump_tcp")).attach()) {
             ns.verifyNoRouteOut();
             int port = 7733;
+            // region iterator-tcp
             List<String> inside = ns.call(() -> {
                 try (ServerSocket listener = new ServerSocket()) {
                     listener.bind(new InetSocketAddress("127.0.0.1", port));
@@ -72,6 +75,7 @@ class IteratorIT {
                 }
             });
             assertEquals(List.of(TCP_LISTEN + " " + port), inside, "the namespace's only TCP socket: our listener");
+            // endregion
             List<String> afterClose = ns.call(() -> {
                 try (Stream<String> s = BpfIterator.open(link).lines()) {
                     return s.toList();

@@ -24,6 +24,7 @@ class UprobeMultiIT {
         Path libc = Libc.path();
         int tid = Libc.gettid();
         try (BpfObject obj = TestObjects.open("uprobe_multi").constant("target_tid", tid).load()) {
+            // region uprobe-multi
             UprobeProgram prog = UprobeProgram.of(obj.program("count_calls"));
             BpfLink link;
             try {
@@ -42,6 +43,7 @@ class UprobeMultiIT {
                 assertEquals(5, TestObjects.u64(obj.map("hits"), 200L), "getppid hits under its cookie");
                 assertEquals(7, TestObjects.u64(obj.map("hits"), 300L), "getpgrp hits under its cookie");
             }
+            // endregion
             Libc.getpgrp();
             assertEquals(7, TestObjects.u64(obj.map("hits"), 300L), "detached on close");
             assertThrows(IllegalArgumentException.class, () -> prog.attachMulti(libc, new long[] {1, 2}, new long[] {1}, -1));
