@@ -39,7 +39,8 @@ public final class BpfIterator implements AutoCloseable {
     private final MemorySegment buffer = arena.allocate(CHUNK);
     private boolean closed;
 
-    private BpfIterator(int fd) {
+    /** Takes ownership of a readable fd (an iterator's, or any other for tests). */
+    BpfIterator(int fd) {
         this.fd = fd;
     }
 
