@@ -1,6 +1,7 @@
 package dev.ebpf4j.core;
 
 import dev.ebpf4j.core.btf.Btf;
+import dev.ebpf4j.core.internal.libbpf.MapPointers;
 import dev.ebpf4j.core.internal.libbpf.ObjectCalls;
 import dev.ebpf4j.core.internal.libbpf.Strings;
 
@@ -19,10 +20,16 @@ public final class MapHandle {
     private final MapType type;
     private final int keySize, valueSize, maxEntries, flags, fd, btfKeyTypeId, btfValueTypeId;
     private final Optional<Path> pinPath;
+    private final MemorySegment pointer;
+
+    static {
+        MapPointers.install(h -> h.pointer);
+    }
 
     private MapHandle(BpfObject owner, String name, MapType type, int keySize, int valueSize, int maxEntries, int flags,
-                      int fd, int btfKeyTypeId, int btfValueTypeId, Optional<Path> pinPath) {
+                      int fd, int btfKeyTypeId, int btfValueTypeId, Optional<Path> pinPath, MemorySegment pointer) {
         this.owner = owner;
+        this.pointer = pointer;
         this.name = name;
         this.type = type;
         this.keySize = keySize;
@@ -43,7 +50,7 @@ public final class MapHandle {
                     (int) ObjectCalls.MAP_MAX_ENTRIES.invokeExact(m), (int) ObjectCalls.MAP_FLAGS.invokeExact(m),
                     (int) ObjectCalls.MAP_FD.invokeExact(m), (int) ObjectCalls.MAP_BTF_KEY_TYPE_ID.invokeExact(m),
                     (int) ObjectCalls.MAP_BTF_VALUE_TYPE_ID.invokeExact(m),
-                    pin.isEmpty() ? Optional.empty() : Optional.of(Path.of(pin)));
+                    pin.isEmpty() ? Optional.empty() : Optional.of(Path.of(pin)), m);
         });
     }
 

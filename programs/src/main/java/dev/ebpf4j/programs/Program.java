@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public abstract sealed class Program permits XdpProgram, TcProgram, SocketFilterProgram, CgroupSockAddrProgram,
         SockOpsProgram, SkMsgProgram, SkSkbProgram, CgroupSkbProgram, SkLookupProgram, TracepointProgram,
-        RawTracepointProgram, KprobeProgram, UprobeProgram, FentryProgram {
+        RawTracepointProgram, KprobeProgram, UprobeProgram, FentryProgram, IterProgram, NetfilterProgram {
     private final ProgramHandle handle;
 
     Program(ProgramHandle handle) {

@@ -77,6 +77,28 @@ public final class TcProgram extends Program {
     }
 
     /**
+     * Attaches to one side of a netkit pair with a netkit link (Linux 6.7+): the program's verdict ({@code TC_ACT_OK}
+     * pass, {@code TC_ACT_SHOT} drop, {@code TC_ACT_REDIRECT}, {@code TC_ACT_UNSPEC} for the next program or the
+     * device policy) applies to every packet that side transmits. Load it from a {@code SEC("netkit/primary")} or
+     * {@code SEC("netkit/peer")} section. Call from the primary device's network namespace.
+     */
+    public BpfLink attachNetkit(NetkitDevice device, NetkitDevice.Side side) {
+        return attachNetkit(device.ifindex(), side);
+    }
+
+    /** Attaches to a side of the netkit pair whose primary device has index {@code primaryIfindex}. */
+    public BpfLink attachNetkit(int primaryIfindex, NetkitDevice.Side side) {
+        dev.ebpf4j.core.AttachType type = side == NetkitDevice.Side.PRIMARY
+                ? dev.ebpf4j.core.AttachType.NETKIT_PRIMARY : dev.ebpf4j.core.AttachType.NETKIT_PEER;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment opts = arena.allocate(80, 8);
+            opts.set(ValueLayout.JAVA_LONG, 0, 80);
+            return BpfLink.create("netkit attach " + name() + " to ifindex " + primaryIfindex + " " + side, fd(),
+                    primaryIfindex, type, opts);
+        }
+    }
+
+    /**
      * Whether the kernel has tcx: a {@code BPF_PROG_QUERY} for the tcx attach type on the interface succeeds on
      * Linux 6.6+ and fails with {@code EINVAL} before.
      */

@@ -36,7 +36,7 @@ public final class KernelLeakCheck implements AfterAllCallback {
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle INFO = Native.downcall("bpf_obj_get_info_by_fd",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
-    private static final String[] SOURCES = {"xdp_count", "tc", "sock", "sockaddr", "tracing", "kprobes", "kprobe_multi", "fentry"};
+    private static final String[] SOURCES = {"xdp_count", "tc", "sock", "sockaddr", "tracing", "kprobes", "kprobe_multi", "fentry", "iter", "iter_map", "netfilter", "uprobe_multi", "tcp_cc", "netkit"};
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {

@@ -16,7 +16,28 @@ final class Libc {
     private static final MethodHandle GETPPID = LINKER.downcallHandle(LINKER.defaultLookup().find("getppid").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT));
 
+    private static final MethodHandle GETTID = LINKER.downcallHandle(LINKER.defaultLookup().find("gettid").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final MethodHandle GETPGRP = LINKER.downcallHandle(LINKER.defaultLookup().find("getpgrp").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT));
+
     private Libc() {}
+
+    static int gettid() {
+        try {
+            return (int) GETTID.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    static int getpgrp() {
+        try {
+            return (int) GETPGRP.invokeExact();
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
 
     static int getpid() {
         try {

@@ -69,6 +69,18 @@ final class TestObjects {
         }
     }
 
+    /** A u64 value at a u64 key, or -1 when absent. */
+    static long u64(MapHandle map, long key) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment k = arena.allocateFrom(ValueLayout.JAVA_LONG, key);
+            MemorySegment v = arena.allocate(8);
+            int r = (int) LOOKUP.invokeExact(map.fd(), k, v);
+            return r < 0 ? -1 : v.get(ValueLayout.JAVA_LONG, 0);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
     /** Writes raw key and value bytes. */
     static void put(MapHandle map, byte[] key, byte[] value) {
         try (Arena arena = Arena.ofConfined()) {

@@ -25,6 +25,7 @@ public final class Libc {
     private static final MethodHandle SETNS = Native.libcErrno("setns", FunctionDescriptor.of(C_INT, C_INT, C_INT));
     private static final MethodHandle IF_NAMETOINDEX = Native.libcErrno("if_nametoindex", FunctionDescriptor.of(C_INT, C_POINTER));
     private static final MethodHandle DUP = Native.libcErrno("dup", FunctionDescriptor.of(C_INT, C_INT));
+    private static final MethodHandle READ = Native.libcErrno("read", FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_LONG));
     // long syscall(long number, ...): perf_event_open(attr, pid, cpu, group_fd, flags)
     private static final MethodHandle PERF_EVENT_OPEN = Native.libcErrno("syscall",
             FunctionDescriptor.of(C_LONG, C_LONG, C_POINTER, C_INT, C_INT, C_INT, C_LONG), Linker.Option.firstVariadicArg(1));
@@ -58,6 +59,22 @@ public final class Libc {
             int copy = (int) DUP.invokeExact(Native.captureSegment(), fd);
             if (copy < 0) throw BpfException.of(operation, Native.capturedErrno());
             return copy;
+        } catch (BpfException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** {@code read(2)} into {@code buffer}: the bytes read, 0 at end of file; EINTR is retried. */
+    public static int read(int fd, MemorySegment buffer, String operation) {
+        try {
+            while (true) {
+                long n = (long) READ.invokeExact(Native.captureSegment(), fd, buffer, buffer.byteSize());
+                if (n >= 0) return (int) n;
+                int errno = Native.capturedErrno();
+                if (errno != 4 /* EINTR */) throw BpfException.of(operation, errno);
+            }
         } catch (BpfException e) {
             throw e;
         } catch (Throwable t) {

@@ -17,6 +17,12 @@ public final class LinkCalls {
     private LinkCalls() {}
 
     public static final MethodHandle LINK_CREATE = fn("bpf_link_create", C_INT, C_INT, C_INT, C_INT, C_POINTER);
+    public static final MethodHandle ITER_CREATE = fn("bpf_iter_create", C_INT, C_INT);
+    public static final MethodHandle ATTACH_STRUCT_OPS = Native.downcallErrno("bpf_map__attach_struct_ops",
+            FunctionDescriptor.of(C_POINTER, C_POINTER));
+    public static final MethodHandle LIBBPF_LINK_FD = fn("bpf_link__fd", C_INT, C_POINTER);
+    public static final MethodHandle LIBBPF_LINK_DISCONNECT = Native.downcall("bpf_link__disconnect", FunctionDescriptor.ofVoid(C_POINTER));
+    public static final MethodHandle LIBBPF_LINK_DESTROY = fn("bpf_link__destroy", C_INT, C_POINTER);
     public static final MethodHandle LINK_UPDATE = fn("bpf_link_update", C_INT, C_INT, C_INT, C_POINTER);
     public static final MethodHandle LINK_DETACH = fn("bpf_link_detach", C_INT, C_INT);
     public static final MethodHandle OBJ_PIN = fn("bpf_obj_pin", C_INT, C_INT, C_POINTER);
