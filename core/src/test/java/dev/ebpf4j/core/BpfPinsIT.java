@@ -40,6 +40,7 @@ class BpfPinsIT {
 
     @Test
     void pinRenameReplaceExchangeAndUnpin() {
+        // region pins
         try (BpfObject a = BpfObject.open(TestObjects.compile("globals")).load();
              BpfObject b = BpfObject.open(TestObjects.compile("globals")).load()) {
             Path counters = dir.resolve("counters"), lookup = dir.resolve("lookup");
@@ -79,6 +80,7 @@ class BpfPinsIT {
             BpfException missing = assertThrows(BpfException.class, () -> KernelObjects.pinnedMap(lookup));
             assertEquals(Errno.ENOENT, missing.errno());
         }
+        // endregion
     }
 
     @Test

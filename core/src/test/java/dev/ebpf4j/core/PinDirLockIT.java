@@ -33,6 +33,7 @@ class PinDirLockIT {
 
     @Test
     void aSecondOpenerIsRefusedNamingTheHolderUntilTheFirstCloses() {
+        // region pin-dir-lock
         PinDirLock first = PinDirLock.acquire(dir);
         assertTrue(Files.isDirectory(dir), "created");
         assertTrue(first.isHeld());
@@ -47,6 +48,7 @@ class PinDirLockIT {
         try (PinDirLock again = PinDirLock.acquire(dir)) {
             assertEquals(dir, again.directory());
         }
+        // endregion
     }
 
     @Test

@@ -54,6 +54,7 @@ class RawMapIT {
 
     @Test
     void copiesEveryEntryBetweenTwoHashMapsInBatches() {
+        // region raw-copy
         try (BpfHashMap<Integer, Long> from = BpfHashMap.create("raw_from", 20_000, Codec.s32(), Codec.s64());
              BpfHashMap<Integer, Long> to = BpfHashMap.create("raw_to", 20_000, Codec.s32(), Codec.s64())) {
             Map<Integer, Long> expected = new HashMap<>();
@@ -67,6 +68,7 @@ class RawMapIT {
             }
             assertEquals(expected, to.getAll());
         }
+        // endregion
     }
 
     private Path pinned(BpfMap m, String name) {
@@ -121,6 +123,7 @@ class RawMapIT {
 
     @Test
     void refusesACopyBetweenMapsOfDifferentLayoutNamingTheMismatch() {
+        // region raw-mismatch
         try (BpfHashMap<Integer, Long> from = BpfHashMap.create("raw_small", 4, Codec.s32(), Codec.s64());
              BpfHashMap<Integer, byte[]> to = BpfHashMap.create("raw_wide", 4, Codec.s32(), Codec.bytes(16));
              PerCpuHashMap<Integer, Long> pcpu = PerCpuHashMap.create("raw_pcpu", 4, Codec.s32(), Codec.s64())) {
@@ -136,10 +139,12 @@ class RawMapIT {
                 assertThrows(IllegalArgumentException.class, () -> src.put(new byte[3], new byte[8], PutMode.ANY));
             }
         }
+        // endregion
     }
 
     @Test
     void iteratesWalksWithALimitAndReadsReadOnlyPinsAndIds() {
+        // region raw-iterate
         try (BpfHashMap<Integer, Long> m = BpfHashMap.create("raw_iter", 64, Codec.s32(), Codec.s64())) {
             for (int i = 0; i < 50; i++) m.put(i, (long) i);
             Path pin = pinned(m, "iter");
@@ -164,6 +169,7 @@ class RawMapIT {
                 }
             }
         }
+        // endregion
     }
 
     @Test

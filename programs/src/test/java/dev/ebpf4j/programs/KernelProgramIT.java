@@ -20,6 +20,7 @@ class KernelProgramIT {
 
     @Test
     void openedByIdItOutlivesItsObjectAndALinkSwitchesBackToIt() throws Exception {
+        // region kernel-program
         try (TestCgroup cg = TestCgroup.create("e4j-kprog"); BpfObject second = load()) {
             CgroupSockAddrProgram next = CgroupSockAddrProgram.of(second.program("svc_connect4"));
             BpfObject first = load();
@@ -47,5 +48,6 @@ class KernelProgramIT {
         BpfException gone = assertThrows(BpfException.class, () -> KernelProgram.openById(Integer.MAX_VALUE));
         assertEquals(Errno.ENOENT, gone.errno());
         assertTrue(gone.getMessage().contains("program open by id " + Integer.MAX_VALUE), gone.getMessage());
+        // endregion
     }
 }
