@@ -6,9 +6,11 @@ module dev.ebpf4j.core {
     exports dev.ebpf4j.core;
     exports dev.ebpf4j.core.btf;
     exports dev.ebpf4j.core.features;
+    exports dev.ebpf4j.core.inspect;
     exports dev.ebpf4j.core.build;
     exports dev.ebpf4j.core.spi;
-    exports dev.ebpf4j.core.internal.libbpf to dev.ebpf4j.maps, dev.ebpf4j.programs, dev.ebpf4j.k8s;
+    // the SDK's own modules only: the k8s extension and samples build on the public API (SdkBoundaryTest in k8s-extension checks)
+    exports dev.ebpf4j.core.internal.libbpf to dev.ebpf4j.maps, dev.ebpf4j.programs;
 
     uses dev.ebpf4j.core.spi.LibbpfLocator;
 }

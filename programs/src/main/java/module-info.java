@@ -6,6 +6,5 @@ module dev.ebpf4j.programs {
     requires transitive dev.ebpf4j.core;
     exports dev.ebpf4j.programs;
     exports dev.ebpf4j.programs.packet;
-    // netlink/libc helpers for the k8s extension's bpftool-like views (net show); not API
-    exports dev.ebpf4j.programs.internal to dev.ebpf4j.k8s;
+    exports dev.ebpf4j.programs.net;
 }

@@ -4,6 +4,10 @@
  *
  * {@snippet class="dev.ebpf4j.core.PackageSnippets" region="example"}
  *
+ * <p>Pins: {@link dev.ebpf4j.core.BpfPins} pins any map of a loaded object and renames or replaces pins in one step;
+ * {@link dev.ebpf4j.core.PinDirLock} keeps a pin directory to one process at a time. What the kernel holds, by id,
+ * is in {@link dev.ebpf4j.core.inspect}.
+ *
  * <p>Requirements: Linux 5.8 or newer with BTF ({@code /sys/kernel/btf/vmlinux}, or a BTF file given with
  * {@link dev.ebpf4j.core.ObjectOptions#kernelBtf}); CAP_BPF (or CAP_SYS_ADMIN) to load, plus CAP_NET_ADMIN or
  * CAP_PERFMON depending on the program type; JDK 22+ with native access enabled for {@code dev.ebpf4j.core}

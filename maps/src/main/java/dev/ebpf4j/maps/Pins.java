@@ -35,20 +35,48 @@ final class Pins {
         }
     }
 
+    /** {@code BPF_F_RDONLY}: the fd may look up but not update ({@code bpf_obj_get_opts} file flags). */
+    static final int READ_ONLY = 1 << 3;
+
     /** Opens a pinned map, reading its definition from the kernel. */
     static MapFd open(Path path) {
+        return open(path, 0);
+    }
+
+    /** Opens a pinned map with {@code BPF_OBJ_GET} file flags (0 or {@link #READ_ONLY}). */
+    static MapFd open(Path path, int fileFlags) {
         int fd;
         try (Arena arena = Arena.ofConfined()) {
-            fd = (int) MapCalls.OBJ_GET.invokeExact(arena.allocateFrom(path.toString()));
+            MemorySegment opts = arena.allocate(16, 8);
+            opts.set(ValueLayout.JAVA_LONG, 0, 16);
+            opts.set(ValueLayout.JAVA_INT, 8, fileFlags);
+            fd = (int) MapCalls.OBJ_GET_OPTS.invokeExact(arena.allocateFrom(path.toString()), opts);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
         if (fd < 0) throw BpfException.of("map open pinned " + path, -fd, -fd == Errno.ENOENT ? "nothing is pinned there" : null);
+        return describe(fd, "pinned at " + path);
+    }
+
+    /** Opens the map with kernel id {@code id} ({@code BPF_MAP_GET_FD_BY_ID}, CAP_SYS_ADMIN). */
+    static MapFd openById(int id) {
+        int fd;
+        try {
+            fd = (int) MapCalls.FD_BY_ID.invokeExact(id);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        if (fd < 0) throw BpfException.of("map open by id " + id, -fd, -fd == Errno.ENOENT ? "no map has that id (any more)" : null);
+        return describe(fd, "id " + id);
+    }
+
+    /** Reads the definition of the map open at {@code fd} and wraps it as owned; closes the fd on failure. */
+    private static MapFd describe(int fd, String what) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(88, 8);
             MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, 88);
             int r = (int) MapCalls.INFO_BY_FD.invokeExact(fd, info, len);
-            if (r != 0) throw BpfException.of("map info " + path, -r);
+            if (r != 0) throw BpfException.of("map info " + what, -r, -r == Errno.EINVAL ? "the object is not a map" : null);
             String name = info.getString(24);
             return MapFd.owned(name, MapType.of(info.get(ValueLayout.JAVA_INT, 0)), info.get(ValueLayout.JAVA_INT, 8),
                     info.get(ValueLayout.JAVA_INT, 12), info.get(ValueLayout.JAVA_INT, 16), info.get(ValueLayout.JAVA_INT, 20), fd);

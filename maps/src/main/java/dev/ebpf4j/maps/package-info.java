@@ -4,6 +4,11 @@
  *
  * {@snippet class="dev.ebpf4j.maps.PackageSnippets" region="example"}
  *
+ * <p>{@link dev.ebpf4j.maps.RawMap} is the untyped view of any map with keys, as bytes: opened from a pin, a read-only
+ * pin or an id, with a batched {@link dev.ebpf4j.maps.RawMap#copyTo copy} into another map of the same layout:
+ *
+ * {@snippet class="dev.ebpf4j.maps.PackageSnippets" region="raw-map"}
+ *
  * <p>Requirements: Linux 5.x with BTF; creating maps needs CAP_BPF (or CAP_SYS_ADMIN). Batch operations need
  * Linux 5.6, MMAPABLE arrays 5.5, ring buffers 5.8, bloom filters 5.16, lookup-and-delete on hash maps 5.14.
  * Kernel failures are {@link dev.ebpf4j.core.BpfException}s naming the operation and errno; misuse (wrong sizes,

@@ -31,4 +31,14 @@ final class PackageSnippets {
         }
     }
     // @end
+
+    static void rawMaps(BpfObject newVersion) {
+        // @start region="raw-map"
+        try (RawMap old = RawMap.openPinned(Path.of("/sys/fs/bpf/app/v1/sessions"));
+             RawMap fresh = RawMap.of(newVersion.map("sessions"))) {
+            int copied = old.copyTo(fresh, PutMode.NO_EXIST); // in batches; IAE naming the mismatch if sizes differ
+            for (RawMap.Entry e : old.entries(10)) System.out.println(java.util.HexFormat.of().formatHex(e.key()));
+        }
+        // @end
+    }
 }

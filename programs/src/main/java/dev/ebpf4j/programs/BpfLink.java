@@ -106,13 +106,24 @@ public final class BpfLink implements Link {
 
     @Override
     public synchronized void update(Program program) {
+        update(program.fd(), program.name());
+    }
+
+    /**
+     * Switches the link to a program opened by id or pin, atomically (the hook runs the old program or the new one,
+     * never none): how a rollback puts back the program a pinned link ran before.
+     */
+    public synchronized void update(KernelProgram program) {
+        update(program.fd(), "to program id " + program.id());
+    }
+
+    private void update(int progFd, String what) {
         checkOpen();
-        int progFd = program.fd();
         int r = Calls.raw(() -> (int) LinkCalls.LINK_UPDATE.invokeExact(fd, progFd, MemorySegment.NULL));
         if (r == -Errno.EOPNOTSUPP || r == -Errno.ENOTSUPP || (r == -Errno.EINVAL && !info().type().supportsUpdate())) {
             throw NotSupportedException.missing("link update", "updating a " + info().type() + " link", null);
         }
-        if (r < 0) throw BpfException.of("link update " + program.name(), r);
+        if (r < 0) throw BpfException.of("link update " + what, r);
     }
 
     @Override

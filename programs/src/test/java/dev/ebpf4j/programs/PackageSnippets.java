@@ -75,4 +75,18 @@ final class PackageSnippets {
         }
         // @end
     }
+
+    static void switchBack(Program newProgram) {
+        // @start region="kernel-program"
+        try (BpfLink link = Link.openPinned(Path.of("/sys/fs/bpf/app/links/connect4"));
+             KernelProgram old = KernelProgram.openById(link.info().programId())) { // keeps the old program loaded
+            link.update(newProgram);
+            if (!healthy()) link.update(old);                                      // atomic, either way
+        }
+        // @end
+    }
+
+    private static boolean healthy() {
+        return true;
+    }
 }

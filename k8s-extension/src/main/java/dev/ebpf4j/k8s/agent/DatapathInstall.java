@@ -1,25 +1,20 @@
 package dev.ebpf4j.k8s.agent;
 
-import dev.ebpf4j.k8s.internal.KernelObjects;
-import dev.ebpf4j.core.BpfException;
 import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.core.BpfObjectSpec;
-import dev.ebpf4j.core.internal.libbpf.Native;
+import dev.ebpf4j.core.BpfPins;
+import dev.ebpf4j.k8s.internal.KernelObjects;
 import dev.ebpf4j.k8s.lb.LbObject;
+import dev.ebpf4j.maps.PutMode;
 import dev.ebpf4j.programs.BpfLink;
 import dev.ebpf4j.programs.CgroupSockAddrProgram;
+import dev.ebpf4j.programs.KernelProgram;
 import dev.ebpf4j.programs.Link;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,12 +32,6 @@ import java.util.Set;
  */
 final class DatapathInstall {
     private static final System.Logger LOG = System.getLogger(DatapathInstall.class.getName());
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    private static final MethodHandle LINK_UPDATE = Native.downcall("bpf_link_update",
-            FunctionDescriptor.of(INT, INT, INT, ValueLayout.ADDRESS));
-    private static final MethodHandle PROG_FD_BY_ID = Native.downcall("bpf_prog_get_fd_by_id", FunctionDescriptor.of(INT, INT));
-    private static final MethodHandle OBJ_PIN = Native.downcall("bpf_obj_pin", FunctionDescriptor.of(INT, INT, ValueLayout.ADDRESS));
-    private static final MethodHandle CLOSE = Native.libc("close", FunctionDescriptor.of(INT, INT));
 
     /**
      * What the install did.
@@ -56,8 +45,8 @@ final class DatapathInstall {
     record Result(BpfObject object, List<BpfLink> links, MigrationPlan plan, int adoptedLinks, int createdLinks) {
     }
 
-    /** A pinned link switched to a new program, and an fd of the program it ran before (to switch back). */
-    private record Switched(BpfLink link, int oldProgramFd) {
+    /** A pinned link switched to a new program, and the program it ran before, held open to switch back. */
+    private record Switched(BpfLink link, KernelProgram oldProgram) {
     }
 
     private final PinLayout layout;
@@ -92,7 +81,7 @@ final class DatapathInstall {
         }
         DatapathInstall install = new DatapathInstall(layout, plan, spec.load(), cgroupId);
         try {
-            install.fill(MapCopier.BPF_ANY);
+            install.fill(PutMode.ANY);
             install.attach(cgroup);
             install.commit();
         } catch (RuntimeException | Error e) {
@@ -104,10 +93,10 @@ final class DatapathInstall {
     }
 
     /** Copies or converts the pinned entries into the replacing maps; NOEXIST keeps what the new programs wrote. */
-    private void fill(long flags) {
+    private void fill(PutMode mode) {
         for (MigrationPlan.MapStep s : plan.steps()) {
             if (s.action() != MigrationPlan.Action.COPY && s.action() != MigrationPlan.Action.CONVERT) continue;
-            MapCopier.copy(s.source(), object.map(s.map()).fd(), s.type(), s.converter(), flags, s.map());
+            MapCopier.copy(s.source(), object.map(s.map()), s.converter(), mode);
         }
     }
 
@@ -118,14 +107,14 @@ final class DatapathInstall {
             if (Files.exists(pinned)) {
                 BpfLink link = Link.openPinned(pinned);
                 links.add(link);
-                int oldFd = programFd(link.info().programId());
+                KernelProgram old = KernelProgram.openById(link.info().programId());
                 try {
                     link.update(program);
                 } catch (RuntimeException e) {
-                    close(oldFd);
+                    old.close();
                     throw e;
                 }
-                switched.add(new Switched(link, oldFd));
+                switched.add(new Switched(link, old));
             } else {
                 Link link = program.attach(cgroup);
                 if (!(link instanceof BpfLink bpfLink)) {
@@ -142,7 +131,7 @@ final class DatapathInstall {
     }
 
     private void commit() {
-        fill(MapCopier.BPF_NOEXIST); // what the old programs wrote between the first copy and the switch
+        fill(PutMode.NO_EXIST); // what the old programs wrote between the first copy and the switch
         if (!layout.upgrading()) {
             for (MigrationPlan.MapStep s : plan.steps()) if (s.replaces()) replacePin(s.map(), layout.mapPin(s.map()));
             Set<Path> wanted = new HashSet<>();
@@ -156,12 +145,12 @@ final class DatapathInstall {
             PinLayout.removeTree(staging);
             Files.createDirectories(staging.resolve("maps"));
             Files.createDirectories(staging.resolve("links"));
-            for (MigrationPlan.MapStep s : plan.steps()) pin(object.map(s.map()).fd(), staging.resolve("maps").resolve(s.map()));
+            for (MigrationPlan.MapStep s : plan.steps()) pinMap(s.map(), staging.resolve("maps").resolve(s.map()));
             for (int i = 0; i < links.size(); i++) {
                 String name = LbObject.SOCKET_PROGRAMS.get(i);
-                pin(links.get(i).fd(), staging.resolve("links").resolve(PinLayout.linkName(cgroupId, name)));
+                links.get(i).pin(staging.resolve("links").resolve(PinLayout.linkName(cgroupId, name)));
             }
-            Files.move(staging, layout.root(), StandardCopyOption.ATOMIC_MOVE);
+            BpfPins.replace(staging, layout.root());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot build the layout " + layout.version() + " pins at " + staging, e);
         }
@@ -179,25 +168,18 @@ final class DatapathInstall {
     /** Points {@code pin} at the object's map: pinned beside, then renamed over the old pin in one step. */
     private void replacePin(String map, Path pin) {
         Path fresh = pin.resolveSibling(pin.getFileName() + "-new");
-        try {
-            Files.deleteIfExists(fresh);
-            pin(object.map(map).fd(), fresh);
-            Files.move(fresh, pin, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot replace pin " + pin, e);
-        }
+        BpfPins.unpin(fresh);
+        pinMap(map, fresh);
+        BpfPins.replace(fresh, pin);
     }
 
     private void rollBack(Throwable cause) {
         for (int i = switched.size() - 1; i >= 0; i--) {
             Switched s = switched.get(i);
             try {
-                int r = (int) LINK_UPDATE.invokeExact(s.link().fd(), s.oldProgramFd(), MemorySegment.NULL);
-                if (r != 0) cause.addSuppressed(BpfException.of("link update back to the old program", -r));
+                s.link().update(s.oldProgram());
             } catch (RuntimeException e) {
                 cause.addSuppressed(e);
-            } catch (Throwable t) {
-                cause.addSuppressed(Native.unexpected(t));
             }
         }
         for (BpfLink l : created) {
@@ -220,39 +202,10 @@ final class DatapathInstall {
     }
 
     private void releaseOldPrograms() {
-        for (Switched s : switched) close(s.oldProgramFd());
-        switched.replaceAll(s -> new Switched(s.link(), -1));
+        for (Switched s : switched) s.oldProgram().close();
     }
 
-    private static int programFd(int id) {
-        try {
-            int fd = (int) PROG_FD_BY_ID.invokeExact(id);
-            if (fd < 0) throw BpfException.of("open program " + id + " of a pinned link", -fd);
-            return fd;
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-    }
-
-    private static void pin(int fd, Path path) {
-        try (Arena arena = Arena.ofConfined()) {
-            int r = (int) OBJ_PIN.invokeExact(fd, arena.allocateFrom(path.toString()));
-            if (r != 0) throw BpfException.of("pin at " + path, -r);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-    }
-
-    private static void close(int fd) {
-        if (fd < 0) return;
-        try {
-            int ignored = (int) CLOSE.invokeExact(fd);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+    private void pinMap(String map, Path path) {
+        BpfPins.pin(object.map(map), path);
     }
 }

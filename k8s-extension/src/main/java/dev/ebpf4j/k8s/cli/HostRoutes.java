@@ -39,11 +39,8 @@ final class HostRoutes {
     }
 
     private static Optional<Interfaces.Interface> device(String name) {
-        try {
-            return Optional.of(new Interfaces.Interface(dev.ebpf4j.programs.internal.Libc.ifindex(name), name));
-        } catch (IllegalArgumentException gone) {
-            return Optional.empty();
-        }
+        int index = Interfaces.index(name);
+        return index == 0 ? Optional.empty() : Optional.of(new Interfaces.Interface(index, name));
     }
 
     private static String address(byte[] raw) {

@@ -1,62 +1,21 @@
 package dev.ebpf4j.k8s.internal;
 
-import dev.ebpf4j.programs.internal.Libc;
+import dev.ebpf4j.programs.net.NetworkNamespaces;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-/**
- * Network namespaces for threads: {@link #enter} moves the calling thread (interface indexes and routes follow
- * it), {@link #call} runs a task on a new platform thread that entered the namespace, so the caller and the JVM's
- * other threads stay where they are. Needs CAP_SYS_ADMIN.
- */
+/** Network namespaces for threads; the extension's name for the SDK's {@link NetworkNamespaces}. */
 public final class Netns {
     private Netns() {}
 
-    /**
-     * Enters the namespace of the file at {@code path} (say {@code /run/netns/NAME} or {@code /proc/PID/ns/net}) on the
-     * calling thread only.
-     */
+    /** See {@link NetworkNamespaces#enter(Path)}. */
     public static void enter(Path path) {
-        int fd = Libc.open(path.toString(), "open network namespace " + path);
-        try {
-            Libc.setns(fd, Libc.CLONE_NEWNET, "setns into " + path);
-        } finally {
-            Libc.close(fd);
-        }
+        NetworkNamespaces.enter(path);
     }
 
-    /**
-     * Runs {@code task} in the namespace {@code name} ({@code /run/netns/NAME}, as {@code ip netns} names them) or at
-     * the path {@code name} (e.g. {@code /proc/PID/ns/net}); returns its result or rethrows its exception.
-     */
+    /** See {@link NetworkNamespaces#call(String, Supplier)}. */
     public static <T> T call(String name, Supplier<T> task) {
-        Path file = name.contains("/") ? Path.of(name) : Path.of("/run/netns", name);
-        if (!Files.exists(file)) {
-            throw new IllegalArgumentException("no network namespace '" + name + "' (" + file + " does not exist; see ip netns list)");
-        }
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = Thread.ofPlatform().name("ebpf4j-netns-" + file.getFileName()).start(() -> {
-            try {
-                enter(file);
-                result.set(task.get());
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        });
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a task in network namespace " + name, e);
-        }
-        Throwable e = failure.get();
-        if (e instanceof RuntimeException r) throw r;
-        if (e instanceof Error err) throw err;
-        if (e != null) throw new IllegalStateException(e);
-        return result.get();
+        return NetworkNamespaces.call(name, task);
     }
 }

@@ -1,31 +1,19 @@
 package dev.ebpf4j.k8s.internal;
 
 import dev.ebpf4j.core.BpfException;
-import dev.ebpf4j.core.Errno;
-import dev.ebpf4j.core.internal.libbpf.Native;
+import dev.ebpf4j.core.inspect.KernelObjects;
+import dev.ebpf4j.maps.RawMap;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import static dev.ebpf4j.core.internal.libbpf.Native.C_INT;
-import static dev.ebpf4j.core.internal.libbpf.Native.C_POINTER;
-
 /**
- * Reads maps another process pinned, read-only ({@code BPF_OBJ_GET} with {@code BPF_F_RDONLY}): the way {@code cilium
- * bpf lb list} shows what its agent programmed. Entries change under the reader; each is read whole, but the set is
- * not a snapshot.
+ * Reads maps another process pinned, read-only ({@link RawMap#openPinnedReadOnly}): the way {@code cilium bpf lb list}
+ * shows what its agent programmed. Entries change under the reader; each is read whole, but the set is not a snapshot.
  */
 public final class PinnedMaps {
-    private static final int BPF_F_RDONLY = 1 << 3;
-    private static final MethodHandle OBJ_GET_OPTS = Native.downcall("bpf_obj_get_opts", FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
-
     /** A pinned map's definition and up to the asked number of its entries. */
     public record Dump(BpfObjectInfo.Map info, List<Introspection.Entry> entries) {}
 
@@ -37,25 +25,11 @@ public final class PinnedMaps {
      * @throws BpfException when the pin exists but cannot be opened (e.g. EPERM without CAP_BPF, or not a map)
      */
     public static Optional<Dump> read(Path pin, int limit) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment opts = arena.allocate(16, 8);
-            opts.set(ValueLayout.JAVA_LONG, 0, 16);
-            opts.set(ValueLayout.JAVA_INT, 8, BPF_F_RDONLY);
-            int fd = (int) OBJ_GET_OPTS.invokeExact(arena.allocateFrom(pin.toString()), opts);
-            if (fd == -Errno.ENOENT) return Optional.empty();
-            if (fd < 0) throw BpfException.of("open pinned map " + pin + " read-only", fd);
-            try {
-                BpfObjectInfo.Map m = Introspection.mapInfo(fd, arena.allocate(Introspection.MAP_INFO_SIZE, 8));
-                List<Introspection.Entry> entries = new ArrayList<>();
-                Introspection.walk(fd, m, arena, limit, entries);
-                return Optional.of(new Dump(m, List.copyOf(entries)));
-            } finally {
-                Introspection.close(fd);
-            }
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
+        if (!Files.exists(pin)) return Optional.empty();
+        BpfObjectInfo.Map info = Introspection.map(KernelObjects.pinnedMap(pin));
+        if (!Introspection.hasEntries(info.type(), info.keySize(), info.valueSize())) return Optional.of(new Dump(info, List.of()));
+        try (RawMap m = RawMap.openPinnedReadOnly(pin)) {
+            return Optional.of(new Dump(info, Introspection.entries(m, limit)));
         }
     }
 }

@@ -84,7 +84,7 @@ class MigrationPlanIT {
         try (BpfObject v2 = spec.load()) {
             for (MigrationPlan.MapStep s : plan.steps()) {
                 if (s.action() != COPY && s.action() != CONVERT) continue;
-                int written = MapCopier.copy(s.source(), v2.map(s.map()).fd(), s.type(), s.converter(), MapCopier.BPF_ANY, s.map());
+                int written = MapCopier.copy(s.source(), v2.map(s.map()), s.converter(), dev.ebpf4j.maps.PutMode.ANY);
                 assertEquals(1, written, s.map());
             }
             try (var m = PerCpuHashMap.of(v2.map("up_pcpu"), Codec.s32(), Codec.s64())) {

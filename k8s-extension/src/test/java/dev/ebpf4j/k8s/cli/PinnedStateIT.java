@@ -1,9 +1,8 @@
 package dev.ebpf4j.k8s.cli;
 
-import dev.ebpf4j.core.BpfException;
 import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.core.build.BpfBuilder;
-import dev.ebpf4j.core.internal.libbpf.Native;
+import dev.ebpf4j.core.BpfPins;
 import dev.ebpf4j.k8s.lb.LbConfig;
 import dev.ebpf4j.k8s.lb.LoadBalancer;
 import dev.ebpf4j.k8s.lb.Selection;
@@ -34,10 +33,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,9 +53,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("kernel")
 @ExtendWith(FdLeakCheck.class)
 class PinnedStateIT {
-    private static final MethodHandle OBJ_PIN = Native.downcall("bpf_obj_pin",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-
     @TempDir
     Path temp;
     Path pins;
@@ -79,12 +71,7 @@ class PinnedStateIT {
 
     private void pinAll(BpfObject obj, String layout, List<String> maps) throws Throwable {
         Path dir = Files.createDirectories(pins.resolve(layout).resolve("maps"));
-        try (Arena a = Arena.ofConfined()) {
-            for (String m : maps) {
-                int r = (int) OBJ_PIN.invokeExact(obj.map(m).fd(), a.allocateFrom(dir.resolve(m).toString()));
-                if (r < 0) throw BpfException.of("pin " + m, r);
-            }
-        }
+        for (String m : maps) BpfPins.pin(obj.map(m), dir.resolve(m));
     }
 
     @Test

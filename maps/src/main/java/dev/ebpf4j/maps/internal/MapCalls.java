@@ -50,6 +50,9 @@ public final class MapCalls {
             FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER, C_POINTER));
     public static final MethodHandle OBJ_PIN = Native.downcall("bpf_obj_pin", FunctionDescriptor.of(C_INT, C_INT, C_POINTER));
     public static final MethodHandle OBJ_GET = Native.downcall("bpf_obj_get", FunctionDescriptor.of(C_INT, C_POINTER));
+    public static final MethodHandle OBJ_GET_OPTS = Native.downcall("bpf_obj_get_opts",
+            FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER));
+    public static final MethodHandle FD_BY_ID = Native.downcall("bpf_map_get_fd_by_id", FunctionDescriptor.of(C_INT, C_INT));
     public static final MethodHandle INFO_BY_FD = Native.downcall("bpf_obj_get_info_by_fd",
             FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER));
     public static final MethodHandle TEST_RUN = Native.downcall("bpf_prog_test_run_opts",
