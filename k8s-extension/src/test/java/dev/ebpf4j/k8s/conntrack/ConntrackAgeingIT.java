@@ -19,6 +19,9 @@ import dev.ebpf4j.k8s.model.ServiceType;
 import dev.ebpf4j.k8s.model.SessionAffinity;
 import dev.ebpf4j.k8s.model.TargetPort;
 import dev.ebpf4j.k8s.model.TrafficPolicy;
+import dev.ebpf4j.k8s.model.LabelSelector;
+import dev.ebpf4j.k8s.model.NetworkPolicy;
+import dev.ebpf4j.k8s.model.PolicyType;
 import dev.ebpf4j.k8s.policy.KernelPolicyMaps;
 import dev.ebpf4j.k8s.policy.NodePolicyUpdater;
 import dev.ebpf4j.k8s.policy.truthtable.TruthTableModel;
@@ -36,8 +39,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -144,13 +148,9 @@ class ConntrackAgeingIT {
             ProgramTester ingress = ProgramTester.of(TcProgram.of(obj.program(LbObject.NODE_PORT_INGRESS)));
             ProgramTester reply = ProgramTester.of(TcProgram.of(obj.program(LbObject.NODE_PORT_REPLY)));
 
-            // The flows that must survive: an idle established TCP flow, and a TCP and a UDP flow that keep talking.
+            // The flow that must survive idle: established TCP (30 s timeout).
             String idleBackend = destination(ingress.run(tcp("10.9.0.1", 40000, NODE, 30080, Packets.TCP_SYN)));
             destination(ingress.run(tcp("10.9.0.1", 40000, NODE, 30080, Packets.TCP_ACK)));
-            String liveTcpBackend = destination(ingress.run(tcp("10.9.0.2", 40000, NODE, 30080, Packets.TCP_SYN)));
-            String liveUdpBackend = destination(ingress.run(udp("10.9.0.3", 40000, NODE, 30053)));
-            byte[] liveAck = tcp("10.9.0.2", 40000, NODE, 30080, Packets.TCP_ACK);
-            byte[] liveDatagram = udp("10.9.0.3", 40000, NODE, 30053);
 
             long t0 = System.nanoTime();
             int udp = 0, fin = 0, rst = 0, syn = 0;
@@ -187,6 +187,13 @@ class ConntrackAgeingIT {
                     held, first.deleted(), first.took().toMillis());
             // Each flow has a forward and a reply entry; a sweep while they are young must not free the live ones.
             assertTrue(held >= 2 * FLOWS, "lb_ct holds every flow's two entries: " + held);
+
+            // The flows that must survive by talking: TCP (established after its first ACK) and UDP, both past their
+            // 1 s timeout only if their packets stopped refreshing them.
+            String liveTcpBackend = destination(ingress.run(tcp("10.9.0.2", 40000, NODE, 30080, Packets.TCP_SYN)));
+            String liveUdpBackend = destination(ingress.run(udp("10.9.0.3", 40000, NODE, 30053)));
+            byte[] liveAck = tcp("10.9.0.2", 40000, NODE, 30080, Packets.TCP_ACK);
+            byte[] liveDatagram = udp("10.9.0.3", 40000, NODE, 30053);
 
             sleepKeeping(Duration.ofMillis(2500), () -> {
                 assertEquals(liveTcpBackend, destination(ingress.run(liveAck)), "a talking flow keeps its backend");
@@ -242,6 +249,31 @@ class ConntrackAgeingIT {
     }
 
     @Test
+    void policyTreatsAnExpiredConnectionAsNew() throws Exception {
+        BpfObjectSpec spec = KernelPolicyMaps.configureConntrack(BpfObjects.open(BpfObjects.POLICY), TIMEOUTS);
+        try (BpfObject obj = spec.load();
+             KernelPolicyMaps maps = KernelPolicyMaps.of(obj);
+             LruHashMap<byte[], byte[]> ct = LruHashMap.of(obj.map(KernelPolicyMaps.CONNTRACK_MAP), ConntrackTable.POLICY.key, ConntrackTable.POLICY.value)) {
+            NodePolicyUpdater updater = new NodePolicyUpdater(TruthTableModel.NODE, maps);
+            updater.apply(TruthTableModel.initialState());
+            ProgramTester fromPod = ProgramTester.of(TcProgram.of(obj.program("policy_from_pod")));
+            ProgramTester toPod = ProgramTester.of(TcProgram.of(obj.program("policy_to_pod")));
+            String pod = TruthTableModel.ip("x", "a").getHostAddress();
+            assertEquals(TestRun.TCX_NEXT, fromPod.run(udp(pod, 40002, "203.0.113.9", 53)).verdict(), "x/a may send anywhere");
+            // Now x/a accepts nothing from outside: the reply of its own connection still passes, as conntrack says ...
+            NetworkPolicy denyIngress = new NetworkPolicy("x", "deny-in", LabelSelector.matchLabels(Map.of("pod", "a")),
+                    EnumSet.of(PolicyType.INGRESS), List.of(), List.of());
+            updater.apply(TruthTableModel.initialState().withPolicy(denyIngress));
+            byte[] answer = udp("203.0.113.9", 53, pod, 40002);
+            assertEquals(TestRun.TCX_NEXT, toPod.run(answer).verdict(), "the reply of a tracked connection passes");
+            Thread.sleep(1300); // past the 1 s UDP timeout; nothing sweeps
+            assertTrue(ct.get(policyKey(pod, 40002, "203.0.113.9", 53, UDP)).isPresent(), "entry still in the map");
+            // ... until it expires: then the datagram is a new connection into x/a, which its policy denies.
+            assertEquals(2, toPod.run(answer).verdict(), "an expired connection is decided anew: TCX_DROP");
+        }
+    }
+
+    @Test
     void policyConnectionsAgeOutAndOneSweepEmptiesTheTable() throws Exception {
         BpfObjectSpec spec = KernelPolicyMaps.configureConntrack(BpfObjects.open(BpfObjects.POLICY), TIMEOUTS);
         try (BpfObject obj = spec.load();
@@ -255,8 +287,6 @@ class ConntrackAgeingIT {
 
             fromPod.run(tcp(pod, 40000, "203.0.113.1", 443, Packets.TCP_SYN));
             fromPod.run(tcp(pod, 40000, "203.0.113.1", 443, Packets.TCP_ACK));          // idle, established
-            fromPod.run(udp(pod, 40001, "203.0.113.2", 53));
-            byte[] liveReply = udp("203.0.113.2", 53, pod, 40001);                       // its replies keep coming
 
             long t0 = System.nanoTime();
             for (int i = 0; i < FLOWS; i++) {
@@ -282,6 +312,9 @@ class ConntrackAgeingIT {
             System.out.printf("policy: %,d connections made in %d ms; policy_conntrack holds %,d entries; first sweep"
                     + " deleted %,d in %d ms%n", FLOWS, made / 1_000_000, held, first.deleted(), first.took().toMillis());
             assertTrue(held >= FLOWS, "every connection tracked: " + held);
+
+            fromPod.run(udp(pod, 40001, "203.0.113.2", 53));
+            byte[] liveReply = udp("203.0.113.2", 53, pod, 40001);                       // its replies keep coming
 
             sleepKeeping(Duration.ofMillis(2500), () -> assertEquals(TestRun.TCX_NEXT, toPod.run(liveReply).verdict()));
             ConntrackGc.Sweep second = gc.sweep();
