@@ -110,15 +110,22 @@ public final class ConntrackGc implements AutoCloseable {
         LruHashMap<byte[], byte[]> ct = maps.get(ConntrackTable.LB_CT), snat = maps.get(ConntrackTable.LB_SNAT);
         Map<byte[], byte[]> cts = ct.getAll();
         Map<byte[], byte[]> snats = snat.getAll();
-        Set<ByteBuffer> goneFlows = new HashSet<>();
+        Set<ByteBuffer> goneFlows = new HashSet<>(), goneReplies = new HashSet<>();
         List<byte[]> replies = new ArrayList<>();
-        int ctRemoved = deleteStillExpired(ConntrackTable.LB_CT, expired(ConntrackTable.LB_CT, cts), (key, value) -> {
-            if (!LbFlowPartners.isForward(key)) return;
-            goneFlows.add(LbFlowPartners.flowOfForward(key));
-            byte[] reply = LbFlowPartners.replyKey(key, value);
-            if (reply != null) replies.add(reply);
-        });
+        List<byte[]> expired = expired(ConntrackTable.LB_CT, cts);
+        // Forward entries first: their reply entries go with them without a re-read of their own.
+        int ctRemoved = deleteStillExpired(ConntrackTable.LB_CT, expired.stream().filter(LbFlowPartners::isForward).toList(),
+                (key, value) -> {
+                    goneFlows.add(LbFlowPartners.flowOfForward(key));
+                    byte[] reply = LbFlowPartners.replyKey(key, value);
+                    if (reply != null) {
+                        replies.add(reply);
+                        goneReplies.add(ByteBuffer.wrap(reply));
+                    }
+                });
         ctRemoved += ct.removeAll(replies);
+        ctRemoved += deleteStillExpired(ConntrackTable.LB_CT, expired.stream()
+                .filter(k -> !LbFlowPartners.isForward(k) && !goneReplies.contains(ByteBuffer.wrap(k))).toList(), (k, v) -> { });
         List<byte[]> snatGone = new ArrayList<>();
         long now = System.nanoTime();
         for (var e : snats.entrySet()) {
