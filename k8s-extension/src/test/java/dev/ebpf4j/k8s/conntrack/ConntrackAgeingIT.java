@@ -248,6 +248,55 @@ class ConntrackAgeingIT {
         }
     }
 
+    /** struct lb_ct of a SNATed forward entry (flags LB_CT_F_SNAT) last seen at {@code seen}. */
+    private static byte[] snatForward(String backend, int port, int natPort, long seen) {
+        java.nio.ByteBuffer v = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        v.put(InetAddress.ofLiteral(backend).getAddress()).putShort(Short.reverseBytes((short) port))
+                .putShort(Short.reverseBytes((short) natPort)).putInt(1).putInt(1).putLong(seen);
+        return v.array();
+    }
+
+    /** struct lb_snat_key and struct lb_snat of that flow. */
+    private static byte[][] snatEntry(String backend, int port, int natPort, String client, int cport, String frontend,
+                                      int fport, long seen) {
+        java.nio.ByteBuffer k = java.nio.ByteBuffer.allocate(16);
+        k.put(InetAddress.ofLiteral(backend).getAddress()).put(InetAddress.ofLiteral(NODE).getAddress())
+                .putShort((short) port).putShort((short) natPort).put((byte) UDP);
+        java.nio.ByteBuffer v = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        v.put(InetAddress.ofLiteral(client).getAddress()).put(InetAddress.ofLiteral(frontend).getAddress())
+                .putShort(Short.reverseBytes((short) cport)).putShort(Short.reverseBytes((short) fport)).putInt(0).putLong(seen);
+        return new byte[][] {k.array(), v.array()};
+    }
+
+    @Test
+    void sweepDeletesTheSnatEntryOfAnExpiredForwardEntry() {
+        try (BpfObject obj = LbObject.configure(LbObject.open(), LbConfig.forNode("n1").withConntrack(TIMEOUTS)).load();
+             ConntrackGc gc = ConntrackGc.forLoadBalancer(obj, TIMEOUTS);
+             LruHashMap<byte[], byte[]> ct = LruHashMap.of(obj.map(LbObject.CONNTRACK_MAP), ConntrackTable.LB_CT.key, ConntrackTable.LB_CT.value);
+             LruHashMap<byte[], byte[]> snat = LruHashMap.of(obj.map(LbObject.SNAT_MAP), ConntrackTable.LB_SNAT.key, ConntrackTable.LB_SNAT.value)) {
+            long now = System.nanoTime(), old = now - 2_000_000_000L;
+            // Flow A: forward entry expired (its last packet 2 s ago), its SNAT entry refreshed just now: both go.
+            byte[] fwdA = forwardKey("198.51.100.1", 5000, "192.0.2.7", 53, UDP);
+            ct.put(fwdA, snatForward("10.2.0.1", 5353, 40001, old));
+            byte[][] snatA = snatEntry("10.2.0.1", 5353, 40001, "198.51.100.1", 5000, "192.0.2.7", 53, now);
+            snat.put(snatA[0], snatA[1]);
+            // Flow B: both fresh: both stay. Flow C: a SNAT entry alone, expired: it goes.
+            byte[] fwdB = forwardKey("198.51.100.2", 5000, "192.0.2.7", 53, UDP);
+            ct.put(fwdB, snatForward("10.2.0.1", 5353, 40002, now));
+            byte[][] snatB = snatEntry("10.2.0.1", 5353, 40002, "198.51.100.2", 5000, "192.0.2.7", 53, now);
+            snat.put(snatB[0], snatB[1]);
+            byte[][] snatC = snatEntry("10.2.0.1", 5353, 40003, "198.51.100.3", 5000, "192.0.2.7", 53, old);
+            snat.put(snatC[0], snatC[1]);
+
+            ConntrackGc.Sweep sweep = gc.sweep();
+            assertEquals(3, sweep.deleted(), "A's two entries and C's: " + sweep);
+            assertTrue(ct.get(fwdA).isEmpty() && snat.get(snatA[0]).isEmpty(), "flow A gone with its SNAT entry");
+            assertTrue(ct.get(fwdB).isPresent() && snat.get(snatB[0]).isPresent(), "flow B kept");
+            assertTrue(snat.get(snatC[0]).isEmpty(), "expired SNAT entry gone");
+            assertEquals(java.util.Map.of("lb_ct", 1L, "lb_snat", 1L), gc.entries());
+        }
+    }
+
     @Test
     void policyTreatsAnExpiredConnectionAsNew() throws Exception {
         BpfObjectSpec spec = KernelPolicyMaps.configureConntrack(BpfObjects.open(BpfObjects.POLICY), TIMEOUTS);
