@@ -4,7 +4,8 @@
  * Maglev, backend and affinity maps: the cgroup socket hooks for ClusterIP traffic (lb_sock.h) and the tcx
  * programs for NodePort / external / load-balancer IPs (lb_nodeport.h). Load only what you attach by turning
  * autoload off for the other programs. Translations and refusals are reported to the ring buffer lb_events in the
- * common flow format (lb_events.h; .rodata lb_flow_events = false turns reporting off).
+ * common flow format (lb_events.h; .rodata lb_flow_events = false turns reporting off). NodePort conntrack entries
+ * age out by time (ct_age.h, lifetimes in .rodata lb_ct_*_ns).
  */
 #include "lb_common.h"
 #include "lb_sock.h"

@@ -27,6 +27,7 @@
 
 #include "lb_common.h"
 #include "lb_events.h"
+#include "ct_age.h"
 
 #define ETH_P_IP 0x0800
 #define ETH_HLEN 14
@@ -41,6 +42,7 @@
 
 #define LB_CT_F_SNAT 1 /* forward entry: also rewrite the source to lb_snat_ip4:nat_port and redirect */
 #define LB_CT_F_DSR 2  /* forward entry: redirect to the backend's node with the frontend in an IP option */
+#define LB_CT_STATE_SHIFT 8 /* lb_ct.flags bits 8-9: the ct_age.h state (CT_S_*) */
 
 #define LB_DSR_OPT_TYPE 0x9e /* copied flag | class 0 | number 30 (RFC 4727 experimental) */
 #define LB_DSR_OPT_LEN 8
@@ -51,6 +53,18 @@
 volatile const __be32 lb_snat_ip4 = 0;
 /* Forward to remote backends with DSR instead of SNAT. */
 volatile const bool lb_dsr = false;
+/* Conntrack lifetimes (ct_age.h), nanoseconds; set by the loader from LbConfig's ConntrackTimeouts. */
+volatile const __u64 lb_ct_tcp_ns = 21600ULL * 1000000000ULL;
+volatile const __u64 lb_ct_tcp_syn_ns = 60ULL * 1000000000ULL;
+volatile const __u64 lb_ct_tcp_closing_ns = 10ULL * 1000000000ULL;
+volatile const __u64 lb_ct_other_ns = 60ULL * 1000000000ULL;
+volatile const __u64 lb_ct_refresh_ns = 1000000000ULL;
+
+#define LB_CT_LIFETIMES                                                                                          \
+	{                                                                                                        \
+		.tcp = lb_ct_tcp_ns, .tcp_syn = lb_ct_tcp_syn_ns, .tcp_closing = lb_ct_tcp_closing_ns,           \
+		.other = lb_ct_other_ns, .refresh = lb_ct_refresh_ns                                             \
+	}
 
 /* lb_ct key (16 bytes): a flow as seen on the wire in one direction. */
 struct lb_ct_key {
@@ -69,7 +83,7 @@ struct lb_ct {
 	__be16 port;
 	__be16 nat_port; /* LB_CT_F_SNAT: the source port towards the backend */
 	__u32 backend_id;
-	__u32 flags;     /* LB_CT_F_* */
+	__u32 flags;     /* LB_CT_F_*, and the ct_age.h state at LB_CT_STATE_SHIFT */
 	__u64 last_seen_ns;
 };
 
@@ -96,7 +110,7 @@ struct lb_snat {
 	__be32 frontend;
 	__be16 client_port;
 	__be16 frontend_port;
-	__u32 pad;
+	__u32 state; /* ct_age.h CT_S_* (was padding: entries of an older agent read as 0, "SYN only") */
 	__u64 last_seen_ns;
 };
 
@@ -246,9 +260,80 @@ static __always_inline int lb_dsr_push(struct __sk_buff *skb, __be32 addr, __be1
 	return 0;
 }
 
+static __always_inline __u32 lb_ct_state(const struct lb_ct *ct)
+{
+	return (ct->flags >> LB_CT_STATE_SHIFT) & CT_S_MASK;
+}
+
+static __always_inline __u32 lb_ct_with_state(__u32 flags, __u32 state)
+{
+	return (flags & ~((__u32)CT_S_MASK << LB_CT_STATE_SHIFT)) | state << LB_CT_STATE_SHIFT;
+}
+
+/*
+ * Ages the other direction of a flow with this one: its partner entry takes the state and last-seen time, so a flow
+ * whose packets go one way only (a UDP stream, a long download) keeps both entries. Plain stores: a concurrent
+ * writer of the same flow only ever moves the time forward by less than the refresh interval.
+ */
+static __always_inline void lb_ct_touch(const struct lb_ct_key *k, __u32 state, __u64 now)
+{
+	struct lb_ct *p = bpf_map_lookup_elem(&lb_ct, k);
+
+	if (p) {
+		p->flags |= state << LB_CT_STATE_SHIFT;
+		p->last_seen_ns = now;
+	}
+}
+
+/* The partner of a forward entry: its reply entry (local backend) or SNAT entry (remote backend, SNAT). */
+static __always_inline void lb_ct_touch_reply(const struct flow *f, const struct lb_ct *fwd, __u32 state, __u64 now)
+{
+	if (fwd->flags & LB_CT_F_SNAT) {
+		struct lb_snat_key k = {};
+		struct lb_snat *n;
+
+		k.backend = fwd->addr;
+		k.node = lb_snat_ip4;
+		k.backend_port = fwd->port;
+		k.nat_port = fwd->nat_port;
+		k.proto = f->proto;
+		n = bpf_map_lookup_elem(&lb_snat, &k);
+		if (n) {
+			n->state |= state;
+			n->last_seen_ns = now;
+		}
+	} else if (!(fwd->flags & LB_CT_F_DSR)) {
+		struct lb_ct_key k = {};
+
+		k.saddr = fwd->addr;
+		k.daddr = f->saddr;
+		k.sport = fwd->port;
+		k.dport = f->sport;
+		k.proto = f->proto;
+		k.dir = LB_CT_REPLY;
+		lb_ct_touch(&k, state, now);
+	}
+}
+
+/* The forward entry of the flow a reply belongs to (client -> frontend), touched by its replies. */
+static __always_inline void lb_ct_touch_forward(__be32 client, __be16 client_port, __be32 frontend,
+						__be16 frontend_port, __u8 proto, __u32 state, __u64 now)
+{
+	struct lb_ct_key k = {};
+
+	k.saddr = client;
+	k.daddr = frontend;
+	k.sport = client_port;
+	k.dport = frontend_port;
+	k.proto = proto;
+	k.dir = LB_CT_FORWARD;
+	lb_ct_touch(&k, state, now);
+}
+
 /* A free NAT port towards backend:backend_port for this flow, recorded in lb_snat; 0 when none was found. */
 static __always_inline __be16 lb_snat_alloc(const struct flow *f, __be32 backend, __be16 backend_port, __u64 now)
 {
+	struct ct_lifetimes lt = LB_CT_LIFETIMES;
 	struct lb_snat_key k = {};
 	struct lb_snat v = {};
 
@@ -260,6 +345,7 @@ static __always_inline __be16 lb_snat_alloc(const struct flow *f, __be32 backend
 	v.frontend = f->daddr;
 	v.client_port = f->sport;
 	v.frontend_port = f->dport;
+	v.state = ct_next_state(0, f->proto, f->tcp_flags);
 	v.last_seen_ns = now;
 	for (int i = 0; i < 8; i++) {
 		/* The client's own port when it is in the NAT range, so that the backend sees it unchanged. */
@@ -269,12 +355,22 @@ static __always_inline __be16 lb_snat_alloc(const struct flow *f, __be32 backend
 			k.nat_port = bpf_htons(LB_SNAT_PORT_MIN + bpf_get_prandom_u32() % LB_SNAT_PORT_SPAN);
 		if (!bpf_map_update_elem(&lb_snat, &k, &v, BPF_NOEXIST))
 			return k.nat_port;
-		if (i == 0) {
-			/* Taken by the same client port and frontend: a new flow reusing that 4-tuple, so it takes over. */
+		{
+			/*
+			 * Taken by the same client port and frontend (a new flow reusing that 4-tuple), or by an expired flow
+			 * the sweep has not deleted yet: the new flow takes it over.
+			 */
 			struct lb_snat *old = bpf_map_lookup_elem(&lb_snat, &k);
+			struct lb_snat o;
 
-			if (old && old->client == v.client && old->client_port == v.client_port && old->frontend == v.frontend
-			    && old->frontend_port == v.frontend_port && !bpf_map_update_elem(&lb_snat, &k, &v, BPF_EXIST))
+			if (!old)
+				continue;
+			o = *old;
+			lb_barrier();
+			if (((i == 0 && o.client == v.client && o.client_port == v.client_port && o.frontend == v.frontend
+			      && o.frontend_port == v.frontend_port)
+			     || ct_expired(&lt, f->proto, o.state, o.last_seen_ns, now, 0))
+			    && !bpf_map_update_elem(&lb_snat, &k, &v, BPF_EXIST))
 				return k.nat_port;
 		}
 	}
@@ -302,11 +398,12 @@ static __always_inline int lb_to_remote(struct __sk_buff *skb, const struct flow
 }
 
 /* A reply to a SNATed flow (backend -> this node's NAT port): back to the client, from the frontend. */
-static __always_inline int lb_snat_reply(struct __sk_buff *skb, const struct flow *f)
+static __always_inline int lb_snat_reply(struct __sk_buff *skb, const struct flow *f, __u64 now)
 {
+	struct ct_lifetimes lt = LB_CT_LIFETIMES;
 	struct lb_snat_key k = {};
 	struct lb_snat *n, v;
-	__u32 ifindex;
+	__u32 ifindex, state;
 
 	k.backend = f->saddr;
 	k.node = f->daddr;
@@ -318,6 +415,14 @@ static __always_inline int lb_snat_reply(struct __sk_buff *skb, const struct flo
 		return -1;
 	v = *n;
 	lb_barrier();
+	if (ct_expired(&lt, f->proto, v.state, v.last_seen_ns, now, f->tcp_flags))
+		return -1; /* as if absent: the packet is not a reply of a live flow */
+	state = ct_next_state(v.state, f->proto, f->tcp_flags);
+	if (ct_needs_refresh(&lt, v.state, state, v.last_seen_ns, now)) {
+		n->state = state;
+		n->last_seen_ns = now;
+		lb_ct_touch_forward(v.client, v.client_port, v.frontend, v.frontend_port, f->proto, state, now);
+	}
 	ifindex = lb_fib_ifindex(skb, v.frontend, v.client);
 	if (!ifindex)
 		return TC_ACT_SHOT;
@@ -340,6 +445,7 @@ static __always_inline void lb_dsr_record(const struct flow *f, __u64 now)
 	rkey.dir = LB_CT_REPLY;
 	rval.addr = f->dsr_addr;
 	rval.port = f->dsr_port;
+	rval.flags = lb_ct_with_state(0, ct_next_state(0, f->proto, f->tcp_flags));
 	rval.last_seen_ns = now;
 	bpf_map_update_elem(&lb_ct, &rkey, &rval, BPF_ANY);
 }
@@ -355,7 +461,8 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 	struct lb_svc *svc, svc_copy;
 	struct lb_ct *ct;
 	struct flow f = {};
-	__u32 backend_id = 0, flags = 0;
+	struct ct_lifetimes lt = LB_CT_LIFETIMES;
+	__u32 backend_id = 0, flags = 0, state;
 	__be16 nat_port = 0;
 	__u64 now;
 	int r;
@@ -368,7 +475,7 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 		return TCX_NEXT;
 	}
 	if (lb_snat_ip4 && f.daddr == lb_snat_ip4) {
-		r = lb_snat_reply(skb, &f);
+		r = lb_snat_reply(skb, &f, now);
 		if (r >= 0)
 			return r;
 	}
@@ -382,10 +489,19 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 	if (ct) {
 		ct_copy = *ct;
 		lb_barrier();
-		/* An entry made in the other forwarding mode (the agent restarted with another one) is chosen anew. */
-		if (!((ct_copy.flags & LB_CT_F_SNAT) && !lb_snat_ip4) && !((ct_copy.flags & LB_CT_F_DSR) && !lb_dsr)) {
+		/*
+		 * An entry made in the other forwarding mode (the agent restarted with another one) is chosen anew, and so
+		 * is an expired one (ct_age.h), collected or not.
+		 */
+		if (!((ct_copy.flags & LB_CT_F_SNAT) && !lb_snat_ip4) && !((ct_copy.flags & LB_CT_F_DSR) && !lb_dsr)
+		    && !ct_expired(&lt, f.proto, lb_ct_state(&ct_copy), ct_copy.last_seen_ns, now, f.tcp_flags)) {
 			/* Established flow: keeps its backend even if that backend is now terminating. */
-			ct->last_seen_ns = now;
+			state = ct_next_state(lb_ct_state(&ct_copy), f.proto, f.tcp_flags);
+			if (ct_needs_refresh(&lt, lb_ct_state(&ct_copy), state, ct_copy.last_seen_ns, now)) {
+				ct->flags = lb_ct_with_state(ct_copy.flags, state);
+				ct->last_seen_ns = now;
+				lb_ct_touch_reply(&f, &ct_copy, state, now);
+			}
 			rewrite(skb, &f, true, f.daddr, ct_copy.addr, f.dport, ct_copy.port);
 			return lb_to_remote(skb, &f, ct_copy.flags, ct_copy.nat_port);
 		}
@@ -443,7 +559,8 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 	fval.port = b->port;
 	fval.nat_port = nat_port;
 	fval.backend_id = backend_id;
-	fval.flags = flags;
+	state = ct_next_state(0, f.proto, f.tcp_flags);
+	fval.flags = lb_ct_with_state(flags, state);
 	fval.last_seen_ns = now;
 	if (!flags) {
 		rkey.saddr = b->addr.w[0];
@@ -455,6 +572,7 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 		rval.addr = f.daddr;
 		rval.port = f.dport;
 		rval.backend_id = backend_id;
+		rval.flags = lb_ct_with_state(0, state);
 		rval.last_seen_ns = now;
 		/* Reply entry first: a reply can never arrive before the forward packet it answers is sent. */
 		bpf_map_update_elem(&lb_ct, &rkey, &rval, BPF_ANY);
@@ -468,9 +586,12 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 SEC("tcx/egress")
 int lb_nodeport_reply(struct __sk_buff *skb)
 {
+	struct ct_lifetimes lt = LB_CT_LIFETIMES;
 	struct lb_ct_key key = {};
 	struct flow f = {};
 	struct lb_ct *ct, ct_copy;
+	__u32 state;
+	__u64 now;
 
 	if (parse(skb, &f))
 		return TCX_NEXT;
@@ -483,9 +604,18 @@ int lb_nodeport_reply(struct __sk_buff *skb)
 	ct = bpf_map_lookup_elem(&lb_ct, &key);
 	if (!ct)
 		return TCX_NEXT;
-	ct->last_seen_ns = bpf_ktime_get_ns();
 	ct_copy = *ct;
 	lb_barrier();
+	now = bpf_ktime_get_ns();
+	if (ct_expired(&lt, f.proto, lb_ct_state(&ct_copy), ct_copy.last_seen_ns, now, f.tcp_flags))
+		return TCX_NEXT; /* as if absent: the flow it translated is over */
+	state = ct_next_state(lb_ct_state(&ct_copy), f.proto, f.tcp_flags);
+	if (ct_needs_refresh(&lt, lb_ct_state(&ct_copy), state, ct_copy.last_seen_ns, now)) {
+		ct->flags = lb_ct_with_state(ct_copy.flags, state);
+		ct->last_seen_ns = now;
+		/* Its forward entry (absent at a DSR backend's node, which has none) ages with it. */
+		lb_ct_touch_forward(f.daddr, f.dport, ct_copy.addr, ct_copy.port, f.proto, state, now);
+	}
 	rewrite(skb, &f, false, f.saddr, ct_copy.addr, f.sport, ct_copy.port);
 	return TCX_NEXT;
 }

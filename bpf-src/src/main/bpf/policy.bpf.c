@@ -20,6 +20,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "observe_skb.h"
+#include "ct_age.h"
 
 #define AF_INET 2
 #define AF_INET6 10
@@ -94,6 +95,14 @@ struct policy_ct_key {
 	__u16 pad;
 };
 
+/*
+ * last_seen_ns: bits 0-61 the time (bpf_ktime_get_ns) the connection was last seen, bits 62-63 its ct_age.h state
+ * (CT_S_*). Packed so that the value keeps the 16-byte layout of pins made by older agents (whose entries read as
+ * state 0, "SYN only", and take their real state from their next packet).
+ */
+#define POLICY_CT_STATE_SHIFT 62
+#define POLICY_CT_TIME_MASK ((1ULL << POLICY_CT_STATE_SHIFT) - 1)
+
 struct policy_ct_value {
 	__u64 last_seen_ns;
 	__u32 revision;
@@ -165,6 +174,12 @@ struct {
 
 /* true: report drops and allowed new connections to policy_flows (default); false: compile reporting out. */
 volatile const bool policy_flow_events = true;
+/* Conntrack lifetimes (ct_age.h), nanoseconds; set by the loader from PolicyEnforcerConfig's ConntrackTimeouts. */
+volatile const __u64 policy_ct_tcp_ns = 21600ULL * 1000000000ULL;
+volatile const __u64 policy_ct_tcp_syn_ns = 60ULL * 1000000000ULL;
+volatile const __u64 policy_ct_tcp_closing_ns = 10ULL * 1000000000ULL;
+volatile const __u64 policy_ct_other_ns = 60ULL * 1000000000ULL;
+volatile const __u64 policy_ct_refresh_ns = 1000000000ULL;
 
 struct packet {
 	__u32 saddr[4];
@@ -323,6 +338,37 @@ static __always_inline __u32 policy_allows(const struct policy_endpoint *ep, con
 	return rule;
 }
 
+static __always_inline void policy_lifetimes(struct ct_lifetimes *l)
+{
+	l->tcp = policy_ct_tcp_ns;
+	l->tcp_syn = policy_ct_tcp_syn_ns;
+	l->tcp_closing = policy_ct_tcp_closing_ns;
+	l->other = policy_ct_other_ns;
+	l->refresh = policy_ct_refresh_ns;
+}
+
+/* Whether a tracked connection is over for this packet (ct_age.h): then it is treated as absent. */
+static __always_inline bool policy_ct_gone(const struct ct_lifetimes *l, const struct policy_ct_value *ct,
+					   const struct packet *pkt, __u64 now)
+{
+	__u64 seen = ct->last_seen_ns;
+
+	return ct_expired(l, pkt->protocol, seen >> POLICY_CT_STATE_SHIFT, seen & POLICY_CT_TIME_MASK, now,
+			  pkt->tcp_flags);
+}
+
+/* Refreshes a live connection's time and state (only when the state changed or the time is stale). */
+static __always_inline void policy_ct_seen(const struct ct_lifetimes *l, struct policy_ct_value *ct,
+					   const struct packet *pkt, __u64 now)
+{
+	__u64 seen = ct->last_seen_ns;
+	__u32 state = seen >> POLICY_CT_STATE_SHIFT;
+	__u32 next = ct_next_state(state, pkt->protocol, pkt->tcp_flags);
+
+	if (ct_needs_refresh(l, state, next, seen & POLICY_CT_TIME_MASK, now))
+		ct->last_seen_ns = (now & POLICY_CT_TIME_MASK) | (__u64)next << POLICY_CT_STATE_SHIFT;
+}
+
 static __always_inline __u32 current_revision(void)
 {
 	__u32 zero = 0;
@@ -378,7 +424,9 @@ static __always_inline int enforce(struct __sk_buff *skb, __u8 direction)
 	struct policy_ct_key fwd = {}, rev = {};
 	struct policy_endpoint_key local;
 	struct policy_ct_value *ct;
+	struct ct_lifetimes lt;
 	const __u32 *peer;
+	__u64 now;
 	__u32 revision, rule, peer_identity = IDENTITY_WORLD, isolated_flag;
 	__u8 other = direction == DIR_EGRESS ? DIR_INGRESS : DIR_EGRESS;
 
@@ -406,8 +454,12 @@ static __always_inline int enforce(struct __sk_buff *skb, __u8 direction)
 	fwd.protocol = pkt.protocol;
 	fwd.direction = direction;
 	revision = current_revision();
+	policy_lifetimes(&lt);
+	now = bpf_ktime_get_ns();
 
 	ct = bpf_map_lookup_elem(&policy_conntrack, &fwd);
+	if (ct && policy_ct_gone(&lt, ct, &pkt, now))
+		ct = NULL; /* expired, collected or not: decided anew (and overwritten) as a new connection */
 	if (ct) {
 		if (ct->revision == revision || !(ep->flags & isolated_flag))
 			goto established;
@@ -425,6 +477,8 @@ static __always_inline int enforce(struct __sk_buff *skb, __u8 direction)
 	rev.protocol = pkt.protocol;
 	rev.direction = other;
 	ct = bpf_map_lookup_elem(&policy_conntrack, &rev);
+	if (ct && policy_ct_gone(&lt, ct, &pkt, now))
+		ct = NULL;
 	if (ct) {
 		__u32 other_flag = other == DIR_EGRESS ? FLAG_EGRESS_ISOLATED : FLAG_INGRESS_ISOLATED;
 
@@ -447,7 +501,9 @@ static __always_inline int enforce(struct __sk_buff *skb, __u8 direction)
 		rule = RULE_NONE;
 	}
 	{
-		struct policy_ct_value nv = { .last_seen_ns = bpf_ktime_get_ns(), .revision = revision, .rule_id = rule };
+		__u64 state = ct_next_state(0, pkt.protocol, pkt.tcp_flags);
+		struct policy_ct_value nv = { .last_seen_ns = (now & POLICY_CT_TIME_MASK) | state << POLICY_CT_STATE_SHIFT,
+					      .revision = revision, .rule_id = rule };
 
 		bpf_map_update_elem(&policy_conntrack, &fwd, &nv, BPF_ANY);
 	}
@@ -456,8 +512,9 @@ static __always_inline int enforce(struct __sk_buff *skb, __u8 direction)
 	return TCX_NEXT;
 
 established:
-	ct->last_seen_ns = bpf_ktime_get_ns();
-	ct->revision = revision;
+	policy_ct_seen(&lt, ct, &pkt, now);
+	if (ct->revision != revision)
+		ct->revision = revision;
 	return TCX_NEXT;
 
 denied: {

@@ -19,6 +19,7 @@ module dev.ebpf4j.k8s {
     exports dev.ebpf4j.k8s.model;
     exports dev.ebpf4j.k8s.policy;
     exports dev.ebpf4j.k8s.lb;
+    exports dev.ebpf4j.k8s.conntrack;
     exports dev.ebpf4j.k8s.source;
     exports dev.ebpf4j.k8s.observe;
     exports dev.ebpf4j.k8s.cli;

@@ -2,6 +2,7 @@ package dev.ebpf4j.k8s.agent;
 
 import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.core.BpfObjectSpec;
+import dev.ebpf4j.k8s.conntrack.ConntrackGc;
 import dev.ebpf4j.k8s.lb.KernelLbDatapath;
 import dev.ebpf4j.k8s.lb.LbConfig;
 import dev.ebpf4j.k8s.lb.LbController;
@@ -63,6 +64,7 @@ public final class Agent implements AutoCloseable {
     private final KernelLbDatapath datapath;
     private final LbController controller;
     private final List<BpfLink> links;
+    private final ConntrackGc conntrack;
     private StartReport report;
     private boolean closed;
 
@@ -72,6 +74,9 @@ public final class Agent implements AutoCloseable {
         this.links = new ArrayList<>(links);
         this.datapath = KernelLbDatapath.of(object);
         this.controller = new LbController(config, datapath, adopted);
+        // NodePort flows age out in the datapath; the sweep frees their entries before LRU eviction has to.
+        this.conntrack = config.nodePorts()
+                ? ConntrackGc.forLoadBalancer(object, config.conntrack()).start(config.conntrack().gcInterval()) : null;
     }
 
     /**
@@ -183,6 +188,11 @@ public final class Agent implements AutoCloseable {
         return controller;
     }
 
+    /** The sweep of the NodePort conntrack (lb_ct, lb_snat), when NodePorts are enabled. */
+    public java.util.Optional<ConntrackGc> conntrack() {
+        return java.util.Optional.ofNullable(conntrack);
+    }
+
     /** What the start did. */
     public StartReport report() {
         return report;
@@ -216,6 +226,7 @@ public final class Agent implements AutoCloseable {
         if (closed) return;
         closed = true;
         try {
+            if (conntrack != null) conntrack.close();
             for (BpfLink l : links) l.close();
             links.clear();
             datapath.close();
@@ -245,7 +256,7 @@ public final class Agent implements AutoCloseable {
             return;
         }
         NodePortOptions nodePort = options.nodePort();
-        LbConfig config = new LbConfig(options.node(), Selection.RANDOM, nodePort.enabled());
+        LbConfig config = new LbConfig(options.node(), Selection.RANDOM, nodePort.enabled()).withConntrack(options.conntrack());
         if (nodePort.enabled()) config = config.withNodePortMode(nodePort.mode(), nodePort.resolveNodeIp());
         AtomicReference<Agent> running = new AtomicReference<>();
         AtomicReference<AgentStatus> status = new AtomicReference<>();
@@ -299,6 +310,10 @@ public final class Agent implements AutoCloseable {
         if (healthChecks != null) source.addDeltaListener(healthChecks::update);
         AgentStatus agentStatus = new AgentStatus(agent.controller(), source,
                 policy == null ? java.util.Map::of : policy::rejected);
+        List<ConntrackGc> sweeps = new ArrayList<>();
+        agent.conntrack().ifPresent(sweeps::add);
+        if (policy != null) sweeps.add(policy.conntrack());
+        agentStatus.conntrack(sweeps);
         status.set(agentStatus);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try (agentStatus; source; flowsRef; agent; policy; healthChecksRef) {

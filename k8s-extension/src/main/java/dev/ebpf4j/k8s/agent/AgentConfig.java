@@ -1,5 +1,6 @@
 package dev.ebpf4j.k8s.agent;
 
+import dev.ebpf4j.k8s.conntrack.ConntrackTimeouts;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -30,7 +31,9 @@ import java.util.TreeMap;
  * address; {@code mode}: {@code snat} or {@code dsr}), {@code maxEntries} (map name to size) and {@code policy}
  * ({@code enabled}: enforce NetworkPolicy; {@code interfaces}: {@code host-routes}, the default, or a mapping of
  * {@code namespace/name} to the pod's node-side interface; {@code hostAddresses}: the node's own addresses, default
- * every address on its interfaces).
+ * every address on its interfaces) and {@code conntrack} ({@code tcpEstablished}, {@code tcpSyn}, {@code tcpClosing},
+ * {@code other}: durations such as {@code 6h}, {@code 60s}, {@code 500ms}; default Cilium's 6h / 60s / 10s / 60s),
+ * the lifetimes of NodePort and policy conntrack entries.
  *
  * @param manifests  {@code manifests: DIR} with {@code source: manifests}
  * @param kubernetes {@code source: in-cluster}
@@ -41,12 +44,21 @@ import java.util.TreeMap;
  * @param policy     {@code policy}
  * @param nodePort   {@code nodePort}
  * @param flows      {@code flows}
+ * @param conntrack  {@code conntrack}
  */
 record AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Optional<Path> pinDir,
                    OptionalInt healthPort, Map<String, Integer> maxEntries, PolicyOptions policy, NodePortOptions nodePort,
-                   FlowOptions flows) {
+                   FlowOptions flows, ConntrackTimeouts conntrack) {
     private static final Set<String> KEYS = Set.of("mode", "source", "manifests", "clusterCIDRs", "bpffs", "pinDirectory",
-            "cgroup", "health", "flows", "nodePort", "maxEntries", "policy");
+            "cgroup", "health", "flows", "nodePort", "maxEntries", "policy", "conntrack");
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)");
+
+    /** Without a {@code conntrack} section: the default timeouts. */
+    AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Optional<Path> pinDir,
+                OptionalInt healthPort, Map<String, Integer> maxEntries, PolicyOptions policy, NodePortOptions nodePort,
+                FlowOptions flows) {
+        this(manifests, kubernetes, cgroup, pinDir, healthPort, maxEntries, policy, nodePort, flows, ConntrackTimeouts.defaults());
+    }
 
     /** Reads and checks {@code file}. */
     static AgentConfig load(Path file) {
@@ -133,7 +145,38 @@ record AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> 
             });
         }
         PolicyOptions policy = top.containsKey("policy") ? policy(top.get("policy"), origin) : PolicyOptions.DISABLED;
-        return new AgentConfig(manifests, kube, cgroup, pinDir, port, Map.copyOf(sizes), policy, nodePort, flows);
+        ConntrackTimeouts conntrack = top.containsKey("conntrack") ? conntrack(top.get("conntrack"), origin)
+                : ConntrackTimeouts.defaults();
+        return new AgentConfig(manifests, kube, cgroup, pinDir, port, Map.copyOf(sizes), policy, nodePort, flows, conntrack);
+    }
+
+    private static ConntrackTimeouts conntrack(Object section, String origin) {
+        Map<String, Object> m = mapping(section, "conntrack", Set.of("tcpEstablished", "tcpSyn", "tcpClosing", "other"), origin);
+        ConntrackTimeouts d = ConntrackTimeouts.defaults();
+        try {
+            return new ConntrackTimeouts(duration(m, "tcpEstablished", d.tcpEstablished(), origin),
+                    duration(m, "tcpSyn", d.tcpSyn(), origin), duration(m, "tcpClosing", d.tcpClosing(), origin),
+                    duration(m, "other", d.other(), origin));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static java.time.Duration duration(Map<String, Object> m, String key, java.time.Duration dflt, String origin) {
+        Optional<String> v = string(m, key, origin, "conntrack.");
+        if (v.isEmpty()) return dflt;
+        java.util.regex.Matcher x = DURATION.matcher(v.get().trim());
+        if (!x.matches()) {
+            throw new IllegalArgumentException(origin + ": conntrack." + key + " must be a duration such as 60s, 10m, 6h"
+                    + " or 500ms, got '" + v.get() + "'");
+        }
+        long n = Long.parseLong(x.group(1));
+        return switch (x.group(2)) {
+            case "ms" -> java.time.Duration.ofMillis(n);
+            case "s" -> java.time.Duration.ofSeconds(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            default -> java.time.Duration.ofHours(n);
+        };
     }
 
     private static FlowOptions flows(Object section, String origin) {

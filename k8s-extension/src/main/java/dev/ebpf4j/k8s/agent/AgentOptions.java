@@ -18,11 +18,13 @@ import java.util.Optional;
  * @param nodePort   NodePort / external-IP / load-balancer-IP service on the node's devices ({@link NodePortOptions#DISABLED}
  *                   unless {@code --devices} is given)
  * @param flows      the flow endpoint ({@link FlowOptions#DISABLED} unless {@code --flows-port} is given)
+ * @param conntrack  the conntrack lifetimes of the NodePort and policy datapaths (the config file's
+ *                   {@code conntrack} section; Cilium's defaults without one)
  */
 public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Path pinDir, String node,
                            boolean uninstall, java.util.Map<String, Integer> maxEntries, java.util.OptionalInt healthPort,
                            PolicyOptions policy, NodePortOptions nodePort,
-                           FlowOptions flows) {
+                           FlowOptions flows, dev.ebpf4j.k8s.conntrack.ConntrackTimeouts conntrack) {
     /** The default pin directory. */
     public static final Path DEFAULT_PIN_DIR = Path.of("/sys/fs/bpf/ebpf4j");
 
@@ -75,6 +77,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
         java.net.InetAddress flowsAddress = null;
         java.util.Map<String, Integer> sizes = new java.util.TreeMap<>();
         String node = System.getenv().getOrDefault("NODE_NAME", hostName());
+        var conntrack = dev.ebpf4j.k8s.conntrack.ConntrackTimeouts.defaults();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config")) {
                 AgentConfig c = AgentConfig.load(Path.of(value(args, ++i)));
@@ -86,6 +89,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                 sizes.putAll(c.maxEntries());
                 policy = c.policy();
                 nodePort = c.nodePort();
+                conntrack = c.conntrack();
                 if (c.flows().enabled()) {
                     flowsPort = c.flows().port();
                     flowsAddress = c.flows().address();
@@ -171,7 +175,8 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
         return new AgentOptions(Optional.ofNullable(manifests), kube, Optional.ofNullable(cgroup), pinDir, node, uninstall, java.util.Map.copyOf(sizes),
                 healthPort == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(healthPort), policy, nodePort,
                 flowsPort < 0 ? FlowOptions.DISABLED
-                        : new FlowOptions(flowsPort, flowsAddress == null ? java.net.InetAddress.getLoopbackAddress() : flowsAddress));
+                        : new FlowOptions(flowsPort, flowsAddress == null ? java.net.InetAddress.getLoopbackAddress() : flowsAddress),
+                conntrack);
     }
 
     private static String value(String[] args, int i) {

@@ -1,5 +1,6 @@
 package dev.ebpf4j.k8s.agent;
 
+import dev.ebpf4j.k8s.conntrack.ConntrackGc;
 import dev.ebpf4j.k8s.lb.LbController;
 import dev.ebpf4j.k8s.source.ClusterSource;
 
@@ -25,6 +26,7 @@ final class AgentStatus implements AutoCloseable {
     private volatile boolean synced;
     private volatile Instant disconnectedSince;
     private volatile boolean closed;
+    private volatile java.util.List<ConntrackGc> conntrack = java.util.List.of();
 
     private final java.util.function.Supplier<java.util.Map<String, String>> policyRejected;
 
@@ -39,6 +41,11 @@ final class AgentStatus implements AutoCloseable {
         this.source = source;
         this.policyRejected = policyRejected;
         this.watchdog = Thread.ofPlatform().daemon().name("ebpf4j-agent-watchdog").start(this::watch);
+    }
+
+    /** The conntrack sweeps whose occupancy and deletions {@link #metrics()} reports. */
+    void conntrack(java.util.List<ConntrackGc> sweeps) {
+        conntrack = java.util.List.copyOf(sweeps);
     }
 
     /** The first sync (of every enabled part) has been applied. */
@@ -75,6 +82,7 @@ final class AgentStatus implements AutoCloseable {
             gauge(m, "ebpf4j_lb_last_sync_age_seconds", "seconds since the last successful sync",
                     Duration.between(t, Instant.now()).toMillis() / 1000.0);
         });
+        conntrackMetrics(m);
         var rejected = new java.util.TreeMap<>(source.rejected());
         rejected.putAll(policyRejected.get());
         gauge(m, "ebpf4j_agent_rejected_objects", "API objects ignored because they are malformed", rejected.size());
@@ -89,6 +97,32 @@ final class AgentStatus implements AutoCloseable {
             });
         }
         return m.toString();
+    }
+
+    private void conntrackMetrics(StringBuilder m) {
+        java.util.List<ConntrackGc> sweeps = conntrack;
+        if (sweeps.isEmpty()) return;
+        labelled(m, "ebpf4j_conntrack_entries", "gauge", "conntrack entries per table as the last sweep left them",
+                sweeps, ConntrackGc::entries);
+        labelled(m, "ebpf4j_conntrack_gc_deleted_total", "counter", "expired conntrack entries the sweeps deleted",
+                sweeps, ConntrackGc::deletedTotal);
+        labelled(m, "ebpf4j_conntrack_gc_last_sweep_seconds", "gauge", "how long the last sweep of the table's sweep took",
+                sweeps, g -> {
+                    java.util.Map<String, Number> t = new java.util.LinkedHashMap<>();
+                    double s = g.lastSweep().map(w -> w.took().toNanos() / 1e9).orElse(0.0);
+                    g.entries().keySet().forEach(k -> t.put(k, s));
+                    return t;
+                });
+    }
+
+    private static void labelled(StringBuilder m, String name, String type, String help, java.util.List<ConntrackGc> sweeps,
+                                 java.util.function.Function<ConntrackGc, java.util.Map<String, ? extends Number>> values) {
+        m.append("# HELP ").append(name).append(' ').append(help).append('\n').append("# TYPE ").append(name).append(' ')
+                .append(type).append('\n');
+        for (ConntrackGc g : sweeps) {
+            values.apply(g).forEach((table, v) -> m.append(name).append("{table=\"").append(label(table)).append("\"} ")
+                    .append(v instanceof Double d ? String.valueOf(d) : String.valueOf(v.longValue())).append('\n'));
+        }
     }
 
     /** A Prometheus label value: backslash, quote and newline escaped. */

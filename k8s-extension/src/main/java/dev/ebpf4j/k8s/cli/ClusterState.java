@@ -96,4 +96,12 @@ public interface ClusterState {
 
     /** The policy revision and drop counters (summed over CPUs). */
     PolicyCounters policyCounters();
+
+    /**
+     * The conntrack tables found (NodePort {@code lb_ct}, {@code lb_snat}; {@code policy_conntrack}), absent ones left
+     * out, with their entries by TCP state.
+     */
+    default List<dev.ebpf4j.k8s.conntrack.ConntrackOccupancy> conntrack() {
+        throw new IllegalStateException("no conntrack tables in this state");
+    }
 }

@@ -158,6 +158,24 @@ public final class PinnedState implements ClusterState {
     }
 
     @Override
+    public List<dev.ebpf4j.k8s.conntrack.ConntrackOccupancy> conntrack() {
+        List<dev.ebpf4j.k8s.conntrack.ConntrackOccupancy> out = new ArrayList<>();
+        for (String table : dev.ebpf4j.k8s.conntrack.ConntrackOccupancy.TABLES) {
+            Path pin = (table.startsWith("lb_") ? lbMaps() : policyMaps()).resolve(table);
+            PinnedMaps.read(pin, ALL).ifPresent(d -> {
+                var count = dev.ebpf4j.k8s.conntrack.ConntrackOccupancy.empty(table);
+                for (Introspection.Entry e : d.entries()) count = count.plus(e.key(), e.value());
+                out.add(count);
+            });
+        }
+        if (out.isEmpty()) {
+            throw new IllegalStateException("no conntrack maps pinned under " + lbMaps() + " or " + policyMaps()
+                    + ": is the agent running with this --pin-dir?");
+        }
+        return out;
+    }
+
+    @Override
     public PolicyCounters policyCounters() {
         List<Introspection.Entry> config = policy("policy_config");
         int revision = config.isEmpty() ? 0 : le(config.getFirst().value()).getInt();

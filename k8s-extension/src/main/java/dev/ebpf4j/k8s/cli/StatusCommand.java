@@ -74,6 +74,14 @@ final class StatusCommand implements Callable<Integer> {
             m.put("drops", new java.util.TreeMap<>(c.drops()));
             return m;
         }));
+        s.put("conntrack", attempt(() -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (var c : cluster.conntrack()) {
+                m.put(c.table(), ordered("entries", c.entries(), "tcp_syn", c.tcpSynOnly(), "tcp_established",
+                        c.tcpEstablished(), "tcp_closing", c.tcpClosing(), "other", c.other()));
+            }
+            return m;
+        }));
         Optional<FlowSource> flows = context.onDemand() ? Optional.empty() : context.flows().get();
         s.put("observer", flows.<Object>map(f -> {
             FlowSource.Stats st = f.stats();
@@ -122,6 +130,13 @@ final class StatusCommand implements Callable<Integer> {
         t.out().println(t.bold("Policy:") + "        " + (p.containsKey("error") ? t.yellow(String.valueOf(p.get("error")))
                 : p.get("endpoints") + " endpoint addresses, " + p.get("entries") + " entries, revision " + p.get("revision")
                   + ", drops " + p.get("drops")));
+        Map<String, Object> ct = (Map<String, Object>) s.get("conntrack");
+        t.out().println(t.bold("Conntrack:") + "     " + (ct.containsKey("error") ? t.yellow(String.valueOf(ct.get("error")))
+                : String.join("; ", ct.entrySet().stream().map(e -> {
+                    Map<String, Object> c = (Map<String, Object>) e.getValue();
+                    return e.getKey() + " " + c.get("entries") + " entries (TCP " + c.get("tcp_established") + " established, "
+                            + c.get("tcp_syn") + " SYN, " + c.get("tcp_closing") + " closing; " + c.get("other") + " other)";
+                }).toList())));
         Map<String, Object> obs = (Map<String, Object>) s.get("observer");
         t.out().println(t.bold("Observer:") + "      " + (obs == null ? t.yellow("not running")
                 : obs.get("events") + " events, " + obs.get("flows") + " flows, "

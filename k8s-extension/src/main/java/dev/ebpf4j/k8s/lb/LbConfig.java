@@ -1,5 +1,7 @@
 package dev.ebpf4j.k8s.lb;
 
+import dev.ebpf4j.k8s.conntrack.ConntrackTimeouts;
+
 import java.net.Inet4Address;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,15 +21,24 @@ import java.util.Optional;
  * @param nodePortMode how such traffic reaches backends on other nodes
  * @param nodeAddress  this node's IPv4 address, the source of {@link NodePortMode#SNAT SNAT}ed packets; without it
  *                     remote backends are only DNATed (their replies then do not come back through this node)
+ * @param conntrack    how long NodePort flows (lb_ct, lb_snat) live after their last packet; the datapath treats an
+ *                     older entry as absent, the agent's sweep deletes it
  */
 public record LbConfig(String nodeName, Selection selection, boolean nodePorts, NodePortMode nodePortMode,
-                       Optional<Inet4Address> nodeAddress) {
+                       Optional<Inet4Address> nodeAddress, ConntrackTimeouts conntrack) {
     /** Validates the node name. */
     public LbConfig {
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(selection, "selection");
         Objects.requireNonNull(nodePortMode, "nodePortMode");
         Objects.requireNonNull(nodeAddress, "nodeAddress");
+        Objects.requireNonNull(conntrack, "conntrack");
+    }
+
+    /** With the default conntrack timeouts ({@link ConntrackTimeouts#defaults()}). */
+    public LbConfig(String nodeName, Selection selection, boolean nodePorts, NodePortMode nodePortMode,
+                    Optional<Inet4Address> nodeAddress) {
+        this(nodeName, selection, nodePorts, nodePortMode, nodeAddress, ConntrackTimeouts.defaults());
     }
 
     /** SNAT mode without a node address: remote NodePort backends are DNATed only (a single-node setup). */
@@ -42,11 +53,16 @@ public record LbConfig(String nodeName, Selection selection, boolean nodePorts, 
 
     /** This configuration with another selection algorithm. */
     public LbConfig withSelection(Selection s) {
-        return new LbConfig(nodeName, s, nodePorts, nodePortMode, nodeAddress);
+        return new LbConfig(nodeName, s, nodePorts, nodePortMode, nodeAddress, conntrack);
     }
 
     /** This configuration forwarding NodePort traffic for remote backends in {@code mode}, from {@code address}. */
     public LbConfig withNodePortMode(NodePortMode mode, Inet4Address address) {
-        return new LbConfig(nodeName, selection, nodePorts, mode, Optional.of(address));
+        return new LbConfig(nodeName, selection, nodePorts, mode, Optional.of(address), conntrack);
+    }
+
+    /** This configuration with other conntrack timeouts. */
+    public LbConfig withConntrack(ConntrackTimeouts timeouts) {
+        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, timeouts);
     }
 }

@@ -49,6 +49,10 @@ public final class LbObject {
     public static final String SNAT_ADDRESS = "lb_snat_ip4";
     /** {@code .rodata} bool: remote NodePort backends by DSR instead of SNAT. */
     public static final String DSR = "lb_dsr";
+    /** LRU map of NodePort flows: forward (client to frontend) and reply (backend to client) entries. */
+    public static final String CONNTRACK_MAP = "lb_ct";
+    /** {@code .rodata} u64 nanoseconds: established TCP lifetime; likewise {@code lb_ct_tcp_syn_ns} and the others. */
+    public static final String CT_TCP_NS = "lb_ct_tcp_ns";
     /** LRU map of SNATed flows, keyed by the reply (backend to this node's NAT port). */
     public static final String SNAT_MAP = "lb_snat";
 
@@ -56,8 +60,8 @@ public final class LbObject {
     }
 
     /**
-     * Sets what {@code config} decides before load: the NodePort programs' autoload and how they reach remote
-     * backends ({@link NodePortMode}).
+     * Sets what {@code config} decides before load: the NodePort programs' autoload, how they reach remote
+     * backends ({@link NodePortMode}) and their conntrack lifetimes.
      */
     public static BpfObjectSpec configure(BpfObjectSpec spec, LbConfig config) {
         if (!config.nodePorts()) {
@@ -68,6 +72,12 @@ public final class LbObject {
         byte[] address = config.nodePortMode() == NodePortMode.SNAT && config.nodeAddress().isPresent()
                 ? config.nodeAddress().get().getAddress() : new byte[4];
         spec.constant(SNAT_ADDRESS, address);
+        var ct = config.conntrack();
+        spec.constant(CT_TCP_NS, ct.tcpEstablished().toNanos());
+        spec.constant("lb_ct_tcp_syn_ns", ct.tcpSyn().toNanos());
+        spec.constant("lb_ct_tcp_closing_ns", ct.tcpClosing().toNanos());
+        spec.constant("lb_ct_other_ns", ct.other().toNanos());
+        spec.constant("lb_ct_refresh_ns", ct.refresh().toNanos());
         return spec;
     }
 

@@ -1,6 +1,8 @@
 package dev.ebpf4j.k8s.policy;
 
 import dev.ebpf4j.core.BpfObject;
+import dev.ebpf4j.core.BpfObjectSpec;
+import dev.ebpf4j.k8s.conntrack.ConntrackTimeouts;
 import dev.ebpf4j.k8s.observe.EndpointResolver;
 import dev.ebpf4j.k8s.observe.Flow;
 import dev.ebpf4j.k8s.observe.FlowDecoder;
@@ -44,6 +46,8 @@ public final class KernelPolicyMaps implements PolicyMapWriter, AutoCloseable {
     public static final String FLOWS_MAP = "policy_flows";
     /** Per-CPU count of flow events lost to a full ring (slot 0). */
     public static final String FLOWS_LOST_MAP = "policy_flows_lost";
+    /** LRU map of the connections the programs accepted. */
+    public static final String CONNTRACK_MAP = "policy_conntrack";
 
     private final Map<String, KeyValueMap<byte[], byte[]>> maps;
     private final LruHashMap<byte[], byte[]> conntrack;
@@ -63,12 +67,29 @@ public final class KernelPolicyMaps implements PolicyMapWriter, AutoCloseable {
                         StructBytes.IPCACHE_KEY, StructBytes.IPCACHE_VALUE),
                 PolicyMapLayout.RULES_MAP, LpmTrieMap.of(obj.map(PolicyMapLayout.RULES_MAP),
                         StructBytes.POLICY_KEY, StructBytes.POLICY_VALUE));
-        conntrack = LruHashMap.of(obj.map("policy_conntrack"), StructBytes.CT_KEY, StructBytes.CT_VALUE);
+        conntrack = LruHashMap.of(obj.map(CONNTRACK_MAP), StructBytes.CT_KEY, StructBytes.CT_VALUE);
         config = ArrayMap.of(obj.map("policy_config"), StructBytes.CONFIG);
         counters = PerCpuArrayMap.of(obj.map("policy_counters"), Codec.u64());
         flows = RingBuffer.of(obj.map(FLOWS_MAP));
         lost = PerCpuArrayMap.of(obj.map(FLOWS_LOST_MAP), Codec.u64());
         reader = RingBufferReader.of(flows);
+    }
+
+    /**
+     * Sets the conntrack lifetimes ({@code .rodata} {@code policy_ct_*_ns}) of an opened, not yet loaded policy
+     * object.
+     *
+     * @param spec     the opened {@code policy.bpf.o}
+     * @param timeouts the lifetimes
+     * @return {@code spec}
+     */
+    public static BpfObjectSpec configureConntrack(BpfObjectSpec spec, ConntrackTimeouts timeouts) {
+        spec.constant("policy_ct_tcp_ns", timeouts.tcpEstablished().toNanos());
+        spec.constant("policy_ct_tcp_syn_ns", timeouts.tcpSyn().toNanos());
+        spec.constant("policy_ct_tcp_closing_ns", timeouts.tcpClosing().toNanos());
+        spec.constant("policy_ct_other_ns", timeouts.other().toNanos());
+        spec.constant("policy_ct_refresh_ns", timeouts.refresh().toNanos());
+        return spec;
     }
 
     /**

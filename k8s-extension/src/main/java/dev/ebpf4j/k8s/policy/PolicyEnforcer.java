@@ -126,6 +126,7 @@ public final class PolicyEnforcer implements AutoCloseable {
         BpfObjectSpec spec = BpfObjects.open(BpfObjects.POLICY);
         List<String> adopted;
         try {
+            KernelPolicyMaps.configureConntrack(spec, config.conntrack());
             adopted = config.pinDirectory().map(d -> PolicyPins.open(d).prepare(spec)).orElse(List.of());
         } catch (RuntimeException e) {
             spec.close();

@@ -1,5 +1,7 @@
 package dev.ebpf4j.k8s.policy;
 
+import dev.ebpf4j.k8s.conntrack.ConntrackTimeouts;
+
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,10 +28,12 @@ import java.util.Optional;
  *                         every address on the node's interfaces, re-read at each sync
  * @param resync           how often interfaces are re-resolved without a cluster change (a pod's veth can appear
  *                         after its address is known)
+ * @param conntrack        how long an accepted connection stays tracked after its last packet; the datapath
+ *                         decides an older one anew, the agent's sweep deletes it
  */
 public record PolicyEnforcerConfig(String node, Optional<Path> pinDirectory, PodInterfaces interfaces,
                                    Optional<Path> networkNamespace, Optional<List<InetAddress>> hostAddresses,
-                                   Duration resync) {
+                                   Duration resync, ConntrackTimeouts conntrack) {
 
     /** Checks the values. */
     public PolicyEnforcerConfig {
@@ -39,6 +43,14 @@ public record PolicyEnforcerConfig(String node, Optional<Path> pinDirectory, Pod
         Objects.requireNonNull(networkNamespace, "networkNamespace");
         hostAddresses = hostAddresses.map(List::copyOf);
         if (resync.isNegative() || resync.isZero()) throw new IllegalArgumentException("resync must be positive, got " + resync);
+        Objects.requireNonNull(conntrack, "conntrack");
+    }
+
+    /** With the default conntrack timeouts ({@link ConntrackTimeouts#defaults()}). */
+    public PolicyEnforcerConfig(String node, Optional<Path> pinDirectory, PodInterfaces interfaces,
+                                Optional<Path> networkNamespace, Optional<List<InetAddress>> hostAddresses,
+                                Duration resync) {
+        this(node, pinDirectory, interfaces, networkNamespace, hostAddresses, resync, ConntrackTimeouts.defaults());
     }
 
     /**
@@ -52,26 +64,31 @@ public record PolicyEnforcerConfig(String node, Optional<Path> pinDirectory, Pod
 
     /** @param dir the bpffs directory @return a copy pinning under {@code dir} */
     public PolicyEnforcerConfig withPinDirectory(Path dir) {
-        return new PolicyEnforcerConfig(node, Optional.of(dir), interfaces, networkNamespace, hostAddresses, resync);
+        return new PolicyEnforcerConfig(node, Optional.of(dir), interfaces, networkNamespace, hostAddresses, resync, conntrack);
     }
 
     /** @param lookup the interface lookup @return a copy using it */
     public PolicyEnforcerConfig withInterfaces(PodInterfaces lookup) {
-        return new PolicyEnforcerConfig(node, pinDirectory, lookup, networkNamespace, hostAddresses, resync);
+        return new PolicyEnforcerConfig(node, pinDirectory, lookup, networkNamespace, hostAddresses, resync, conntrack);
     }
 
     /** @param netns a network namespace file such as {@code /run/netns/NAME} @return a copy working inside it */
     public PolicyEnforcerConfig withNetworkNamespace(Path netns) {
-        return new PolicyEnforcerConfig(node, pinDirectory, interfaces, Optional.of(netns), hostAddresses, resync);
+        return new PolicyEnforcerConfig(node, pinDirectory, interfaces, Optional.of(netns), hostAddresses, resync, conntrack);
     }
 
     /** @param addresses the node's own addresses @return a copy using exactly these */
     public PolicyEnforcerConfig withHostAddresses(List<InetAddress> addresses) {
-        return new PolicyEnforcerConfig(node, pinDirectory, interfaces, networkNamespace, Optional.of(addresses), resync);
+        return new PolicyEnforcerConfig(node, pinDirectory, interfaces, networkNamespace, Optional.of(addresses), resync, conntrack);
+    }
+
+    /** @param timeouts the conntrack timeouts @return a copy loading the datapath with them */
+    public PolicyEnforcerConfig withConntrack(ConntrackTimeouts timeouts) {
+        return new PolicyEnforcerConfig(node, pinDirectory, interfaces, networkNamespace, hostAddresses, resync, timeouts);
     }
 
     /** @param period the resync period @return a copy using it */
     public PolicyEnforcerConfig withResync(Duration period) {
-        return new PolicyEnforcerConfig(node, pinDirectory, interfaces, networkNamespace, hostAddresses, period);
+        return new PolicyEnforcerConfig(node, pinDirectory, interfaces, networkNamespace, hostAddresses, period, conntrack);
     }
 }

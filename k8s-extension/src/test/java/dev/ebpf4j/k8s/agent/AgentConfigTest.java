@@ -33,6 +33,23 @@ class AgentConfigTest {
         assertEquals(OptionalInt.of(9890), o.healthPort());
         assertEquals(Map.of(), o.maxEntries());
         assertFalse(o.uninstall());
+        assertEquals(dev.ebpf4j.k8s.conntrack.ConntrackTimeouts.defaults(), o.conntrack(), "the shipped values are the defaults");
+    }
+
+    @Test
+    void conntrackSection(@TempDir Path tmp) throws IOException {
+        var c = AgentConfig.parse("conntrack: {tcpEstablished: 2h, tcpClosing: 500ms}\n", "t").conntrack();
+        assertEquals(java.time.Duration.ofHours(2), c.tcpEstablished());
+        assertEquals(java.time.Duration.ofMillis(500), c.tcpClosing());
+        assertEquals(java.time.Duration.ofSeconds(60), c.tcpSyn(), "unnamed timeouts keep their default");
+        Path file = Files.writeString(tmp.resolve("agent.yaml"), "conntrack: {other: 30s}\n");
+        assertEquals(java.time.Duration.ofSeconds(30), AgentOptions.parse("--config", file.toString(), "--manifests", "/m",
+                "--cgroup", "/c").conntrack().other());
+        assertMessage("conntrack timeout tcpSyn must be positive, got PT0S", "conntrack: {tcpSyn: 0s}\n");
+        assertMessage("conntrack.other must be a duration such as 60s, 10m, 6h or 500ms, got '-5s'", "conntrack: {other: -5s}\n");
+        assertMessage("conntrack.tcpClosing must be a duration such as 60s", "conntrack: {tcpClosing: soon}\n");
+        assertMessage("conntrack.tcpSyn must be a string, got number 60", "conntrack: {tcpSyn: 60}\n");
+        assertMessage("unknown key 'conntrack.udp'", "conntrack: {udp: 60s}\n");
     }
 
     @Test

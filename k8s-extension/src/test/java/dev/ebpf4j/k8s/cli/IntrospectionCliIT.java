@@ -59,7 +59,7 @@ class IntrospectionCliIT {
                 + "\"features\":\\{\"program/xdp\":\"available\",.*\"map/ringbuf\":\"available\".*},"
                 + "\"objects\":\\{\"programs\":\\d+,\"maps\":\\d+,\"links\":\\d+},\"pin_dir\":\"/tmp/e4j-cli-status-no-pins\","
                 + "\"load_balancer\":\\{\"error\":\"no load-balancer maps pinned under .*\"},\"policy\":\\{\"error\":\"no policy maps .*\"},"
-                + "\"observer\":null}\n"), out);
+                + "\"conntrack\":\\{\"error\":\"no conntrack maps pinned under .*\"},\"observer\":null}\n"), out);
     }
 
     @Test

@@ -128,7 +128,8 @@ class PinnedStateIT {
                 maps.put(PolicyMapLayout.RULES_MAP, e.key(), e.value());
             }
             maps.revision(5);
-            pinAll(obj, "policy-v1", List.of("policy_endpoints", "policy_ipcache", "policy_rules", "policy_config", "policy_counters"));
+            pinAll(obj, "policy-v1", List.of("policy_endpoints", "policy_ipcache", "policy_rules", "policy_config", "policy_counters",
+                    "policy_conntrack"));
             ns.ip("link", "add", "pv0", "type", "veth", "peer", "name", "pv1");
             ns.ip("link", "set", "pv0", "up");
             ns.ip("link", "set", "pv1", "up");
@@ -167,9 +168,14 @@ class PinnedStateIT {
                     ENDPOINT  DIRECTION  PEER IDENTITY  PROTOCOL  PORTS  RULE
                     8         egress     any            UDP       any    1
                     """, text.out());
+            // One connection of pod 10.0.0.2 (egress not enforced: tracked, allowed) past its handshake.
+            dev.ebpf4j.programs.ProgramTester.of(fromPod).run(dev.ebpf4j.programs.packet.Packets.ethernet("02:00:00:00:00:01",
+                    "02:00:00:00:00:02").ipv4("10.0.0.2", "192.0.2.1").tcp(40000, 80, dev.ebpf4j.programs.packet.Packets.TCP_ACK, 1).build());
             CliRun status = CliRun.run("status", "--pin-dir", pins.toString(), "-o", "json");
             assertTrue(status.out().contains("\"policy\":{\"endpoints\":2,\"entries\":4,\"revision\":5,\"drops\":{\"policy_egress\":0,\"policy_ingress\":0}}"), status.out());
             assertTrue(status.out().contains("\"load_balancer\":{\"error\":\"no load-balancer maps pinned under " + pins + "/lb-v1/maps"), status.out());
+            assertTrue(status.out().contains("\"conntrack\":{\"policy_conntrack\":{\"entries\":1,\"tcp_syn\":0,"
+                    + "\"tcp_established\":1,\"tcp_closing\":0,\"other\":0}}"), status.out());
         }
     }
 

@@ -1,0 +1,66 @@
+package dev.ebpf4j.k8s.conntrack;
+
+import dev.ebpf4j.maps.codec.Codec;
+import dev.ebpf4j.maps.codec.CodecField;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bytes of a C struct, unchanged, with its members declared so that the maps module checks the layout the
+ * sweep reads against the object's BTF when the view is made (a datapath struct change then fails loudly).
+ */
+final class StructCodec implements Codec<byte[]> {
+    private final String name;
+    private final Codec<byte[]> bytes;
+    private final List<CodecField> fields;
+
+    private StructCodec(String name, int size, List<CodecField> fields) {
+        this.name = name;
+        this.bytes = Codec.bytes(size);
+        this.fields = List.copyOf(fields);
+    }
+
+    /** @param members alternating member name and size in bytes, in order, without padding between them */
+    static StructCodec of(String name, Object... members) {
+        List<CodecField> fields = new ArrayList<>();
+        long offset = 0;
+        for (int i = 0; i < members.length; i += 2) {
+            int size = (Integer) members[i + 1];
+            fields.add(new CodecField((String) members[i], offset, size));
+            offset += size;
+        }
+        return new StructCodec(name, (int) offset, fields);
+    }
+
+    @Override
+    public int size() {
+        return bytes.size();
+    }
+
+    @Override
+    public int alignment() {
+        return 4;
+    }
+
+    @Override
+    public void encode(byte[] value, MemorySegment dst, long offset) {
+        bytes.encode(value, dst, offset);
+    }
+
+    @Override
+    public byte[] decode(MemorySegment src, long offset) {
+        return bytes.decode(src, offset);
+    }
+
+    @Override
+    public List<CodecField> fields() {
+        return fields;
+    }
+
+    @Override
+    public String describe() {
+        return "struct " + name + " (encoded)";
+    }
+}
