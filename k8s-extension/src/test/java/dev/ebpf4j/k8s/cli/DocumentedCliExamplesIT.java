@@ -49,7 +49,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -59,7 +58,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -67,7 +65,6 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Every {@code $ ebpf4j ...} example in the documentation (site/docs/*.md, README.md, deploy/README.md), run exactly as
@@ -111,12 +108,7 @@ class DocumentedCliExamplesIT {
     @BeforeAll
     void unpackDistributionAndSetUpState() throws Throwable {
         work = Files.createTempDirectory("e4j-cli-docs");
-        Path tarball = Path.of(System.getProperty("ebpf4j.cli.tarball", "target/ebpf4j-unknown-cli.tar.gz"));
-        assertTrue(Files.isRegularFile(tarball), "no CLI distribution at " + tarball.toAbsolutePath()
-                + ": this test runs after package (mvn -pl k8s-extension -am verify)");
-        run(List.of("tar", "-xzf", tarball.toString(), "-C", work.toString(), "--strip-components=1"));
-        launcher = work.resolve("bin/ebpf4j");
-        assertTrue(Files.isExecutable(launcher), "the distribution has no executable bin/ebpf4j");
+        launcher = CliDistribution.unpack(work);
         pins = Files.createDirectories(Path.of("/sys/fs/bpf", "e4j-cli-docs-" + Integer.toHexString(ThreadLocalRandom.current().nextInt())));
         node = keep(NetNamespace.create("e4j-doc-node"));
         netns = keep(NetNamespace.create("e4j-doc-net"));
@@ -186,7 +178,7 @@ class DocumentedCliExamplesIT {
             assertTrue(placeholders().containsKey(m.group(1)), e + " uses $" + m.group(1) + ", which this test does not set:"
                     + " use $PINS or $NETNS, or set up its state here and add it to placeholders()");
         }
-        Result r = runExample(e.command());
+        CliDistribution.Result r = runExample(e.command());
         List<String> shown = r.out().lines().toList();
         if (e.isError()) {
             assertEquals(1, r.exit(), e + ": documented as an error (exit 1); stdout " + r.out() + ", stderr " + r.err());
@@ -210,29 +202,12 @@ class DocumentedCliExamplesIT {
         return Map.of("PINS", pins.toString(), "NETNS", netns.name());
     }
 
-    record Result(int exit, String out, String err) {}
-
     /** {@code sh -c COMMAND} in the node namespace, with bin/ of the distribution first on PATH and the placeholders set. */
-    private Result runExample(String command) throws Exception {
+    private CliDistribution.Result runExample(String command) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("nsenter", "--net=" + node.path(), "sh", "-c", command);
         pb.environment().put("PATH", launcher.getParent() + ":" + System.getenv("PATH"));
         pb.environment().putAll(placeholders());
-        Path err = Files.createTempFile(work, "err", ".txt");
-        pb.redirectError(err.toFile());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(command + " did not finish in 30 s");
-        }
-        return new Result(p.exitValue(), out, Files.readString(err));
-    }
-
-    private static void run(List<String> argv) throws Exception {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), argv + ": " + out);
+        return CliDistribution.run(pb);
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
