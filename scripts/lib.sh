@@ -56,3 +56,50 @@ select_jdk() {
   export PATH="$JAVA_HOME/bin:$PATH"
   log "using JDK $bestv at $JAVA_HOME"
 }
+
+# The CLI distribution that the k8s-extension build makes (k8s-extension/target/ebpf4j-<version>-cli.tar.gz).
+cli_tarball() {
+  local version
+  version=$(sed -n '/<artifactId>ebpf4j-parent<\/artifactId>/{n;s:.*<version>\([^<]*\)</version>.*:\1:p;q}' pom.xml)
+  echo "k8s-extension/target/ebpf4j-$version-cli.tar.gz"
+}
+
+# ./dev install-cli [--uninstall]: unpacks the CLI distribution into $PREFIX (default /opt/ebpf4j) and links
+# $EBPF4J_BIN_DIR/ebpf4j (default /usr/local/bin) to its launcher, building it first when the tar.gz is missing or older
+# than the sources of the modules in it. Running it again replaces the installation. A marker file keeps both install
+# and --uninstall from replacing or removing a directory that some other software owns.
+install_cli() {
+  local prefix=${PREFIX:-/opt/ebpf4j} bindir=${EBPF4J_BIN_DIR:-/usr/local/bin} marker=.ebpf4j-cli
+  local link=$bindir/ebpf4j tarball stage
+  case $prefix in /?*) ;; *) log "PREFIX must be an absolute directory (got '$prefix')"; exit 2 ;; esac
+  if [ -e "$prefix" ] && [ ! -e "$prefix/$marker" ] && [ -n "$(ls -A "$prefix" 2>/dev/null)" ]; then
+    log "$prefix exists and is not an ebpf4j CLI installation (no $marker): choose another PREFIX or remove it yourself"
+    exit 1
+  fi
+  if [ "${1:-}" = --uninstall ]; then
+    if [ -L "$link" ] && [ "$(readlink "$link")" = "$prefix/bin/ebpf4j" ]; then rm -f "$link"; log "removed $link"; fi
+    if [ -e "$prefix" ]; then rm -rf "$prefix"; log "removed $prefix"; fi
+    return 0
+  fi
+  [ $# = 0 ] || { log "install-cli takes no arguments but --uninstall (got: $*)"; exit 2; }
+  if [ -e "$link" ] && ! [ -L "$link" ]; then
+    log "$link exists and is not a link: remove it or set EBPF4J_BIN_DIR"; exit 1
+  fi
+  tarball=$(cli_tarball)
+  if [ ! -f "$tarball" ] || [ -n "$(find pom.xml core maps programs bpf-src k8s-extension -newer "$tarball" \
+      \( -path '*/src/*' -o -name pom.xml \) -type f -print -quit)" ]; then
+    log "building $tarball"
+    setup_machine; select_jdk
+    ./mvnw -B -q -ntp -DskipTests -pl k8s-extension -am package
+  fi
+  mkdir -p "${prefix%/*}/"
+  stage=$(mktemp -d "${prefix%/*}/.ebpf4j-cli-XXXXXX")
+  tar -xzf "$tarball" -C "$stage" --strip-components=1
+  touch "$stage/$marker"
+  rm -rf "$prefix"
+  mv "$stage" "$prefix"
+  chmod 755 "$prefix"
+  mkdir -p "$bindir"
+  ln -sfn "$prefix/bin/ebpf4j" "$link"
+  log "installed $prefix from $tarball; $link -> $prefix/bin/ebpf4j"
+}

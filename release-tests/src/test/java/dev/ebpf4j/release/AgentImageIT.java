@@ -38,15 +38,32 @@ class AgentImageIT {
             }
             """;
 
+    /** Stands in for the CLI main class, so the image's ebpf4j launcher has something to start. */
+    private static final String CLI_PROBE = """
+            package dev.ebpf4j.k8s.cli;
+
+            public class Ebpf4jCli {
+                public static void main(String[] args) {
+                    System.out.println("cli probe: java " + Runtime.version().feature() + " at " + System.getProperty("java.home")
+                            + ", native access " + Ebpf4jCli.class.getModule().isNativeAccessEnabled()
+                            + ", args " + java.util.Arrays.toString(args));
+                }
+            }
+            """;
+
     @Test
     void imageBuiltFromScratchRunsItsEntrypoint() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root to chroot into the unpacked image");
         Path copy = Build.TARGET.resolve("image-build");
         Build.copyBuild(copy, List.of(), null);
         Build.copyTree(Build.ROOT.resolve("deploy/image"), copy.resolve("deploy/image"));
+        // make-rootfs.sh takes the CLI launcher from here
+        Build.copyTree(Build.ROOT.resolve("k8s-extension/src/main/dist"), copy.resolve("k8s-extension/src/main/dist"));
         Path probe = copy.resolve("image-probe");
         Files.createDirectories(probe.resolve("src/main/java/probe"));
         Files.writeString(probe.resolve("src/main/java/probe/Main.java"), PROBE);
+        Files.createDirectories(probe.resolve("src/main/java/dev/ebpf4j/k8s/cli"));
+        Files.writeString(probe.resolve("src/main/java/dev/ebpf4j/k8s/cli/Ebpf4jCli.java"), CLI_PROBE);
         Files.writeString(probe.resolve("pom.xml"), """
                 <project xmlns="http://maven.apache.org/POM/4.0.0">
                   <modelVersion>4.0.0</modelVersion>
@@ -70,5 +87,13 @@ class AgentImageIT {
                 List.of("deploy/image/smoke-test.sh", tar.toString())).requireSuccess("running the image");
         assertTrue(run.output().matches("(?s).*image probe: java \\d+, getpid\\(\\) via FFM = \\d+, java.home /opt/java.*"),
                 run.output());
+
+        // ebpf4j on the image's PATH, as kubectl exec runs it: the launcher under the image's busybox /bin/sh, the
+        // image's java, jib's class path, native access, the arguments unchanged
+        Build.Result cli = Build.run(copy, "image-cli", Map.of(), 120,
+                List.of("deploy/image/smoke-test.sh", tar.toString(), "--exec", "ebpf4j", "service", "list", "-o", "json"))
+                .requireSuccess("ebpf4j in the image");
+        assertTrue(cli.output().matches("(?s).*cli probe: java \\d+ at /opt/java, native access true, args \\[service, list, -o, json].*"),
+                cli.output());
     }
 }
