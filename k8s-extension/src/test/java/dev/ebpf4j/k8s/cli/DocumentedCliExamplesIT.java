@@ -1,9 +1,8 @@
 package dev.ebpf4j.k8s.cli;
 
-import dev.ebpf4j.core.BpfException;
 import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.core.build.BpfBuilder;
-import dev.ebpf4j.core.internal.libbpf.Native;
+import dev.ebpf4j.core.BpfPins;
 import dev.ebpf4j.k8s.lb.LbConfig;
 import dev.ebpf4j.k8s.lb.LoadBalancer;
 import dev.ebpf4j.k8s.lb.Selection;
@@ -44,10 +43,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.ObjectMapper;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,8 +81,6 @@ class DocumentedCliExamplesIT {
     private static final Path ROOT = Path.of("..");
     private static final List<Path> PAGES_OUTSIDE_SITE = List.of(ROOT.resolve("README.md"), ROOT.resolve("deploy/README.md"));
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)");
-    private static final MethodHandle OBJ_PIN = Native.downcall("bpf_obj_pin",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
 
     /** One documented command: where it is, the command line after "$ ", the output lines shown under it. */
     record Example(Path page, int line, String command, List<String> output) {
@@ -217,12 +210,7 @@ class DocumentedCliExamplesIT {
 
     private void pinAll(BpfObject obj, String layout, List<String> maps) throws Throwable {
         Path dir = Files.createDirectories(pins.resolve(layout).resolve("maps"));
-        try (Arena a = Arena.ofConfined()) {
-            for (String name : maps) {
-                int r = (int) OBJ_PIN.invokeExact(obj.map(name).fd(), a.allocateFrom(dir.resolve(name).toString()));
-                if (r < 0) throw BpfException.of("pin " + name, r);
-            }
-        }
+        for (String name : maps) BpfPins.pin(obj.map(name), dir.resolve(name));
     }
 
     /** service list/backends: NodePort web (three ready backends, one terminating) and a DNS ClusterIP, via the controller. */
