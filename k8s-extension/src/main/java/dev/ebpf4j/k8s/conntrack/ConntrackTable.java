@@ -1,5 +1,7 @@
 package dev.ebpf4j.k8s.conntrack;
 
+import dev.ebpf4j.k8s.internal.StructBytes;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -11,26 +13,26 @@ import java.nio.ByteOrder;
 enum ConntrackTable {
     /** NodePort flows, one forward and (local backend) one reply entry each: struct lb_ct_key / struct lb_ct. */
     LB_CT("lb_ct",
-            StructCodec.of("lb_ct_key", "saddr", 4, "daddr", 4, "sport", 2, "dport", 2, "proto", 1, "dir", 1, "pad", 2),
-            StructCodec.of("lb_ct", "addr", 4, "port", 2, "nat_port", 2, "backend_id", 4, "flags", 4, "last_seen_ns", 8)),
+            StructBytes.of("lb_ct_key", "saddr", 4, "daddr", 4, "sport", 2, "dport", 2, "proto", 1, "dir", 1, "pad", 2),
+            StructBytes.of("lb_ct", "addr", 4, "port", 2, "nat_port", 2, "backend_id", 4, "flags", 4, "last_seen_ns", 8)),
     /** SNATed NodePort flows keyed by the reply: struct lb_snat_key / struct lb_snat. */
     LB_SNAT("lb_snat",
-            StructCodec.of("lb_snat_key", "backend", 4, "node", 4, "backend_port", 2, "nat_port", 2, "proto", 1, "pad", 3),
-            StructCodec.of("lb_snat", "client", 4, "frontend", 4, "client_port", 2, "frontend_port", 2, "state", 4,
+            StructBytes.of("lb_snat_key", "backend", 4, "node", 4, "backend_port", 2, "nat_port", 2, "proto", 1, "pad", 3),
+            StructBytes.of("lb_snat", "client", 4, "frontend", 4, "client_port", 2, "frontend_port", 2, "state", 4,
                     "last_seen_ns", 8)),
     /** Connections the policy programs accepted: struct policy_ct_key / struct policy_ct_value. */
     POLICY("policy_conntrack",
-            StructCodec.of("policy_ct_key", "saddr", 16, "daddr", 16, "sport", 2, "dport", 2, "protocol", 1,
+            StructBytes.of("policy_ct_key", "saddr", 16, "daddr", 16, "sport", 2, "dport", 2, "protocol", 1,
                     "direction", 1, "pad", 2),
-            StructCodec.of("policy_ct_value", "last_seen_ns", 8, "revision", 4, "rule_id", 4));
+            StructBytes.of("policy_ct_value", "last_seen_ns", 8, "revision", 4, "rule_id", 4));
 
     private static final long POLICY_TIME_MASK = (1L << 62) - 1;
 
     final String map;
-    final StructCodec key;
-    final StructCodec value;
+    final StructBytes key;
+    final StructBytes value;
 
-    ConntrackTable(String map, StructCodec key, StructCodec value) {
+    ConntrackTable(String map, StructBytes key, StructBytes value) {
         this.map = map;
         this.key = key;
         this.value = value;

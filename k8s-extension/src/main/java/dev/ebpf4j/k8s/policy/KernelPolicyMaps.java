@@ -62,13 +62,13 @@ public final class KernelPolicyMaps implements PolicyMapWriter, AutoCloseable {
     private KernelPolicyMaps(BpfObject obj) {
         maps = Map.of(
                 PolicyMapLayout.ENDPOINTS_MAP, BpfHashMap.of(obj.map(PolicyMapLayout.ENDPOINTS_MAP),
-                        StructBytes.ENDPOINT_KEY, StructBytes.ENDPOINT),
+                        PolicyStructs.ENDPOINT_KEY, PolicyStructs.ENDPOINT),
                 PolicyMapLayout.IPCACHE_MAP, LpmTrieMap.of(obj.map(PolicyMapLayout.IPCACHE_MAP),
-                        StructBytes.IPCACHE_KEY, StructBytes.IPCACHE_VALUE),
+                        PolicyStructs.IPCACHE_KEY, PolicyStructs.IPCACHE_VALUE),
                 PolicyMapLayout.RULES_MAP, LpmTrieMap.of(obj.map(PolicyMapLayout.RULES_MAP),
-                        StructBytes.POLICY_KEY, StructBytes.POLICY_VALUE));
-        conntrack = LruHashMap.of(obj.map(CONNTRACK_MAP), StructBytes.CT_KEY, StructBytes.CT_VALUE);
-        config = ArrayMap.of(obj.map("policy_config"), StructBytes.CONFIG);
+                        PolicyStructs.POLICY_KEY, PolicyStructs.POLICY_VALUE));
+        conntrack = LruHashMap.of(obj.map(CONNTRACK_MAP), PolicyStructs.CT_KEY, PolicyStructs.CT_VALUE);
+        config = ArrayMap.of(obj.map("policy_config"), PolicyStructs.CONFIG);
         counters = PerCpuArrayMap.of(obj.map("policy_counters"), Codec.u64());
         flows = RingBuffer.of(obj.map(FLOWS_MAP));
         lost = PerCpuArrayMap.of(obj.map(FLOWS_LOST_MAP), Codec.u64());
