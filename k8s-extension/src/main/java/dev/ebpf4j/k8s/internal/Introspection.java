@@ -2,7 +2,6 @@ package dev.ebpf4j.k8s.internal;
 
 import dev.ebpf4j.core.MapType;
 import dev.ebpf4j.core.inspect.KernelObjects;
-import dev.ebpf4j.core.inspect.LinkSummary;
 import dev.ebpf4j.core.inspect.MapInfo;
 import dev.ebpf4j.core.inspect.ProgramInfo;
 import dev.ebpf4j.maps.RawMap;
@@ -42,11 +41,6 @@ public final class Introspection {
         return KernelObjects.map(id).map(Introspection::map);
     }
 
-    /** Info of link {@code id}; empty if it went away. */
-    public static Optional<BpfObjectInfo.Link> link(int id) {
-        return KernelObjects.link(id).map(Introspection::link);
-    }
-
     /** One map entry; per-CPU values hold every CPU's value back to back (each rounded up to 8 bytes). */
     public record Entry(byte[] key, byte[] value) {}
 
@@ -83,10 +77,5 @@ public final class Introspection {
     private static BpfObjectInfo.Program program(ProgramInfo p) {
         return new BpfObjectInfo.Program(p.id(), p.type(), p.name(), p.tag(), p.xlatedBytes(), p.jitedBytes(), p.sinceBoot(),
                 p.uid(), p.mapIds(), p.runTimeNanos(), p.runCount(), p.verifiedInstructions());
-    }
-
-    private static BpfObjectInfo.Link link(LinkSummary l) {
-        return new BpfObjectInfo.Link(l.id(), l.type(), l.programId(), l.ifindex(),
-                l.type() == LinkSummary.TCX || l.type() == LinkSummary.NETKIT ? l.attachType() : 0);
     }
 }

@@ -7,7 +7,6 @@ import dev.ebpf4j.k8s.lb.LbConfig;
 import dev.ebpf4j.k8s.lb.LoadBalancer;
 import dev.ebpf4j.k8s.lb.Selection;
 import dev.ebpf4j.k8s.model.AddressType;
-import dev.ebpf4j.k8s.model.Cidr;
 import dev.ebpf4j.k8s.model.Endpoint;
 import dev.ebpf4j.k8s.model.EndpointConditions;
 import dev.ebpf4j.k8s.model.EndpointPort;
@@ -17,7 +16,6 @@ import dev.ebpf4j.k8s.model.Service;
 import dev.ebpf4j.k8s.model.ServiceName;
 import dev.ebpf4j.k8s.model.ServicePort;
 import dev.ebpf4j.k8s.policy.KernelPolicyMaps;
-import dev.ebpf4j.k8s.policy.PolicyMapLayout;
 import dev.ebpf4j.k8s.source.ClusterSnapshot;
 import dev.ebpf4j.programs.AttachStrategy;
 import dev.ebpf4j.programs.Link;
@@ -115,19 +113,7 @@ class PinnedStateIT {
         try (BpfObject obj = BpfObject.open(object).load();
              KernelPolicyMaps maps = KernelPolicyMaps.of(obj);
              NetNamespace ns = NetNamespace.create("e4j-cli-pol")) {
-            var pod = new PolicyMapLayout.EndpointEntry(InetAddress.ofLiteral("10.0.0.2"), 7, 256, true, false);
-            var pod6 = new PolicyMapLayout.EndpointEntry(InetAddress.ofLiteral("fd00::2"), 8, 300, false, true);
-            maps.put(PolicyMapLayout.ENDPOINTS_MAP, pod.key(), pod.value());
-            maps.put(PolicyMapLayout.ENDPOINTS_MAP, pod6.key(), pod6.value());
-            var world = new PolicyMapLayout.IpcacheEntry(Cidr.parse("0.0.0.0/0"), 2, 0);
-            maps.put(PolicyMapLayout.IPCACHE_MAP, world.key(), world.value());
-            for (var e : List.of(new PolicyMapLayout.PolicyEntry(7, 257, PolicyMapLayout.DIR_INGRESS, 6, 8080, 96, 0),
-                    new PolicyMapLayout.PolicyEntry(7, 258, PolicyMapLayout.DIR_INGRESS, 6, 8000, 88, 3),
-                    new PolicyMapLayout.PolicyEntry(7, 2, PolicyMapLayout.DIR_INGRESS, 0, 0, 72, 2),
-                    new PolicyMapLayout.PolicyEntry(8, 0, PolicyMapLayout.DIR_EGRESS, 17, 0, 80, 1))) {
-                maps.put(PolicyMapLayout.RULES_MAP, e.key(), e.value());
-            }
-            maps.revision(5);
+            DocumentedPolicyEntries.putInto(maps);
             pinAll(obj, "policy-v1", List.of("policy_endpoints", "policy_ipcache", "policy_rules", "policy_config", "policy_counters",
                     "policy_conntrack"));
             ns.ip("link", "add", "pv0", "type", "veth", "peer", "name", "pv1");
