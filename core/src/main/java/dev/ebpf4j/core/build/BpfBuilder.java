@@ -102,7 +102,7 @@ public final class BpfBuilder {
             BuildCache cache = new BuildCache(cacheDirectory.resolve("objects"));
             List<String> command = command(compiler, source);
             String key = cache.key(source, command, compiler);
-            if (cache.hit(key)) {
+            if (cache.hit(key, source)) {
                 copy(cache.object(key), output);
                 return inspect(output, true, List.of());
             }

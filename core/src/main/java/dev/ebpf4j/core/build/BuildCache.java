@@ -15,7 +15,9 @@ import java.util.List;
  * Objects keyed by the source's content, the command line and the compiler binary; each entry records the headers
  * clang read (from its dependency file) with their hashes, and is a hit only while all of them are unchanged.
  * Where the source file lives does not matter: the same content compiled from a copy in another directory hits,
- * as long as the headers it includes are the same files with the same content.
+ * as long as the headers it includes have the same content. Headers in the source's directory tree are recorded
+ * relative to it and checked against the copies beside the source being compiled, so two checkouts whose
+ * {@code .bpf.c} agree but whose local headers differ never serve each other's object.
  */
 final class BuildCache {
     private final Path directory;
@@ -49,28 +51,40 @@ final class BuildCache {
         return directory.resolve(key + ".deps");
     }
 
-    boolean hit(String key) throws IOException {
+    boolean hit(String key, Path source) throws IOException {
         if (!Files.isRegularFile(object(key)) || !Files.isRegularFile(manifest(key))) return false;
+        Path sourceDir = sourceDirectory(source);
         for (String line : Files.readAllLines(manifest(key))) {
             int space = line.indexOf(' ');
-            Path dep = Path.of(line.substring(space + 1));
+            String name = line.substring(space + 1);
+            Path dep = name.startsWith(BESIDE_SOURCE) ? sourceDir.resolve(name.substring(BESIDE_SOURCE.length())) : Path.of(name);
             if (!Files.isRegularFile(dep) || !sha256(Files.readAllBytes(dep)).equals(line.substring(0, space))) return false;
         }
         return true;
     }
 
+    /** Manifest prefix of a header found under the source's directory, which is recorded relative to it. */
+    private static final String BESIDE_SOURCE = "<source directory>/";
+
     void store(String key, Path source, Path object, String depFile) throws IOException {
         List<String> lines = new ArrayList<>();
         Path self = source.toAbsolutePath().normalize();
+        Path sourceDir = sourceDirectory(source);
         for (Path dep : parseDepFile(depFile)) {
-            if (dep.toAbsolutePath().normalize().equals(self)) continue; // its content is in the key
-            lines.add(sha256(Files.readAllBytes(dep)) + " " + dep.toAbsolutePath());
+            Path absolute = dep.toAbsolutePath().normalize();
+            if (absolute.equals(self)) continue; // its content is in the key
+            String name = absolute.startsWith(sourceDir) ? BESIDE_SOURCE + sourceDir.relativize(absolute) : absolute.toString();
+            lines.add(sha256(Files.readAllBytes(dep)) + " " + name);
         }
         Path tmp = Files.createTempFile(directory, key, ".deps.part");
         Files.write(tmp, lines);
         Files.copy(object, directory.resolve(key + ".o.tmp"), StandardCopyOption.REPLACE_EXISTING);
         Files.move(directory.resolve(key + ".o.tmp"), object(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Files.move(tmp, manifest(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static Path sourceDirectory(Path source) {
+        return source.toAbsolutePath().normalize().getParent();
     }
 
     /** Make-style "target: dep dep \" lines; escaped spaces are kept in file names. */

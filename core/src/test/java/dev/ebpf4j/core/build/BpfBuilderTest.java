@@ -63,6 +63,27 @@ class BpfBuilderTest {
     }
 
     @Test
+    void checkoutsWithTheSameSourceButDifferentLocalHeadersDoNotShareObjects(@TempDir Path dir) throws IOException {
+        Path clang = countingClang(dir);
+        BpfBuilder builder = BpfBuilder.create().clang(clang).cacheDirectory(dir.resolve("cache"));
+        Path a = Files.createDirectories(dir.resolve("checkout-a")).resolve("probe.bpf.c");
+        Path b = Files.createDirectories(dir.resolve("checkout-b")).resolve("probe.bpf.c");
+        for (Path src : new Path[] {a, b}) Files.writeString(src, PROGRAM);
+        Files.writeString(a.resolveSibling("limits.h"), "#define LIMIT 1\n");
+        Files.writeString(b.resolveSibling("limits.h"), "#define LIMIT 1000\n");
+
+        CompiledObject fromA = builder.compile(a, dir.resolve("out/a.bpf.o"));
+        CompiledObject fromB = builder.compile(b, dir.resolve("out/b.bpf.o"));
+        assertFalse(fromB.cacheHit(), "checkout b's limits.h differs from a's: a's object must not be served");
+        assertEquals(2, invocations(dir));
+        assertTrue(Files.mismatch(fromA.object(), fromB.object()) >= 0, "the two headers compile to different objects");
+
+        Files.writeString(a.resolveSibling("limits.h"), "#define LIMIT 1000\n");
+        assertTrue(builder.compile(a, dir.resolve("out/a2.bpf.o")).cacheHit(), "equal local headers share the object");
+        assertEquals(2, invocations(dir));
+    }
+
+    @Test
     void syntaxErrorIsReportedWithFileAndLine(@TempDir Path dir) throws IOException {
         Path src = Files.writeString(dir.resolve("broken.bpf.c"), """
                 #include "vmlinux.h"
