@@ -303,7 +303,9 @@ public final class Agent implements AutoCloseable {
             throw e;
         }
         ClusterSource source = options.manifests().isPresent()
-                ? new ManifestDirectorySource(options.manifests().get()) : InformerSource.connect();
+                ? new ManifestDirectorySource(options.manifests().get(), options.serviceProxyName())
+                : options.serviceProxyName().isEmpty() ? InformerSource.connect()
+                : InformerSource.connect().serviceProxyName(options.serviceProxyName());
         CountDownLatch stop = new CountDownLatch(1);
         HealthCheckNodePorts healthChecksRef = healthChecks;
         AgentFlows flowsRef = flows;

@@ -33,7 +33,9 @@ import java.util.TreeMap;
  * {@code namespace/name} to the pod's node-side interface; {@code hostAddresses}: the node's own addresses, default
  * every address on its interfaces) and {@code conntrack} ({@code tcpEstablished}, {@code tcpSyn}, {@code tcpClosing},
  * {@code other}: durations such as {@code 6h}, {@code 60s}, {@code 500ms}; default Cilium's 6h / 60s / 10s / 60s),
- * the lifetimes of NodePort and policy conntrack entries.
+ * the lifetimes of NodePort and policy conntrack entries, and {@code serviceProxyName} (serve only the Services
+ * labelled {@code service.kubernetes.io/service-proxy-name} with this value; without it, as kube-proxy, only the
+ * Services without that label).
  *
  * @param manifests  {@code manifests: DIR} with {@code source: manifests}
  * @param kubernetes {@code source: in-cluster}
@@ -45,19 +47,20 @@ import java.util.TreeMap;
  * @param nodePort   {@code nodePort}
  * @param flows      {@code flows}
  * @param conntrack  {@code conntrack}
+ * @param serviceProxyName {@code serviceProxyName}, empty without it
  */
 record AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Optional<Path> pinDir,
                    OptionalInt healthPort, Map<String, Integer> maxEntries, PolicyOptions policy, NodePortOptions nodePort,
-                   FlowOptions flows, ConntrackTimeouts conntrack) {
+                   FlowOptions flows, ConntrackTimeouts conntrack, String serviceProxyName) {
     private static final Set<String> KEYS = Set.of("mode", "source", "manifests", "clusterCIDRs", "bpffs", "pinDirectory",
-            "cgroup", "health", "flows", "nodePort", "maxEntries", "policy", "conntrack");
+            "cgroup", "health", "flows", "nodePort", "maxEntries", "policy", "conntrack", "serviceProxyName");
     private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)");
 
-    /** Without a {@code conntrack} section: the default timeouts. */
+    /** Without {@code conntrack} and {@code serviceProxyName}: the default timeouts, the Services no other proxy claims. */
     AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Optional<Path> pinDir,
                 OptionalInt healthPort, Map<String, Integer> maxEntries, PolicyOptions policy, NodePortOptions nodePort,
                 FlowOptions flows) {
-        this(manifests, kubernetes, cgroup, pinDir, healthPort, maxEntries, policy, nodePort, flows, ConntrackTimeouts.defaults());
+        this(manifests, kubernetes, cgroup, pinDir, healthPort, maxEntries, policy, nodePort, flows, ConntrackTimeouts.defaults(), "");
     }
 
     /** Reads and checks {@code file}. */
@@ -147,7 +150,15 @@ record AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> 
         PolicyOptions policy = top.containsKey("policy") ? policy(top.get("policy"), origin) : PolicyOptions.DISABLED;
         ConntrackTimeouts conntrack = top.containsKey("conntrack") ? conntrack(top.get("conntrack"), origin)
                 : ConntrackTimeouts.defaults();
-        return new AgentConfig(manifests, kube, cgroup, pinDir, port, Map.copyOf(sizes), policy, nodePort, flows, conntrack);
+        String proxyName = string(top, "serviceProxyName", origin).orElse("");
+        if (top.containsKey("serviceProxyName")) {
+            try {
+                dev.ebpf4j.k8s.model.ServiceConverter.checkProxyName(proxyName);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(origin + ": serviceProxyName: " + e.getMessage(), e);
+            }
+        }
+        return new AgentConfig(manifests, kube, cgroup, pinDir, port, Map.copyOf(sizes), policy, nodePort, flows, conntrack, proxyName);
     }
 
     private static ConntrackTimeouts conntrack(Object section, String origin) {

@@ -20,11 +20,13 @@ import java.util.Optional;
  * @param flows      the flow endpoint ({@link FlowOptions#DISABLED} unless {@code --flows-port} is given)
  * @param conntrack  the conntrack lifetimes of the NodePort and policy datapaths (the config file's
  *                   {@code conntrack} section; Cilium's defaults without one)
+ * @param serviceProxyName serve the Services labelled {@code service.kubernetes.io/service-proxy-name} with this
+ *                   value; empty (the default) serves the Services without the label, as kube-proxy does
  */
 public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Path pinDir, String node,
                            boolean uninstall, java.util.Map<String, Integer> maxEntries, java.util.OptionalInt healthPort,
                            PolicyOptions policy, NodePortOptions nodePort,
-                           FlowOptions flows, dev.ebpf4j.k8s.conntrack.ConntrackTimeouts conntrack) {
+                           FlowOptions flows, dev.ebpf4j.k8s.conntrack.ConntrackTimeouts conntrack, String serviceProxyName) {
     /** The default pin directory. */
     public static final Path DEFAULT_PIN_DIR = Path.of("/sys/fs/bpf/ebpf4j");
 
@@ -32,7 +34,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
             usage: Agent [--config FILE] (--manifests DIR | --kubeconfig) --cgroup PATH [--pin-dir DIR] [--node NAME]
                          [--health-port N] [--policy [--policy-interface NS/POD=IF]...]
                          [--devices IF[,IF...] [--node-ip ADDR] [--nodeport-mode snat|dsr]]
-                         [--flows-port N [--flows-address ADDR]]
+                         [--flows-port N [--flows-address ADDR]] [--service-proxy-name NAME]
                    Agent --uninstall [--config FILE] [--pin-dir DIR]
               --config FILE    agent.yaml (deploy/configmap.yaml): its values are defaults, flags override them
               --manifests DIR  follow Service/EndpointSlice manifests in DIR (watched)
@@ -57,6 +59,9 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
               --flows-port N   observe the datapath and serve its flows on 127.0.0.1:N for observe --cluster
                                (4244 is what observe --cluster looks for)
               --flows-address ADDR  listen for flows on ADDR instead of loopback (0.0.0.0: every address)
+              --service-proxy-name NAME  serve only the Services labelled service.kubernetes.io/
+                               service-proxy-name=NAME (default: only the Services without that label,
+                               as kube-proxy; a Service labelled for another proxy is left to it)
               --uninstall      detach and remove everything under the pin directory, then exit
             """;
 
@@ -78,6 +83,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
         java.util.Map<String, Integer> sizes = new java.util.TreeMap<>();
         String node = System.getenv().getOrDefault("NODE_NAME", hostName());
         var conntrack = dev.ebpf4j.k8s.conntrack.ConntrackTimeouts.defaults();
+        String proxyName = "";
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config")) {
                 AgentConfig c = AgentConfig.load(Path.of(value(args, ++i)));
@@ -90,6 +96,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                 policy = c.policy();
                 nodePort = c.nodePort();
                 conntrack = c.conntrack();
+                proxyName = c.serviceProxyName();
                 if (c.flows().enabled()) {
                     flowsPort = c.flows().port();
                     flowsAddress = c.flows().address();
@@ -143,6 +150,14 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                         throw new IllegalArgumentException("--flows-address wants an IP address, got " + v + "\n" + USAGE);
                     }
                 }
+                case "--service-proxy-name" -> {
+                    String v = value(args, ++i);
+                    try {
+                        proxyName = dev.ebpf4j.k8s.model.ServiceConverter.checkProxyName(v);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--service-proxy-name: " + e.getMessage() + "\n" + USAGE, e);
+                    }
+                }
                 case "--nodeport-mode" -> nodePort = nodePort.withMode(NodePortOptions.mode(value(args, ++i)));
                 case "--policy-interface" -> {
                     String v = value(args, ++i);
@@ -176,7 +191,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                 healthPort == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(healthPort), policy, nodePort,
                 flowsPort < 0 ? FlowOptions.DISABLED
                         : new FlowOptions(flowsPort, flowsAddress == null ? java.net.InetAddress.getLoopbackAddress() : flowsAddress),
-                conntrack);
+                conntrack, proxyName);
     }
 
     private static String value(String[] args, int i) {

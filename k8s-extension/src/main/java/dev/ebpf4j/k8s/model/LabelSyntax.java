@@ -47,9 +47,14 @@ final class LabelSyntax {
         return key;
     }
 
+    /** Whether {@code value} is a label value the API server accepts (the empty value included). */
+    static boolean isValue(String value) {
+        return value != null && (value.isEmpty() || value.length() <= 63 && NAME.matcher(value).matches());
+    }
+
     static void value(String value, String key, String where) {
         if (value == null) throw new IllegalArgumentException(where + ": label '" + cut(key) + "' has no value");
-        if (!value.isEmpty() && (value.length() > 63 || !NAME.matcher(value).matches())) {
+        if (!isValue(value)) {
             throw new IllegalArgumentException(where + ": value of label '" + cut(key) + "' (" + value.length()
                     + " characters) must be at most 63 alphanumerics, '-', '_' or '.'");
         }

@@ -15,14 +15,30 @@ public final class ServiceConverter {
     }
 
     /**
-     * Converts a Service; ExternalName Services and Services without a spec have nothing to load-balance and give
-     * {@link Optional#empty()}.
-     *
-     * @throws IllegalArgumentException when the object is malformed (such as an IP field that is not an IP literal)
+     * The label naming the proxy that serves a Service. kube-proxy leaves every Service that carries it to that other
+     * proxy; a proxy with a name of its own serves exactly the Services labelled with it.
+     */
+    public static final String SERVICE_PROXY_NAME_LABEL = "service.kubernetes.io/service-proxy-name";
+
+    /**
+     * Converts a Service as kube-proxy would take it: {@link #convert(io.fabric8.kubernetes.api.model.Service, String)}
+     * with no proxy name, so a Service labelled for another proxy gives {@link Optional#empty()}.
      */
     public static Optional<Service> convert(io.fabric8.kubernetes.api.model.Service s) {
+        return convert(s, "");
+    }
+
+    /**
+     * Converts a Service; ExternalName Services, Services without a spec and Services another proxy serves have
+     * nothing for us to load-balance and give {@link Optional#empty()}.
+     *
+     * @param proxyName this proxy's name: empty serves the Services without {@value #SERVICE_PROXY_NAME_LABEL}
+     *                  (kube-proxy's rule), a name serves only the Services whose label has that value
+     * @throws IllegalArgumentException when the object is malformed (such as an IP field that is not an IP literal)
+     */
+    public static Optional<Service> convert(io.fabric8.kubernetes.api.model.Service s, String proxyName) {
         ServiceSpec spec = s.getSpec();
-        if (spec == null || "ExternalName".equals(spec.getType())) return Optional.empty();
+        if (spec == null || "ExternalName".equals(spec.getType()) || !servedBy(s, proxyName)) return Optional.empty();
         var meta = s.getMetadata();
         if (meta == null || meta.getName() == null || meta.getName().isEmpty()) {
             throw new IllegalArgumentException("Service without metadata.name");
@@ -38,6 +54,27 @@ public final class ServiceConverter {
                 IpLiterals.parseAll(spec.getExternalIPs()), ingressIps(s), affinity(spec),
                 TrafficPolicy.parse(spec.getExternalTrafficPolicy()), TrafficPolicy.parse(spec.getInternalTrafficPolicy()),
                 healthCheckNodePort(spec)));
+    }
+
+    /**
+     * Checks a proxy name the way the API server checks the label's value, so a name no Service could carry is
+     * refused instead of silently serving nothing.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static String checkProxyName(String name) {
+        if (name == null || name.isEmpty()) throw new IllegalArgumentException("a service proxy name must not be empty");
+        if (!LabelSyntax.isValue(name)) {
+            throw new IllegalArgumentException("service proxy name '" + LabelSyntax.cut(name) + "' is not a label value: at most 63 "
+                    + "alphanumerics, '-', '_' or '.', beginning and ending with an alphanumeric");
+        }
+        return name;
+    }
+
+    private static boolean servedBy(io.fabric8.kubernetes.api.model.Service s, String proxyName) {
+        var labels = s.getMetadata() == null ? null : s.getMetadata().getLabels();
+        String owner = labels == null ? null : labels.get(SERVICE_PROXY_NAME_LABEL);
+        return proxyName.isEmpty() ? owner == null : proxyName.equals(owner);
     }
 
     // The API server allocates one only for LoadBalancer Services with externalTrafficPolicy Local; elsewhere it is moot.

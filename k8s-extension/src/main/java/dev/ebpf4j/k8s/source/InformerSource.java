@@ -17,7 +17,8 @@ import java.util.function.Consumer;
 
 /**
  * Services and EndpointSlices from an API server through two fabric8 shared informers (all namespaces). Objects the
- * load balancer cannot use (ExternalName Services, FQDN slices, slices without a Service) are skipped; malformed
+ * load balancer cannot use (ExternalName Services, Services another proxy serves, FQDN slices, slices without a
+ * Service) are skipped; a Service relabelled for another proxy is withdrawn; malformed
  * objects are logged and skipped, so one bad object does not stop the others.
  *
  * {@snippet :
@@ -32,6 +33,7 @@ public final class InformerSource implements ClusterSource {
 
     private final KubernetesClient client;
     private final boolean ownsClient;
+    private volatile String proxyName = "";
     private final SnapshotStore store = new SnapshotStore("ebpf4j-k8s-informer-notify");
     private SharedIndexInformer<io.fabric8.kubernetes.api.model.Service> services;
     private SharedIndexInformer<EndpointSlice> slices;
@@ -53,12 +55,22 @@ public final class InformerSource implements ClusterSource {
         return new InformerSource(client, false);
     }
 
+    /**
+     * Serves the Services labelled {@value ServiceConverter#SERVICE_PROXY_NAME_LABEL}{@code =name} instead of the
+     * unlabelled ones (kube-proxy's choice, the default). Before {@link #start}.
+     */
+    public synchronized InformerSource serviceProxyName(String name) {
+        if (services != null) throw new IllegalStateException("set the service proxy name before start");
+        this.proxyName = ServiceConverter.checkProxyName(name);
+        return this;
+    }
+
     @Override
     public synchronized void start(Duration timeout) {
         if (closed) throw new IllegalStateException("source is closed");
         if (services != null) throw new IllegalStateException("source already started");
         services = client.services().inAnyNamespace().runnableInformer(0);
-        services.addEventHandler(rejected.handler(s -> ServiceConverter.convert(s).ifPresentOrElse(store::putService,
+        services.addEventHandler(rejected.handler(s -> ServiceConverter.convert(s, proxyName).ifPresentOrElse(store::putService,
                         () -> store.removeService(name(s))),
                 s -> store.removeService(name(s))));
         slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);

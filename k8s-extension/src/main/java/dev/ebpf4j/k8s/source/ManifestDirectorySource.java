@@ -36,16 +36,26 @@ public final class ManifestDirectorySource implements ClusterSource {
     }
 
     private final Path directory;
+    private final String proxyName;
     private final KubernetesSerialization serialization = new KubernetesSerialization();
     private final SnapshotStore store = new SnapshotStore("ebpf4j-k8s-manifest-notify");
     private final Map<Path, Parsed> lastGood = new HashMap<>();
     private ManifestFiles watch;
     private volatile boolean closed;
 
-    /** A source over the given directory, which must exist. */
+    /** A source over the given directory, which must exist, serving the Services no other proxy claims. */
     public ManifestDirectorySource(Path directory) {
+        this(directory, "");
+    }
+
+    /**
+     * A source over the given directory, which must exist; {@code proxyName} (empty: kube-proxy's rule) as in
+     * {@link ServiceConverter#convert(io.fabric8.kubernetes.api.model.Service, String)}.
+     */
+    public ManifestDirectorySource(Path directory, String proxyName) {
         if (!Files.isDirectory(directory)) throw new IllegalArgumentException("not a directory: " + directory);
         this.directory = directory;
+        this.proxyName = proxyName.isEmpty() ? "" : ServiceConverter.checkProxyName(proxyName);
     }
 
     @Override
@@ -78,9 +88,9 @@ public final class ManifestDirectorySource implements ClusterSource {
         return new Parsed(services, slices);
     }
 
-    private static void collect(Object o, List<Service> services, List<EndpointSlice> slices) {
+    private void collect(Object o, List<Service> services, List<EndpointSlice> slices) {
         switch (o) {
-            case io.fabric8.kubernetes.api.model.Service s -> ServiceConverter.convert(s).ifPresent(services::add);
+            case io.fabric8.kubernetes.api.model.Service s -> ServiceConverter.convert(s, proxyName).ifPresent(services::add);
             case io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice s -> EndpointSliceConverter.convert(s).ifPresent(slices::add);
             default -> { }
         }

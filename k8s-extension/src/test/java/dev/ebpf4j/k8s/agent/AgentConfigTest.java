@@ -53,6 +53,21 @@ class AgentConfigTest {
     }
 
     @Test
+    void serviceProxyName(@TempDir Path tmp) throws IOException {
+        assertEquals("", AgentConfig.parse("mode: lb\n", "t").serviceProxyName(), "kube-proxy's rule without the key");
+        assertEquals("ebpf4j", AgentConfig.parse("serviceProxyName: ebpf4j\n", "t").serviceProxyName());
+        Path file = Files.writeString(tmp.resolve("agent.yaml"), "serviceProxyName: from-file\n");
+        assertEquals("from-file", AgentOptions.parse("--config", file.toString(), "--manifests", "/m", "--cgroup", "/c").serviceProxyName());
+        assertEquals("flag", AgentOptions.parse("--config", file.toString(), "--manifests", "/m", "--cgroup", "/c",
+                "--service-proxy-name", "flag").serviceProxyName(), "the flag overrides the file");
+        assertMessage("serviceProxyName: service proxy name 'not a name' is not a label value", "serviceProxyName: 'not a name'\n");
+        assertMessage("serviceProxyName: a service proxy name must not be empty", "serviceProxyName: ''\n");
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> AgentOptions.parse("--manifests", "/m", "--cgroup", "/c", "--service-proxy-name", "-bad"));
+        assertTrue(e.getMessage().startsWith("--service-proxy-name: "), e.getMessage());
+    }
+
+    @Test
     void everyKey() {
         AgentConfig c = AgentConfig.parse("""
                 mode: lb

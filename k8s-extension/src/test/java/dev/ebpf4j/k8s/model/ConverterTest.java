@@ -61,6 +61,27 @@ class ConverterTest {
     }
 
     @Test
+    void servicesLabelledForAnotherProxyAreLeftToIt() {
+        var plain = new ServiceBuilder().withNewMetadata().withNamespace("a").withName("plain").endMetadata()
+                .withNewSpec().withClusterIP("10.0.0.1").addNewPort().withPort(80).endPort().endSpec().build();
+        var other = new ServiceBuilder(plain).editMetadata().withName("other")
+                .addToLabels(ServiceConverter.SERVICE_PROXY_NAME_LABEL, "other-proxy").endMetadata().build();
+        var ours = new ServiceBuilder(plain).editMetadata().withName("ours")
+                .addToLabels(ServiceConverter.SERVICE_PROXY_NAME_LABEL, "ebpf4j").endMetadata().build();
+        assertTrue(ServiceConverter.convert(plain).isPresent(), "unlabelled: kube-proxy's, so ours without a name");
+        assertEquals(Optional.empty(), ServiceConverter.convert(other));
+        assertEquals(Optional.empty(), ServiceConverter.convert(ours), "labelled for any proxy is not kube-proxy's");
+        assertEquals(Optional.empty(), ServiceConverter.convert(plain, "ebpf4j"), "a named proxy serves only its own");
+        assertEquals(Optional.empty(), ServiceConverter.convert(other, "ebpf4j"));
+        assertEquals("ours", ServiceConverter.convert(ours, "ebpf4j").orElseThrow().id().name());
+
+        for (String bad : List.of("", "-x", "a b", "x".repeat(64))) {
+            var e = assertThrows(IllegalArgumentException.class, () -> ServiceConverter.checkProxyName(bad), bad);
+            assertTrue(e.getMessage().contains("service proxy name"), e.getMessage());
+        }
+    }
+
+    @Test
     void rejectsNonLiteralAddressesInsteadOfResolvingThem() {
         var s = new ServiceBuilder().withNewMetadata().withNamespace("a").withName("b").endMetadata()
                 .withNewSpec().withClusterIP("localhost").addNewPort().withPort(1).endPort().endSpec().build();

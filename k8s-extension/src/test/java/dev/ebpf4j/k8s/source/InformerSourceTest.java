@@ -91,6 +91,30 @@ class InformerSourceTest {
     }
 
     @Test
+    void aServiceRelabelledForAnotherProxyIsWithdrawnAndANamedProxyServesOnlyItsOwn() throws Exception {
+        String ns = "proxyname";
+        InetAddress vip = InetAddress.ofLiteral("10.96.0.30");
+        var svc = client.services().inNamespace(ns).resource(service(ns, "10.96.0.30")).create();
+        client.discovery().v1().endpointSlices().inNamespace(ns).resource(slice(ns, List.of(endpoint("10.3.0.1", false)))).create();
+        var name = new dev.ebpf4j.k8s.model.ServiceName(ns, "web");
+        try (var kubeProxyRule = InformerSource.of(client); var named = InformerSource.of(client).serviceProxyName("ebpf4j");
+             var dp = new SimulatedLbDatapath()) {
+            new LbController(LbConfig.forNode("n1"), dp).follow(kubeProxyRule);
+            kubeProxyRule.start(Duration.ofSeconds(20));
+            named.start(Duration.ofSeconds(20));
+            await(() -> active(dp, vip).equals(Set.of("10.3.0.1")), "the unlabelled Service is served");
+            assertFalse(named.snapshot().services().containsKey(name), "a named proxy leaves unlabelled Services alone");
+
+            client.services().inNamespace(ns).resource(new ServiceBuilder(svc).editMetadata()
+                    .addToLabels(dev.ebpf4j.k8s.model.ServiceConverter.SERVICE_PROXY_NAME_LABEL, "ebpf4j").endMetadata().build()).update();
+            await(() -> dp.service(vip, 80, Protocol.TCP).isEmpty(), "the relabelled Service withdrawn by the kube-proxy rule");
+            await(() -> named.snapshot().services().containsKey(name), "and taken by the proxy it names");
+            assertEquals(List.of(), dp.violations());
+        }
+        assertThrows(IllegalArgumentException.class, () -> InformerSource.of(client).serviceProxyName("not a label value"));
+    }
+
+    @Test
     void churnOfAThousandEndpointChangesStaysConsistentAfterEveryBatch() throws Exception {
         String ns = "churn";
         InetAddress vip = InetAddress.ofLiteral("10.96.0.20");
