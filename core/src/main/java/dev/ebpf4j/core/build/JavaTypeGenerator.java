@@ -42,7 +42,10 @@ import java.util.Map;
 public final class JavaTypeGenerator {
     private final Btf btf;
     private final String objectName;
+    private final List<ElfSections.Function> programs;
     private String packageName = "";
+    private boolean objectClass;
+    private final List<MapDecl> mapDecls = new ArrayList<>();
     private final Map<Integer, TypeModel.Struct> structs = new LinkedHashMap<>();
     private final Map<Integer, String> structNames = new LinkedHashMap<>();
     private final Map<Integer, List<String>> structUsages = new LinkedHashMap<>();
@@ -50,10 +53,14 @@ public final class JavaTypeGenerator {
     private final Map<Integer, List<String>> enumUsages = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
 
-    private JavaTypeGenerator(Btf btf, String objectName) {
+    private JavaTypeGenerator(Btf btf, String objectName, List<ElfSections.Function> programs) {
         this.btf = btf;
         this.objectName = objectName;
+        this.programs = programs;
     }
+
+    /** A {@code .maps} variable: its kernel map type number (0 if not given) and key/value BTF type ids (0 if sized only). */
+    private record MapDecl(String name, int type, int key, int value) {}
 
     /**
      * A generator for an object file.
@@ -83,7 +90,7 @@ public final class JavaTypeGenerator {
         if (btf == null) {
             throw new IllegalArgumentException(objectName + " has no .BTF section: compile it with clang -g (BpfBuilder does)");
         }
-        return new JavaTypeGenerator(Btf.parse(btf), objectName);
+        return new JavaTypeGenerator(Btf.parse(btf), objectName, ElfSections.programs(elf));
     }
 
     /**
@@ -97,6 +104,20 @@ public final class JavaTypeGenerator {
             throw new IllegalArgumentException("not a Java package name: '" + name + "'");
         }
         this.packageName = name;
+        return this;
+    }
+
+    /**
+     * Also generates the object's own class, {@code XdpCounterObject} from {@code xdp_counter.bpf.o}: typed accessors
+     * for every map (the typed view of its kernel type, the generated records or boxed integers as key and value; bytes
+     * through {@code RawMap} where neither fits) and every program (the SDK class that attaches its section's kind,
+     * such as {@code XdpProgram} for {@code SEC("xdp")}), loaded from the class path next to the class. The generated
+     * code needs the ebpf4j maps and programs modules.
+     *
+     * @return this generator
+     */
+    public JavaTypeGenerator objectClass() {
+        this.objectClass = true;
         return this;
     }
 
@@ -136,6 +157,15 @@ public final class JavaTypeGenerator {
                 sources.add(new JavaSource(packageName, e.className(), RecordWriter.constants(packageName, objectName, e)));
             }
         }
+        if (objectClass) {
+            String className = ObjectClasses.className(objectName);
+            if (claim(taken, className, "the object class")) {
+                sources.add(new JavaSource(packageName, className, ObjectClassWriter.write(packageName, objectName, className,
+                        mapDecls.stream().map(this::mapAccessor).toList(),
+                        programs.stream().map(f -> new ObjectClassWriter.ProgramAccessor(f.name(), f.section(),
+                                ObjectClasses.programClass(f.section()))).toList())));
+            }
+        }
         sources.sort(Comparator.comparing(JavaSource::className));
         return new Result(List.copyOf(sources), List.copyOf(notes));
     }
@@ -153,6 +183,17 @@ public final class JavaTypeGenerator {
             for (BtfType.SectionVar sv : sec.vars()) {
                 if (!(btf.type(sv.type()) instanceof BtfType.Var var)) continue;
                 if (!(btf.type(btf.resolve(var.type())) instanceof BtfType.Struct def)) continue;
+                int type = 0, key = 0, value = 0;
+                for (BtfType.Member m : def.members()) {
+                    if (!(btf.type(btf.resolve(m.type())) instanceof BtfType.Ptr ptr)) continue;
+                    switch (m.name()) {
+                        case "type" -> type = btf.type(btf.resolve(ptr.target())) instanceof BtfType.Array a ? a.length() : 0;
+                        case "key" -> key = ptr.target();
+                        case "value" -> value = ptr.target();
+                        default -> { }
+                    }
+                }
+                mapDecls.add(new MapDecl(var.name(), type, key, value));
                 for (BtfType.Member m : def.members()) {
                     if ((m.name().equals("key") || m.name().equals("value"))
                             && btf.type(btf.resolve(m.type())) instanceof BtfType.Ptr p) {
@@ -161,6 +202,30 @@ public final class JavaTypeGenerator {
                 }
             }
         }
+    }
+
+    private ObjectClassWriter.MapAccessor mapAccessor(MapDecl m) {
+        ObjectClasses.MapKind kind = ObjectClasses.mapKind(m.type());
+        String key = kind.keyed() ? javaType(m.key()) : null, value = kind.valued() ? javaType(m.value()) : null;
+        if (kind.javaClass().equals(ObjectClasses.RAW_MAP) || (kind.keyed() && key == null) || (kind.valued() && value == null)) {
+            String why = kind.javaClass().equals(ObjectClasses.RAW_MAP) ? kind.why()
+                    : "bytes, as its " + (kind.keyed() && key == null ? "key" : "value") + " type has no Java type (declare it with __type)";
+            return new ObjectClassWriter.MapAccessor(m.name(), ObjectClasses.RAW_MAP, null, null, why);
+        }
+        return new ObjectClassWriter.MapAccessor(m.name(), kind.javaClass(), key, value, null);
+    }
+
+    /** The Java type a map's key or value reads as: its generated record, or the boxed integer of its width. */
+    private String javaType(int typeId) {
+        if (typeId == 0) return null;
+        int id = btf.resolve(typeId);
+        return switch (btf.type(id)) {
+            case BtfType.Struct s when structs.containsKey(id) -> structs.get(id).className();
+            case BtfType.Int i when i.bits() == i.size() * 8 -> switch (i.size()) {
+                case 1 -> "Byte"; case 2 -> "Short"; case 4 -> "Integer"; case 8 -> "Long"; default -> null;
+            };
+            default -> null;
+        };
     }
 
     private void findGlobalEnums() {

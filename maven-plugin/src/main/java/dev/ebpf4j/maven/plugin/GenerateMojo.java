@@ -24,8 +24,10 @@ import java.util.stream.Stream;
 
 /**
  * Generates Java records for the structs that the objects compiled from {@code src/main/bpf/*.bpf.c} use as map keys
- * and values (and constants classes for their enums), into {@code target/generated-sources/ebpf4j}, and adds that
- * directory as a source root. See {@link JavaTypeGenerator} for the mapping from C to Java.
+ * and values (and constants classes for their enums), and a class per object ({@code XdpCounterObject} for
+ * {@code xdp_counter.bpf.c}) with typed accessors for its maps and programs, into
+ * {@code target/generated-sources/ebpf4j}, and adds that directory as a source root. See {@link JavaTypeGenerator}
+ * for the mapping from C to Java. The object classes use the ebpf4j maps and programs modules.
  *
  * <p>Runs in {@code generate-sources}, before {@code compile} places the objects: it compiles the sources itself into
  * {@code target/ebpf4j/objects}, which costs nothing when the {@code compile} goal would compile the same sources
@@ -42,6 +44,13 @@ public class GenerateMojo extends AbstractBpfMojo {
     /** Where the generated Java sources go; added to the project's compile source roots. */
     @Parameter(property = "ebpf4j.generatedSourcesDirectory", defaultValue = "${project.build.directory}/generated-sources/ebpf4j")
     File generatedSourcesDirectory;
+
+    /**
+     * Whether to generate the class per object too; false generates only the records and constants (for a project
+     * that depends on ebpf4j's core module alone).
+     */
+    @Parameter(property = "ebpf4j.objectClasses", defaultValue = "true")
+    boolean objectClasses = true;
 
     /** Where this goal keeps the objects it generates from. */
     @Parameter(defaultValue = "${project.build.directory}/ebpf4j/objects", readonly = true)
@@ -70,7 +79,9 @@ public class GenerateMojo extends AbstractBpfMojo {
         for (CompiledObject object : objects) {
             JavaTypeGenerator.Result result;
             try {
-                result = JavaTypeGenerator.forObject(object.object()).packageName(packageName == null ? "" : packageName.strip()).generate();
+                JavaTypeGenerator generator = JavaTypeGenerator.forObject(object.object())
+                        .packageName(packageName == null ? "" : packageName.strip());
+                result = (objectClasses ? generator.objectClass() : generator).generate();
             } catch (IllegalArgumentException e) {
                 throw new MojoExecutionException("cannot generate Java types from " + object.object() + ": " + e.getMessage(), e);
             }

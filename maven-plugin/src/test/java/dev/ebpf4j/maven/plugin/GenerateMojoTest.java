@@ -44,6 +44,15 @@ class GenerateMojoTest {
     }
 
     @Test
+    void objectClassesCanBeTurnedOff() throws Exception {
+        GenerateMojo mojo = mojo(sources("ok.bpf.c", CompileMojoTest.OK));
+        mojo.objectClasses = false;
+        mojo.execute();
+        assertTrue(Files.exists(dir.resolve("generated/com/example/gen/Pair.java")));
+        assertFalse(Files.exists(dir.resolve("generated/com/example/gen/OkObject.java")));
+    }
+
+    @Test
     void writesRecordsAndAddsTheSourceRoot() throws Exception {
         GenerateMojo mojo = mojo(sources("ok.bpf.c", CompileMojoTest.OK, "again.bpf.c", CompileMojoTest.OK));
         Path stale = dir.resolve("generated/com/example/gen/Gone.java");
@@ -56,6 +65,10 @@ class GenerateMojoTest {
         assertTrue(Files.readString(pair).contains("public record Pair(int a, long b)"), Files.readString(pair));
         assertFalse(Files.exists(stale), "a type that is no longer generated is removed");
         assertTrue(Files.exists(handWritten), "files the goal did not generate are left alone");
+        for (String cls : List.of("OkObject", "AgainObject")) {
+            Path object = dir.resolve("generated/com/example/gen/" + cls + ".java");
+            assertTrue(Files.readString(object).contains("public final class " + cls + " implements AutoCloseable"), cls);
+        }
         assertEquals(List.of(dir.resolve("generated").toString()), mojo.project.getCompileSourceRoots());
     }
 
