@@ -35,7 +35,8 @@ import java.util.TreeMap;
  * {@code other}: durations such as {@code 6h}, {@code 60s}, {@code 500ms}; default Cilium's 6h / 60s / 10s / 60s),
  * the lifetimes of NodePort and policy conntrack entries, and {@code serviceProxyName} (serve only the Services
  * labelled {@code service.kubernetes.io/service-proxy-name} with this value; without it, as kube-proxy, only the
- * Services without that label).
+ * Services without that label) and {@code zone} (this node's {@code topology.kubernetes.io/zone}: topology-aware
+ * Services prefer the endpoints hinted for it).
  *
  * @param manifests  {@code manifests: DIR} with {@code source: manifests}
  * @param kubernetes {@code source: in-cluster}
@@ -48,19 +49,21 @@ import java.util.TreeMap;
  * @param flows      {@code flows}
  * @param conntrack  {@code conntrack}
  * @param serviceProxyName {@code serviceProxyName}, empty without it
+ * @param zone       {@code zone}
  */
 record AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Optional<Path> pinDir,
                    OptionalInt healthPort, Map<String, Integer> maxEntries, PolicyOptions policy, NodePortOptions nodePort,
-                   FlowOptions flows, ConntrackTimeouts conntrack, String serviceProxyName) {
+                   FlowOptions flows, ConntrackTimeouts conntrack, String serviceProxyName,
+                   Optional<String> zone) {
     private static final Set<String> KEYS = Set.of("mode", "source", "manifests", "clusterCIDRs", "bpffs", "pinDirectory",
-            "cgroup", "health", "flows", "nodePort", "maxEntries", "policy", "conntrack", "serviceProxyName");
+            "cgroup", "health", "flows", "nodePort", "maxEntries", "policy", "conntrack", "serviceProxyName", "zone");
     private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)");
 
     /** Without {@code conntrack} and {@code serviceProxyName}: the default timeouts, the Services no other proxy claims. */
     AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Optional<Path> pinDir,
                 OptionalInt healthPort, Map<String, Integer> maxEntries, PolicyOptions policy, NodePortOptions nodePort,
                 FlowOptions flows) {
-        this(manifests, kubernetes, cgroup, pinDir, healthPort, maxEntries, policy, nodePort, flows, ConntrackTimeouts.defaults(), "");
+        this(manifests, kubernetes, cgroup, pinDir, healthPort, maxEntries, policy, nodePort, flows, ConntrackTimeouts.defaults(), "", Optional.empty());
     }
 
     /** Reads and checks {@code file}. */
@@ -158,7 +161,18 @@ record AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> 
                 throw new IllegalArgumentException(origin + ": serviceProxyName: " + e.getMessage(), e);
             }
         }
-        return new AgentConfig(manifests, kube, cgroup, pinDir, port, Map.copyOf(sizes), policy, nodePort, flows, conntrack, proxyName);
+        return new AgentConfig(manifests, kube, cgroup, pinDir, port, Map.copyOf(sizes), policy, nodePort, flows, conntrack, proxyName,
+                zone(string(top, "zone", origin), origin + ": zone"));
+    }
+
+    /** A zone is a label value: the node's {@code topology.kubernetes.io/zone}. */
+    static Optional<String> zone(Optional<String> zone, String what) {
+        zone.ifPresent(z -> {
+            if (z.isEmpty() || z.length() > 63 || !z.matches("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")) {
+                throw new IllegalArgumentException(what + " must be a label value such as us-east-1a, got '" + z + "'");
+            }
+        });
+        return zone;
     }
 
     private static ConntrackTimeouts conntrack(Object section, String origin) {

@@ -22,11 +22,13 @@ import java.util.Optional;
  *                   {@code conntrack} section; Cilium's defaults without one)
  * @param serviceProxyName serve the Services labelled {@code service.kubernetes.io/service-proxy-name} with this
  *                   value; empty (the default) serves the Services without the label, as kube-proxy does
+ * @param zone       this node's zone, for topology-aware Services ({@code --zone}, {@code zone}, else {@code NODE_ZONE})
  */
 public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Path pinDir, String node,
                            boolean uninstall, java.util.Map<String, Integer> maxEntries, java.util.OptionalInt healthPort,
                            PolicyOptions policy, NodePortOptions nodePort,
-                           FlowOptions flows, dev.ebpf4j.k8s.conntrack.ConntrackTimeouts conntrack, String serviceProxyName) {
+                           FlowOptions flows, dev.ebpf4j.k8s.conntrack.ConntrackTimeouts conntrack, String serviceProxyName,
+                           Optional<String> zone) {
     /** The default pin directory. */
     public static final Path DEFAULT_PIN_DIR = Path.of("/sys/fs/bpf/ebpf4j");
 
@@ -34,7 +36,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
             usage: Agent [--config FILE] (--manifests DIR | --kubeconfig) --cgroup PATH [--pin-dir DIR] [--node NAME]
                          [--health-port N] [--policy [--policy-interface NS/POD=IF]...]
                          [--devices IF[,IF...] [--node-ip ADDR] [--nodeport-mode snat|dsr]]
-                         [--flows-port N [--flows-address ADDR]] [--service-proxy-name NAME]
+                         [--flows-port N [--flows-address ADDR]] [--service-proxy-name NAME] [--zone ZONE]
                    Agent --uninstall [--config FILE] [--pin-dir DIR]
               --config FILE    agent.yaml (deploy/configmap.yaml): its values are defaults, flags override them
               --manifests DIR  follow Service/EndpointSlice manifests in DIR (watched)
@@ -62,6 +64,9 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
               --service-proxy-name NAME  serve only the Services labelled service.kubernetes.io/
                                service-proxy-name=NAME (default: only the Services without that label,
                                as kube-proxy; a Service labelled for another proxy is left to it)
+              --zone ZONE      this node's topology.kubernetes.io/zone (default: zone, else $NODE_ZONE):
+                               Services with trafficDistribution or topology-mode Auto send new
+                               connections to the endpoints hinted for it, as kube-proxy does
               --uninstall      detach and remove everything under the pin directory, then exit
             """;
 
@@ -84,6 +89,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
         String node = System.getenv().getOrDefault("NODE_NAME", hostName());
         var conntrack = dev.ebpf4j.k8s.conntrack.ConntrackTimeouts.defaults();
         String proxyName = "";
+        Optional<String> zone = Optional.ofNullable(System.getenv("NODE_ZONE")).filter(z -> !z.isEmpty());
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config")) {
                 AgentConfig c = AgentConfig.load(Path.of(value(args, ++i)));
@@ -97,6 +103,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                 nodePort = c.nodePort();
                 conntrack = c.conntrack();
                 proxyName = c.serviceProxyName();
+                if (c.zone().isPresent()) zone = c.zone();
                 if (c.flows().enabled()) {
                     flowsPort = c.flows().port();
                     flowsAddress = c.flows().address();
@@ -158,6 +165,13 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                         throw new IllegalArgumentException("--service-proxy-name: " + e.getMessage() + "\n" + USAGE, e);
                     }
                 }
+                case "--zone" -> {
+                    try {
+                        zone = AgentConfig.zone(Optional.of(value(args, ++i)), "--zone");
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(e.getMessage() + "\n" + USAGE, e);
+                    }
+                }
                 case "--nodeport-mode" -> nodePort = nodePort.withMode(NodePortOptions.mode(value(args, ++i)));
                 case "--policy-interface" -> {
                     String v = value(args, ++i);
@@ -191,7 +205,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                 healthPort == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(healthPort), policy, nodePort,
                 flowsPort < 0 ? FlowOptions.DISABLED
                         : new FlowOptions(flowsPort, flowsAddress == null ? java.net.InetAddress.getLoopbackAddress() : flowsAddress),
-                conntrack, proxyName);
+                conntrack, proxyName, AgentConfig.zone(zone, "NODE_ZONE"));
     }
 
     private static String value(String[] args, int i) {

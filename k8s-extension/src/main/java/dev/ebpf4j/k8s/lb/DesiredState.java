@@ -140,8 +140,31 @@ public record DesiredState(Map<Frontend, FrontendSpec> frontends, Map<Backend.Ke
         return out;
     }
 
+    /**
+     * The zone whose hinted endpoints take this frontend's connections, or null to use them all: kube-proxy's rule,
+     * which routes by topology only when the Service asks for it, the node has a zone, every ready endpoint carries
+     * hints, and at least one is hinted for this zone (so a zone whose endpoints all went away falls back to every
+     * ready endpoint). Local traffic policies take precedence and do not consult hints.
+     */
+    private static String topologyZone(Service svc, ServicePort port, List<EndpointSlice> slices, boolean v6, LbConfig config) {
+        if (!svc.topologyAware() || config.zone().isEmpty()) return null;
+        String zone = config.zone().get();
+        boolean forZone = false;
+        for (EndpointSlice slice : slices) {
+            if (slice.addressType() != (v6 ? AddressType.IPV6 : AddressType.IPV4)) continue;
+            if (slice.ports().stream().noneMatch(p -> p.name().equals(port.name()) && p.protocol() == port.protocol())) continue;
+            for (Endpoint e : slice.endpoints()) {
+                if (!e.conditions().ready() || e.conditions().terminating()) continue;
+                if (e.zoneHints().isEmpty()) return null;
+                forZone |= e.zoneHints().contains(zone);
+            }
+        }
+        return forZone ? zone : null;
+    }
+
     private static FrontendSpec spec(Service svc, ServicePort port, List<EndpointSlice> slices, boolean v6, boolean local,
                                      LbConfig config, Map<Backend.Key, BackendState> backends) {
+        String zone = local ? null : topologyZone(svc, port, slices, v6, config);
         TreeSet<Backend.Key> active = new TreeSet<>(KEY_ORDER);
         TreeSet<Backend.Key> terminating = new TreeSet<>(KEY_ORDER);
         for (EndpointSlice slice : slices) {
@@ -159,6 +182,7 @@ public record DesiredState(Map<Frontend, FrontendSpec> frontends, Map<Backend.Ke
                 var c = e.conditions();
                 if (c.ready() && !c.terminating()) {
                     if (local && !e.nodeName().map(config.nodeName()::equals).orElse(false)) continue;
+                    if (zone != null && !e.zoneHints().contains(zone)) continue;
                     active.add(key);
                 } else if (c.terminating() && c.serving()) {
                     terminating.add(key);

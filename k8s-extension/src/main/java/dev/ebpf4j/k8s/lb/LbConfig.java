@@ -23,9 +23,12 @@ import java.util.Optional;
  *                     remote backends are only DNATed (their replies then do not come back through this node)
  * @param conntrack    how long NodePort flows (lb_ct, lb_snat) live after their last packet; the datapath treats an
  *                     older entry as absent, the agent's sweep deletes it
+ * @param zone         this node's zone ({@code topology.kubernetes.io/zone}); with it, topology-aware Services send new
+ *                     connections to the endpoints hinted for it, under kube-proxy's conditions; without it they use
+ *                     every endpoint
  */
 public record LbConfig(String nodeName, Selection selection, boolean nodePorts, NodePortMode nodePortMode,
-                       Optional<Inet4Address> nodeAddress, ConntrackTimeouts conntrack) {
+                       Optional<Inet4Address> nodeAddress, ConntrackTimeouts conntrack, Optional<String> zone) {
     /** Validates the node name. */
     public LbConfig {
         Objects.requireNonNull(nodeName, "nodeName");
@@ -33,6 +36,13 @@ public record LbConfig(String nodeName, Selection selection, boolean nodePorts, 
         Objects.requireNonNull(nodePortMode, "nodePortMode");
         Objects.requireNonNull(nodeAddress, "nodeAddress");
         Objects.requireNonNull(conntrack, "conntrack");
+        Objects.requireNonNull(zone, "zone");
+    }
+
+    /** Without a zone. */
+    public LbConfig(String nodeName, Selection selection, boolean nodePorts, NodePortMode nodePortMode,
+                    Optional<Inet4Address> nodeAddress, ConntrackTimeouts conntrack) {
+        this(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, Optional.empty());
     }
 
     /** With the default conntrack timeouts ({@link ConntrackTimeouts#defaults()}). */
@@ -53,16 +63,22 @@ public record LbConfig(String nodeName, Selection selection, boolean nodePorts, 
 
     /** This configuration with another selection algorithm. */
     public LbConfig withSelection(Selection s) {
-        return new LbConfig(nodeName, s, nodePorts, nodePortMode, nodeAddress, conntrack);
+        return new LbConfig(nodeName, s, nodePorts, nodePortMode, nodeAddress, conntrack, zone);
     }
 
     /** This configuration forwarding NodePort traffic for remote backends in {@code mode}, from {@code address}. */
     public LbConfig withNodePortMode(NodePortMode mode, Inet4Address address) {
-        return new LbConfig(nodeName, selection, nodePorts, mode, Optional.of(address), conntrack);
+        return new LbConfig(nodeName, selection, nodePorts, mode, Optional.of(address), conntrack, zone);
     }
 
     /** This configuration with other conntrack timeouts. */
     public LbConfig withConntrack(ConntrackTimeouts timeouts) {
-        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, timeouts);
+        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, timeouts, zone);
+    }
+
+    /** This configuration for a node in {@code zone}. */
+    public LbConfig withZone(String zone) {
+        if (zone.isEmpty()) throw new IllegalArgumentException("an empty zone: leave the zone out instead");
+        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, Optional.of(zone));
     }
 }

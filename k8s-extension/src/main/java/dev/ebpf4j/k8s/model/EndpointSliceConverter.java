@@ -36,7 +36,7 @@ public final class EndpointSliceConverter {
                 EndpointConditions conditions = c == null ? EndpointConditions.of(null, null, null)
                         : EndpointConditions.of(c.getReady(), c.getServing(), c.getTerminating());
                 endpoints.add(new Endpoint(IpLiterals.parseAll(e.getAddresses()), conditions,
-                        Optional.ofNullable(e.getNodeName()), Optional.ofNullable(e.getZone())));
+                        Optional.ofNullable(e.getNodeName()), Optional.ofNullable(e.getZone()), zoneHints(e)));
             }
         }
         List<EndpointPort> ports = new ArrayList<>();
@@ -48,5 +48,14 @@ public final class EndpointSliceConverter {
             }
         }
         return Optional.of(new EndpointSlice(ns, meta.getName(), new ServiceName(ns, svc), type, endpoints, ports));
+    }
+
+    private static java.util.Set<String> zoneHints(io.fabric8.kubernetes.api.model.discovery.v1.Endpoint e) {
+        if (e.getHints() == null || e.getHints().getForZones() == null) return java.util.Set.of();
+        java.util.Set<String> zones = new java.util.HashSet<>();
+        for (var z : e.getHints().getForZones()) {
+            if (z != null && z.getName() != null && !z.getName().isEmpty()) zones.add(z.getName());
+        }
+        return zones;
     }
 }

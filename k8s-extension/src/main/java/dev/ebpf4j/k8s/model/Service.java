@@ -19,10 +19,14 @@ import java.util.Optional;
  * @param internalTrafficPolicy applies to cluster IPs
  * @param healthCheckNodePort   {@code spec.healthCheckNodePort}: where each node answers a cloud load balancer's
  *                              health check for a LoadBalancer Service with {@code externalTrafficPolicy: Local}; 0 for none
+ * @param topologyAware         whether new connections prefer the endpoints hinted for this node's zone
+ *                              ({@code spec.trafficDistribution} set, or the {@code service.kubernetes.io/topology-mode:
+ *                              Auto} annotation), as kube-proxy's topology-aware routing does
  */
 public record Service(ServiceName id, ServiceType type, List<InetAddress> clusterIps, List<ServicePort> ports,
                       List<InetAddress> externalIps, List<InetAddress> loadBalancerIps, SessionAffinity sessionAffinity,
-                      TrafficPolicy externalTrafficPolicy, TrafficPolicy internalTrafficPolicy, int healthCheckNodePort) {
+                      TrafficPolicy externalTrafficPolicy, TrafficPolicy internalTrafficPolicy, int healthCheckNodePort,
+                      boolean topologyAware) {
     /** Copies lists and checks that port names are unique, as the API server guarantees. */
     public Service {
         Objects.requireNonNull(id, "id");
@@ -51,12 +55,20 @@ public record Service(ServiceName id, ServiceType type, List<InetAddress> cluste
         }
     }
 
+    /** A Service without topology-aware routing. */
+    public Service(ServiceName id, ServiceType type, List<InetAddress> clusterIps, List<ServicePort> ports,
+                   List<InetAddress> externalIps, List<InetAddress> loadBalancerIps, SessionAffinity sessionAffinity,
+                   TrafficPolicy externalTrafficPolicy, TrafficPolicy internalTrafficPolicy, int healthCheckNodePort) {
+        this(id, type, clusterIps, ports, externalIps, loadBalancerIps, sessionAffinity, externalTrafficPolicy,
+                internalTrafficPolicy, healthCheckNodePort, false);
+    }
+
     /** A Service without a health-check node port. */
     public Service(ServiceName id, ServiceType type, List<InetAddress> clusterIps, List<ServicePort> ports,
                    List<InetAddress> externalIps, List<InetAddress> loadBalancerIps, SessionAffinity sessionAffinity,
                    TrafficPolicy externalTrafficPolicy, TrafficPolicy internalTrafficPolicy) {
         this(id, type, clusterIps, ports, externalIps, loadBalancerIps, sessionAffinity, externalTrafficPolicy,
-                internalTrafficPolicy, 0);
+                internalTrafficPolicy, 0, false);
     }
 
     /** A ClusterIP Service with Cluster traffic policies and no affinity. */
@@ -78,12 +90,19 @@ public record Service(ServiceName id, ServiceType type, List<InetAddress> cluste
     /** This Service with other session affinity. */
     public Service withSessionAffinity(SessionAffinity affinity) {
         return new Service(id, type, clusterIps, ports, externalIps, loadBalancerIps, affinity, externalTrafficPolicy,
-                internalTrafficPolicy, healthCheckNodePort);
+                internalTrafficPolicy, healthCheckNodePort, topologyAware);
+    }
+
+    /** This Service with topology-aware routing on or off. */
+    public Service withTopologyAware(boolean on) {
+        return new Service(id, type, clusterIps, ports, externalIps, loadBalancerIps, sessionAffinity, externalTrafficPolicy,
+                internalTrafficPolicy, healthCheckNodePort, on);
     }
 
     /** This Service with other traffic policies. */
     public Service withTrafficPolicies(TrafficPolicy external, TrafficPolicy internal) {
         return new Service(id, type, clusterIps, ports, externalIps, loadBalancerIps, sessionAffinity, external, internal,
-                healthCheckNodePort != 0 && type == ServiceType.LOAD_BALANCER && external == TrafficPolicy.LOCAL ? healthCheckNodePort : 0);
+                healthCheckNodePort != 0 && type == ServiceType.LOAD_BALANCER && external == TrafficPolicy.LOCAL ? healthCheckNodePort : 0,
+                topologyAware);
     }
 }

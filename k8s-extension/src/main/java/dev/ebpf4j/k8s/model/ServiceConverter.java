@@ -53,7 +53,24 @@ public final class ServiceConverter {
         return Optional.of(new Service(id, ServiceType.parse(spec.getType()), IpLiterals.parseAll(ipStrings), ports,
                 IpLiterals.parseAll(spec.getExternalIPs()), ingressIps(s), affinity(spec),
                 TrafficPolicy.parse(spec.getExternalTrafficPolicy()), TrafficPolicy.parse(spec.getInternalTrafficPolicy()),
-                healthCheckNodePort(spec)));
+                healthCheckNodePort(spec), topologyAware(s)));
+    }
+
+    /** The annotations that ask for topology-aware routing; the older one is what Kubernetes before 1.27 used. */
+    static final java.util.List<String> TOPOLOGY_ANNOTATIONS =
+            java.util.List.of("service.kubernetes.io/topology-mode", "service.kubernetes.io/topology-aware-hints");
+
+    // As kube-proxy: a trafficDistribution of any value, else the annotation's "Auto" (either case) turns it on.
+    private static boolean topologyAware(io.fabric8.kubernetes.api.model.Service s) {
+        String distribution = s.getSpec().getTrafficDistribution();
+        if (distribution != null && !distribution.isEmpty()) return true;
+        var annotations = s.getMetadata().getAnnotations();
+        if (annotations == null) return false;
+        for (String a : TOPOLOGY_ANNOTATIONS) {
+            String v = annotations.get(a);
+            if (v != null) return v.equals("Auto") || v.equals("auto");
+        }
+        return false;
     }
 
     /**

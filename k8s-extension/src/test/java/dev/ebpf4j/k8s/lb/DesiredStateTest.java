@@ -62,6 +62,32 @@ class DesiredStateTest {
         assertFalse(d.frontends().containsKey(new Frontend(ip("192.0.2.7"), 30080, Protocol.TCP, FrontendKind.EXTERNAL_IP)));
     }
 
+    /** The active backends of web's cluster IP, by last address octet. */
+    private static List<String> activeOf(Service svc, List<Endpoint> eps, LbConfig config) {
+        DesiredState d = DesiredState.compute(ClusterSnapshot.of(List.of(svc), List.of(slice("web", eps)), 1), config);
+        return d.frontends().get(new Frontend(VIP, 80, Protocol.TCP, FrontendKind.CLUSTER_IP)).active().stream()
+                .map(k -> k.address().getHostAddress().substring("10.1.0.".length())).toList();
+    }
+
+    @Test
+    void topologyAwareServicesPreferTheEndpointsHintedForTheNodesZoneUnderKubeProxysConditions() {
+        Service svc = web("web", VIP).withTopologyAware(true);
+        LbConfig inA = LbConfig.forNode("n1").withZone("a");
+        Endpoint a1 = ep("10.1.0.1", "n1").withZoneHints(Set.of("a")), a2 = ep("10.1.0.2", "n2").withZoneHints(Set.of("a", "c"));
+        Endpoint b3 = ep("10.1.0.3", "n3").withZoneHints(Set.of("b")), bare4 = ep("10.1.0.4", "n4");
+        assertEquals(List.of("1", "2"), activeOf(svc, List.of(a1, a2, b3), inA), "hinted for zone a");
+        assertEquals(List.of("3"), activeOf(svc, List.of(a1, a2, b3), LbConfig.forNode("n3").withZone("b")));
+        assertEquals(List.of("1", "2", "3"), activeOf(svc.withTopologyAware(false), List.of(a1, a2, b3), inA), "not asked for");
+        assertEquals(List.of("1", "2", "3"), activeOf(svc, List.of(a1, a2, b3), LbConfig.forNode("n1")), "node without a zone");
+        assertEquals(List.of("1", "2", "3", "4"), activeOf(svc, List.of(a1, a2, b3, bare4), inA), "a ready endpoint without hints");
+        assertEquals(List.of("3"), activeOf(svc, List.of(b3), inA), "nothing hinted for zone a: every ready endpoint");
+        Endpoint a1Gone = a1.withConditions(EndpointConditions.TERMINATING), bare4Gone = bare4.withConditions(EndpointConditions.TERMINATING);
+        assertEquals(List.of("2"), activeOf(svc, List.of(a1Gone, a2, b3, bare4Gone), inA), "not-ready endpoints are not judged");
+        Service local = svc.withTrafficPolicies(TrafficPolicy.CLUSTER, TrafficPolicy.LOCAL);
+        assertEquals(List.of("3"), activeOf(local, List.of(a1, a2, b3), LbConfig.forNode("n3").withZone("a")),
+                "a Local policy takes the node's own endpoints, whatever their hints");
+    }
+
     @Test
     void clusterIpOnlyConfigurationSkipsNodeFrontends() {
         var cfg = new LbConfig("n1", Selection.RANDOM, false);

@@ -82,6 +82,29 @@ class ConverterTest {
     }
 
     @Test
+    void topologyAwareRoutingIsReadFromTrafficDistributionOrTheAnnotationAndHintsFromTheSlice() {
+        var base = new ServiceBuilder().withNewMetadata().withNamespace("a").withName("b").endMetadata()
+                .withNewSpec().withClusterIP("10.0.0.1").addNewPort().withPort(80).endPort().endSpec().build();
+        assertFalse(ServiceConverter.convert(base).orElseThrow().topologyAware());
+        assertTrue(ServiceConverter.convert(new ServiceBuilder(base).editSpec().withTrafficDistribution("PreferClose").endSpec().build())
+                .orElseThrow().topologyAware());
+        for (String key : List.of("service.kubernetes.io/topology-mode", "service.kubernetes.io/topology-aware-hints")) {
+            for (String value : List.of("Auto", "auto", "Disabled", "")) {
+                var s = new ServiceBuilder(base).editMetadata().addToAnnotations(key, value).endMetadata().build();
+                assertEquals(value.equalsIgnoreCase("auto"), ServiceConverter.convert(s).orElseThrow().topologyAware(), key + "=" + value);
+            }
+        }
+        var slice = new EndpointSliceBuilder().withNewMetadata().withNamespace("a").withName("b-1")
+                .addToLabels("kubernetes.io/service-name", "b").endMetadata().withAddressType("IPv4")
+                .addNewEndpoint().withAddresses("10.1.0.1").withNewHints().addNewForZone("za").addNewForZone("zb").endHints().endEndpoint()
+                .addNewEndpoint().withAddresses("10.1.0.2").endEndpoint()
+                .addNewPort().withName("").withPort(8080).endPort().build();
+        var eps = EndpointSliceConverter.convert(slice).orElseThrow().endpoints();
+        assertEquals(java.util.Set.of("za", "zb"), eps.get(0).zoneHints());
+        assertEquals(java.util.Set.of(), eps.get(1).zoneHints());
+    }
+
+    @Test
     void rejectsNonLiteralAddressesInsteadOfResolvingThem() {
         var s = new ServiceBuilder().withNewMetadata().withNamespace("a").withName("b").endMetadata()
                 .withNewSpec().withClusterIP("localhost").addNewPort().withPort(1).endPort().endSpec().build();
