@@ -258,6 +258,7 @@ public final class Agent implements AutoCloseable {
         NodePortOptions nodePort = options.nodePort();
         LbConfig config = new LbConfig(options.node(), Selection.RANDOM, nodePort.enabled()).withConntrack(options.conntrack());
         if (options.zone().isPresent()) config = config.withZone(options.zone().get());
+        config = options.loadBalancing().applyTo(config);
         if (nodePort.enabled()) config = config.withNodePortMode(nodePort.mode(), nodePort.resolveNodeIp());
         AtomicReference<Agent> running = new AtomicReference<>();
         AtomicReference<AgentStatus> status = new AtomicReference<>();

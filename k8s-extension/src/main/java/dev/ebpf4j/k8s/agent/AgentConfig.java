@@ -36,7 +36,8 @@ import java.util.TreeMap;
  * the lifetimes of NodePort and policy conntrack entries, and {@code serviceProxyName} (serve only the Services
  * labelled {@code service.kubernetes.io/service-proxy-name} with this value; without it, as kube-proxy, only the
  * Services without that label) and {@code zone} (this node's {@code topology.kubernetes.io/zone}: topology-aware
- * Services prefer the endpoints hinted for it).
+ * Services prefer the endpoints hinted for it) and {@code loadBalancing} ({@code algorithm}: {@code random}, the
+ * default, or {@code maglev}; {@code maglevTableSize}: a prime for every Service's Maglev table, default automatic).
  *
  * @param manifests  {@code manifests: DIR} with {@code source: manifests}
  * @param kubernetes {@code source: in-cluster}
@@ -50,20 +51,22 @@ import java.util.TreeMap;
  * @param conntrack  {@code conntrack}
  * @param serviceProxyName {@code serviceProxyName}, empty without it
  * @param zone       {@code zone}
+ * @param loadBalancing {@code loadBalancing}
  */
 record AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Optional<Path> pinDir,
                    OptionalInt healthPort, Map<String, Integer> maxEntries, PolicyOptions policy, NodePortOptions nodePort,
                    FlowOptions flows, ConntrackTimeouts conntrack, String serviceProxyName,
-                   Optional<String> zone) {
+                   Optional<String> zone, LoadBalancingOptions loadBalancing) {
     private static final Set<String> KEYS = Set.of("mode", "source", "manifests", "clusterCIDRs", "bpffs", "pinDirectory",
-            "cgroup", "health", "flows", "nodePort", "maxEntries", "policy", "conntrack", "serviceProxyName", "zone");
+            "cgroup", "health", "flows", "nodePort", "maxEntries", "policy", "conntrack", "serviceProxyName", "zone", "loadBalancing");
     private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)");
 
     /** Without {@code conntrack} and {@code serviceProxyName}: the default timeouts, the Services no other proxy claims. */
     AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Optional<Path> pinDir,
                 OptionalInt healthPort, Map<String, Integer> maxEntries, PolicyOptions policy, NodePortOptions nodePort,
                 FlowOptions flows) {
-        this(manifests, kubernetes, cgroup, pinDir, healthPort, maxEntries, policy, nodePort, flows, ConntrackTimeouts.defaults(), "", Optional.empty());
+        this(manifests, kubernetes, cgroup, pinDir, healthPort, maxEntries, policy, nodePort, flows, ConntrackTimeouts.defaults(), "", Optional.empty(),
+                LoadBalancingOptions.DEFAULT);
     }
 
     /** Reads and checks {@code file}. */
@@ -162,7 +165,21 @@ record AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> 
             }
         }
         return new AgentConfig(manifests, kube, cgroup, pinDir, port, Map.copyOf(sizes), policy, nodePort, flows, conntrack, proxyName,
-                zone(string(top, "zone", origin), origin + ": zone"));
+                zone(string(top, "zone", origin), origin + ": zone"),
+                top.containsKey("loadBalancing") ? loadBalancing(top.get("loadBalancing"), origin) : LoadBalancingOptions.DEFAULT);
+    }
+
+    private static LoadBalancingOptions loadBalancing(Object section, String origin) {
+        Map<String, Object> m = mapping(section, "loadBalancing", Set.of("algorithm", "maglevTableSize"), origin);
+        try {
+            var algorithm = string(m, "algorithm", origin, "loadBalancing.")
+                    .map(a -> LoadBalancingOptions.algorithm("loadBalancing.algorithm", a)).orElse(LoadBalancingOptions.DEFAULT.algorithm());
+            int size = m.containsKey("maglevTableSize") ? integer(m.get("maglevTableSize"), "loadBalancing.maglevTableSize", origin) : 0;
+            return new LoadBalancingOptions(algorithm, size);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage().startsWith(origin)) throw e;
+            throw new IllegalArgumentException(origin + ": loadBalancing: " + e.getMessage(), e);
+        }
     }
 
     /** A zone is a label value: the node's {@code topology.kubernetes.io/zone}. */

@@ -22,13 +22,14 @@ import java.util.Optional;
  *                   {@code conntrack} section; Cilium's defaults without one)
  * @param serviceProxyName serve the Services labelled {@code service.kubernetes.io/service-proxy-name} with this
  *                   value; empty (the default) serves the Services without the label, as kube-proxy does
+ * @param loadBalancing the backend choice: random or Maglev, and Maglev's table size
  * @param zone       this node's zone, for topology-aware Services ({@code --zone}, {@code zone}, else {@code NODE_ZONE})
  */
 public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optional<Path> cgroup, Path pinDir, String node,
                            boolean uninstall, java.util.Map<String, Integer> maxEntries, java.util.OptionalInt healthPort,
                            PolicyOptions policy, NodePortOptions nodePort,
                            FlowOptions flows, dev.ebpf4j.k8s.conntrack.ConntrackTimeouts conntrack, String serviceProxyName,
-                           Optional<String> zone) {
+                           Optional<String> zone, LoadBalancingOptions loadBalancing) {
     /** The default pin directory. */
     public static final Path DEFAULT_PIN_DIR = Path.of("/sys/fs/bpf/ebpf4j");
 
@@ -37,6 +38,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                          [--health-port N] [--policy [--policy-interface NS/POD=IF]...]
                          [--devices IF[,IF...] [--node-ip ADDR] [--nodeport-mode snat|dsr]]
                          [--flows-port N [--flows-address ADDR]] [--service-proxy-name NAME] [--zone ZONE]
+                         [--lb-algorithm random|maglev [--maglev-table-size PRIME]]
                    Agent --uninstall [--config FILE] [--pin-dir DIR]
               --config FILE    agent.yaml (deploy/configmap.yaml): its values are defaults, flags override them
               --manifests DIR  follow Service/EndpointSlice manifests in DIR (watched)
@@ -67,6 +69,10 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
               --zone ZONE      this node's topology.kubernetes.io/zone (default: zone, else $NODE_ZONE):
                                Services with trafficDistribution or topology-mode Auto send new
                                connections to the endpoints hinted for it, as kube-proxy does
+              --lb-algorithm random|maglev  how a Service's backend is chosen (default random; maglev:
+                               consistent hashing, removing 1 of N backends moves about 1/N of new flows)
+              --maglev-table-size PRIME  every Maglev table's size (251 or more; default automatic, the
+                               smallest prime above 100 x backends); raise maxEntries lb_maglev to match
               --uninstall      detach and remove everything under the pin directory, then exit
             """;
 
@@ -90,6 +96,8 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
         var conntrack = dev.ebpf4j.k8s.conntrack.ConntrackTimeouts.defaults();
         String proxyName = "";
         Optional<String> zone = Optional.ofNullable(System.getenv("NODE_ZONE")).filter(z -> !z.isEmpty());
+        LoadBalancingOptions loadBalancing = LoadBalancingOptions.DEFAULT;
+        Integer tableSize = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config")) {
                 AgentConfig c = AgentConfig.load(Path.of(value(args, ++i)));
@@ -104,6 +112,7 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                 conntrack = c.conntrack();
                 proxyName = c.serviceProxyName();
                 if (c.zone().isPresent()) zone = c.zone();
+                loadBalancing = c.loadBalancing();
                 if (c.flows().enabled()) {
                     flowsPort = c.flows().port();
                     flowsAddress = c.flows().address();
@@ -165,6 +174,21 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                         throw new IllegalArgumentException("--service-proxy-name: " + e.getMessage() + "\n" + USAGE, e);
                     }
                 }
+                case "--lb-algorithm" -> {
+                    try {
+                        loadBalancing = loadBalancing.withAlgorithm(LoadBalancingOptions.algorithm("--lb-algorithm", value(args, ++i)));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(e.getMessage() + "\n" + USAGE, e);
+                    }
+                }
+                case "--maglev-table-size" -> {
+                    String v = value(args, ++i);
+                    try {
+                        tableSize = Integer.parseInt(v);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--maglev-table-size wants a prime such as 16381, got " + v + "\n" + USAGE);
+                    }
+                }
                 case "--zone" -> {
                     try {
                         zone = AgentConfig.zone(Optional.of(value(args, ++i)), "--zone");
@@ -205,7 +229,16 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                 healthPort == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(healthPort), policy, nodePort,
                 flowsPort < 0 ? FlowOptions.DISABLED
                         : new FlowOptions(flowsPort, flowsAddress == null ? java.net.InetAddress.getLoopbackAddress() : flowsAddress),
-                conntrack, proxyName, AgentConfig.zone(zone, "NODE_ZONE"));
+                conntrack, proxyName, AgentConfig.zone(zone, "NODE_ZONE"), withTableSize(loadBalancing, tableSize));
+    }
+
+    private static LoadBalancingOptions withTableSize(LoadBalancingOptions options, Integer size) {
+        if (size == null) return options;
+        try {
+            return options.withMaglevTableSize(size);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--maglev-table-size: " + e.getMessage() + "\n" + USAGE, e);
+        }
     }
 
     private static String value(String[] args, int i) {

@@ -26,9 +26,17 @@ import java.util.Optional;
  * @param zone         this node's zone ({@code topology.kubernetes.io/zone}); with it, topology-aware Services send new
  *                     connections to the endpoints hinted for it, under kube-proxy's conditions; without it they use
  *                     every endpoint
+ * @param maglevTableSize with {@link Selection#MAGLEV}, the size of every Service's table (a prime from
+ *                     {@value #MIN_MAGLEV_TABLE}; Cilium's {@code bpf-lb-maglev-table-size}), so it never resizes as
+ *                     backends come and go; a Service with more backends than that gets the automatic size. 0 (the
+ *                     default): automatic, the smallest prime above 100 × backends, kept while it stays within 4× of that
  */
 public record LbConfig(String nodeName, Selection selection, boolean nodePorts, NodePortMode nodePortMode,
-                       Optional<Inet4Address> nodeAddress, ConntrackTimeouts conntrack, Optional<String> zone) {
+                       Optional<Inet4Address> nodeAddress, ConntrackTimeouts conntrack, Optional<String> zone,
+                       int maglevTableSize) {
+    /** The smallest fixed Maglev table size accepted (Cilium's smallest too). */
+    public static final int MIN_MAGLEV_TABLE = 251;
+
     /** Validates the node name. */
     public LbConfig {
         Objects.requireNonNull(nodeName, "nodeName");
@@ -37,6 +45,17 @@ public record LbConfig(String nodeName, Selection selection, boolean nodePorts, 
         Objects.requireNonNull(nodeAddress, "nodeAddress");
         Objects.requireNonNull(conntrack, "conntrack");
         Objects.requireNonNull(zone, "zone");
+        if (maglevTableSize != 0 && (maglevTableSize < MIN_MAGLEV_TABLE || !Maglev.isPrime(maglevTableSize)
+                || maglevTableSize > Maglev.MAX_TABLE)) {
+            throw new IllegalArgumentException("a Maglev table size must be a prime from " + MIN_MAGLEV_TABLE + " to "
+                    + Maglev.MAX_TABLE + " (such as 16381 or 65521), or 0 for automatic; got " + maglevTableSize);
+        }
+    }
+
+    /** With the automatic Maglev table size. */
+    public LbConfig(String nodeName, Selection selection, boolean nodePorts, NodePortMode nodePortMode,
+                    Optional<Inet4Address> nodeAddress, ConntrackTimeouts conntrack, Optional<String> zone) {
+        this(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, zone, 0);
     }
 
     /** Without a zone. */
@@ -63,22 +82,27 @@ public record LbConfig(String nodeName, Selection selection, boolean nodePorts, 
 
     /** This configuration with another selection algorithm. */
     public LbConfig withSelection(Selection s) {
-        return new LbConfig(nodeName, s, nodePorts, nodePortMode, nodeAddress, conntrack, zone);
+        return new LbConfig(nodeName, s, nodePorts, nodePortMode, nodeAddress, conntrack, zone, maglevTableSize);
     }
 
     /** This configuration forwarding NodePort traffic for remote backends in {@code mode}, from {@code address}. */
     public LbConfig withNodePortMode(NodePortMode mode, Inet4Address address) {
-        return new LbConfig(nodeName, selection, nodePorts, mode, Optional.of(address), conntrack, zone);
+        return new LbConfig(nodeName, selection, nodePorts, mode, Optional.of(address), conntrack, zone, maglevTableSize);
     }
 
     /** This configuration with other conntrack timeouts. */
     public LbConfig withConntrack(ConntrackTimeouts timeouts) {
-        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, timeouts, zone);
+        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, timeouts, zone, maglevTableSize);
     }
 
     /** This configuration for a node in {@code zone}. */
     public LbConfig withZone(String zone) {
         if (zone.isEmpty()) throw new IllegalArgumentException("an empty zone: leave the zone out instead");
-        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, Optional.of(zone));
+        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, Optional.of(zone), maglevTableSize);
+    }
+
+    /** This configuration with every Maglev table of {@code size} entries (a prime), or automatic sizes with 0. */
+    public LbConfig withMaglevTableSize(int size) {
+        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, zone, size);
     }
 }

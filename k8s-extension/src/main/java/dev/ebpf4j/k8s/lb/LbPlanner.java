@@ -206,9 +206,11 @@ final class LbPlanner {
      * The Maglev table keeps its size while that size is still a prime above 100 × backends and at most 4× the
      * minimum: a flow's entry is {@code hash % size}, so resizing would move nearly every flow, while keeping the
      * size moves only about 1/N of them when one of N backends goes. Growing past the size resizes to the smallest
-     * prime above 100 × backends.
+     * prime above 100 × backends. A fixed size ({@link LbConfig#maglevTableSize()}) is used whenever it holds every
+     * backend.
      */
-    static int maglevSize(int backends, int currentSize) {
+    static int maglevSize(int backends, int currentSize, int fixedSize) {
+        if (fixedSize >= backends && fixedSize > 0) return fixedSize;
         int minimum = Maglev.tableSize(backends);
         if (currentSize >= minimum && currentSize <= 4L * minimum) return currentSize;
         return minimum;
@@ -217,7 +219,7 @@ final class LbPlanner {
     private int[] maglev(DesiredIndex.Claim claim, int currentSize) {
         if (config.selection() != Selection.MAGLEV || claim.active().length == 0) return new int[0];
         List<String> names = claim.spec().active().stream().map(Backend.Key::toString).toList();
-        int[] index = Maglev.table(names, maglevSize(names.size(), currentSize));
+        int[] index = Maglev.table(names, maglevSize(names.size(), currentSize, config.maglevTableSize()));
         int[] ids = new int[index.length];
         for (int i = 0; i < index.length; i++) ids[i] = claim.active()[index[i]].id;
         return ids;

@@ -15,7 +15,7 @@ import java.util.List;
  * stored there.
  */
 public final class Maglev {
-    private static final int MAX_TABLE = 16_777_259; // prime above 2^24: a bound on map memory per service
+    static final int MAX_TABLE = 16_777_259; // prime above 2^24: a bound on map memory per service
 
     private Maglev() {
     }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -45,6 +46,29 @@ class AgentCliIT {
                 }
                 return null;
             });
+        }
+    }
+
+    @Test
+    void aMaglevAgentWithAFixedTableSizeServesAndShowsIt(@TempDir Path tmp) throws Exception {
+        Path manifests = Files.createDirectory(tmp.resolve("manifests"));
+        Manifests.write(manifests, 1, 2, 3);
+        Path log = tmp.resolve("agent.log");
+        try (AgentTestbed bed = new AgentTestbed("e4jcm", 3)) {
+            bed.cgroup.runInside(() -> {
+                try (AgentProcess agent = AgentProcess.startWith(log, "--manifests", manifests.toString(), "--cgroup",
+                        bed.cgroup.path().toString(), "--pin-dir", bed.pinDir.toString(), "--node", "n1",
+                        "--lb-algorithm", "maglev", "--maglev-table-size", "1021")) {
+                    agent.awaitReady();
+                    String out = CliRunner.run(null, "service", "list", "--pin-dir", bed.pinDir.toString(), "-o", "json");
+                    assertTrue(out.contains("\"maglev_size\":1021,") && out.contains("maglev"), out);
+                    java.util.Set<String> seen = new java.util.TreeSet<>();
+                    for (int i = 0; i < 60; i++) seen.add(bed.client.call(() -> AgentTestbed.request(80)));
+                    assertEquals(java.util.Set.of("b1", "b2", "b3"), seen, "connections spread over the Maglev table");
+                }
+                return null;
+            });
+            assertEquals(0, AgentProcess.uninstall(bed.pinDir, log));
         }
     }
 }

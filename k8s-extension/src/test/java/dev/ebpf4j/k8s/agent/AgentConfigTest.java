@@ -68,6 +68,25 @@ class AgentConfigTest {
     }
 
     @Test
+    void loadBalancingSection(@TempDir Path tmp) throws IOException {
+        assertEquals(LoadBalancingOptions.DEFAULT, AgentConfig.parse("mode: lb\n", "t").loadBalancing());
+        assertEquals(new LoadBalancingOptions(dev.ebpf4j.k8s.lb.Selection.MAGLEV, 16381),
+                AgentConfig.parse("loadBalancing: {algorithm: maglev, maglevTableSize: 16381}\n", "t").loadBalancing());
+        Path file = Files.writeString(tmp.resolve("agent.yaml"), "loadBalancing: {algorithm: maglev}\n");
+        AgentOptions o = AgentOptions.parse("--config", file.toString(), "--manifests", "/m", "--cgroup", "/c", "--maglev-table-size", "1021");
+        assertEquals(new LoadBalancingOptions(dev.ebpf4j.k8s.lb.Selection.MAGLEV, 1021), o.loadBalancing(), "the flag adds to the file");
+        assertEquals(LoadBalancingOptions.DEFAULT, AgentOptions.parse("--config", file.toString(), "--manifests", "/m", "--cgroup", "/c",
+                "--lb-algorithm", "random").loadBalancing(), "the flag overrides the file");
+        assertMessage("loadBalancing: a Maglev table size must be a prime from 251", "loadBalancing: {algorithm: maglev, maglevTableSize: 1000}\n");
+        assertMessage("loadBalancing: a Maglev table size needs the maglev algorithm", "loadBalancing: {maglevTableSize: 1021}\n");
+        assertMessage("loadBalancing.algorithm must be random or maglev, got 'roundrobin'", "loadBalancing: {algorithm: roundrobin}\n");
+        assertMessage("unknown key 'loadBalancing.size'", "loadBalancing: {size: 3}\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("--manifests", "/m", "--cgroup", "/c",
+                "--lb-algorithm", "maglev", "--maglev-table-size", "100"));
+        assertTrue(e.getMessage().startsWith("--maglev-table-size: a Maglev table size must be a prime"), e.getMessage());
+    }
+
+    @Test
     void everyKey() {
         AgentConfig c = AgentConfig.parse("""
                 mode: lb

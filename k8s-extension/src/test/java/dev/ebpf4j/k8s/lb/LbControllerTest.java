@@ -153,6 +153,25 @@ class LbControllerTest {
     }
 
     @Test
+    void aFixedMaglevTableSizeIsUsedWhileItHoldsEveryBackend() {
+        config = config.withSelection(Selection.MAGLEV).withMaglevTableSize(1021);
+        planner = new LbController(config, datapath);
+        for (int n : new int[] {3, 40, 1021, 1022, 2}) {
+            sync(ClusterSnapshot.of(List.of(web("web", VIP)), List.of(slice("web", ready(n))), n));
+            int size = datapath.service(VIP, 80, Protocol.TCP).orElseThrow().maglevSize();
+            assertEquals(n <= 1021 ? 1021 : Maglev.tableSize(n), size, n + " backends");
+            for (long h = 0; h < size; h++) {
+                int id = datapath.select(VIP, 80, Protocol.TCP, h).orElseThrow().id();
+                assertTrue(id > 0, "every entry names a backend");
+            }
+        }
+        for (int bad : new int[] {250, 1020, 16_777_260, -1}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> LbConfig.forNode("n1").withMaglevTableSize(bad));
+            assertTrue(e.getMessage().contains("must be a prime from 251"), e.getMessage());
+        }
+    }
+
+    @Test
     void randomChurnKeepsTheDatapathConsistentAndEqualToThePlan() {
         Random r = new Random(42);
         List<InetAddress> vips = List.of(VIP, InetAddress.ofLiteral("10.96.0.11"), InetAddress.ofLiteral("10.96.0.12"));
