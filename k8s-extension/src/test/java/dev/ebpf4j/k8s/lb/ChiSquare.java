@@ -48,24 +48,52 @@ final class ChiSquare {
         return statistic(observed, equal);
     }
 
-    /** P(X ≥ x) for X chi-square distributed with {@code df} degrees of freedom. */
+    /** P(X ≥ x) for X chi-square distributed with {@code df} degrees of freedom (the upper tail, the usual p-value). */
     static double pValue(double x, int df) {
-        if (df < 1) throw new IllegalArgumentException("degrees of freedom must be at least 1: " + df);
-        if (x < 0 || Double.isNaN(x)) throw new IllegalArgumentException("statistic must be >= 0: " + x);
-        if (x == 0) return 1;
-        double a = df / 2.0, z = x / 2.0;
-        double front = Math.exp(-z + a * Math.log(z) - logGammaHalfInteger(df));
-        return z < a + 1 ? 1 - front * lowerSeries(a, z) : front * upperFraction(a, z);
+        return tail(x, df, true);
     }
 
-    /** The x with P(X ≥ x) = alpha (the table's critical value), by bisection on {@link #pValue}. */
+    /**
+     * P(X ≤ x), the lower tail: a fit too good to be chance (counts more even than independent draws make them) has a
+     * small one.
+     */
+    static double lowerTail(double x, int df) {
+        return tail(x, df, false);
+    }
+
+    private static double tail(double x, int df, boolean upper) {
+        if (df < 1) throw new IllegalArgumentException("degrees of freedom must be at least 1: " + df);
+        if (x < 0 || Double.isNaN(x)) throw new IllegalArgumentException("statistic must be >= 0: " + x);
+        if (x == 0) return upper ? 1 : 0;
+        double a = df / 2.0, z = x / 2.0;
+        double front = Math.exp(-z + a * Math.log(z) - logGammaHalfInteger(df));
+        // compute the smaller tail directly and the other as its complement, so that neither loses its digits
+        if (z < a + 1) {
+            double lower = front * lowerSeries(a, z);
+            return upper ? 1 - lower : lower;
+        }
+        double up = front * upperFraction(a, z);
+        return upper ? up : 1 - up;
+    }
+
+    /** The x with P(X ≥ x) = alpha (the table's critical value), by bisection. */
     static double criticalValue(int df, double alpha) {
+        return quantile(df, alpha, true);
+    }
+
+    /** The x with P(X ≤ x) = alpha. */
+    static double lowerCriticalValue(int df, double alpha) {
+        return quantile(df, alpha, false);
+    }
+
+    private static double quantile(int df, double alpha, boolean upper) {
         if (!(alpha > 0 && alpha < 1)) throw new IllegalArgumentException("alpha must be in (0, 1): " + alpha);
         double lo = 0, hi = df + 20 * Math.sqrt(2.0 * df) + 100;
         while (pValue(hi, df) > alpha) hi *= 2;
-        for (int i = 0; i < 200 && hi - lo > 1e-10 * hi; i++) {
+        for (int i = 0; i < 400 && hi - lo > 1e-12 * hi; i++) {
             double mid = (lo + hi) / 2;
-            if (pValue(mid, df) > alpha) lo = mid;
+            // the upper tail falls as x grows, the lower one rises
+            if (upper ? pValue(mid, df) > alpha : lowerTail(mid, df) < alpha) lo = mid;
             else hi = mid;
         }
         return (lo + hi) / 2;

@@ -16,6 +16,15 @@ class ChiSquareTest {
         assertEquals(alpha, ChiSquare.pValue(table, df), alpha * 0.002, "p-value at the table's value");
     }
 
+    /** Lower-tail critical values P(X <= x) = alpha, from the same tables. */
+    @ParameterizedTest
+    @CsvSource({"2, 0.001, 0.002", "10, 0.05, 3.940", "49, 0.001, 23.983", "99, 0.01, 69.230"})
+    void lowerCriticalValuesMatchTheTable(int df, double alpha, double table) {
+        assertEquals(table, ChiSquare.lowerCriticalValue(df, alpha), 0.0015, "df " + df + " alpha " + alpha);
+        assertEquals(alpha, ChiSquare.lowerTail(table, df), alpha * 0.01, "lower tail at the table's value");
+        assertEquals(1, ChiSquare.lowerTail(table, df) + ChiSquare.pValue(table, df), 1e-12, "the tails add up to 1");
+    }
+
     @Test
     void pValuesOfClosedForms() {
         // df 2: Q(1, x/2) = e^(-x/2); df 4: (1 + x/2) e^(-x/2)

@@ -62,7 +62,8 @@ class LbUniformityIT {
     private static final int[] BACKEND_COUNTS = {2, 3, 7, 16, 50};
     /** Uniformity configurations: 2 paths (socket, NodePort) × 2 selections × the backend counts. */
     private static final int CONFIGURATIONS = 2 * 2 * BACKEND_COUNTS.length;
-    private static final double ALPHA = 0.001 / CONFIGURATIONS;
+    /** Alpha 0.001 over all tests (2 per configuration), each two-sided: half of its share to each tail. */
+    private static final double ALPHA_PER_TAIL = 0.001 / (2 * CONFIGURATIONS) / 2;
     /** Sockets kept open across a Maglev backend removal (connected again after it): below the fd limit. */
     private static final int RECONNECTED_SOCKETS = 10_000;
     private static final Inet4Address VIP = (Inet4Address) InetAddress.ofLiteral("10.96.0.10");
@@ -147,14 +148,14 @@ class LbUniformityIT {
         return b;
     }
 
-    /** UDP connects to VIP:53, one new socket each, counted per backend. */
-    private static long[] socketCounts(int n) throws Exception {
+    /** The backend (number) each of a run of UDP connects to VIP:53 reached, one new socket each. */
+    private static int[] socketChoices(int n) throws Exception {
         return cgroup.runInside(() -> client.call(() -> {
-            long[] counts = new long[n];
+            int[] choices = new int[SELECTIONS];
             try (UdpConnects udp = new UdpConnects(VIP, 53)) {
-                for (int i = 0; i < SELECTIONS; i++) counts[socketBackend(udp.connectOnce(), n) - 1]++;
+                for (int i = 0; i < SELECTIONS; i++) choices[i] = socketBackend(udp.connectOnce(), n);
             }
-            return counts;
+            return choices;
         }));
     }
 
@@ -176,10 +177,10 @@ class LbUniformityIT {
         return b;
     }
 
-    private static long[] nodePortCounts(ProgramTester ingress, int n, int sourcePortBase) {
-        long[] counts = new long[n];
-        for (int i = 0; i < SELECTIONS; i++) counts[nodePortBackend(ingress.run(syn(i, sourcePortBase)), n) - 1]++;
-        return counts;
+    private static int[] nodePortChoices(ProgramTester ingress, int n, int sourcePortBase) {
+        int[] choices = new int[SELECTIONS];
+        for (int i = 0; i < SELECTIONS; i++) choices[i] = nodePortBackend(ingress.run(syn(i, sourcePortBase)), n);
+        return choices;
     }
 
     /** The backend number (10.1.0.x: x) of each entry of the frontend's Maglev table, as the kernel maps hold it. */
@@ -203,15 +204,36 @@ class LbUniformityIT {
         return shares;
     }
 
-    private static void assertFits(String config, long[] counts, double[] shares) {
-        double x = ChiSquare.statistic(counts, shares);
-        double p = ChiSquare.pValue(x, counts.length - 1);
-        double equal = ChiSquare.uniformStatistic(counts);
+    /**
+     * Checks the choices of one configuration, two-sided (a fit too good to be chance is as wrong as a bad one: it is
+     * what a hash that walks the table in order gives): the count of each backend against its share, and, for the
+     * independence of consecutive flows, the count of each (backend of flow 2k, backend of flow 2k+1) pair against
+     * the product of the shares.
+     */
+    private static void assertFits(String config, int[] choices, double[] shares) {
+        int n = shares.length;
+        long[] counts = new long[n];
+        for (int b : choices) counts[b - 1]++;
+        long[] pairs = new long[n * n];
+        for (int i = 0; i + 1 < choices.length; i += 2) pairs[(choices[i] - 1) * n + choices[i + 1] - 1]++;
+        double[] pairShares = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) pairShares[i * n + j] = shares[i] * shares[j];
+        }
         long min = Arrays.stream(counts).min().orElseThrow(), max = Arrays.stream(counts).max().orElseThrow();
-        System.out.printf("%-24s chi2 %7.1f on %2d df, p %.3g (critical %.1f); vs equal shares %7.1f; per backend %d..%d%n",
-                config, x, counts.length - 1, p, ChiSquare.criticalValue(counts.length - 1, ALPHA), equal, min, max);
-        assertTrue(p >= ALPHA, config + ": counts " + Arrays.toString(counts) + " do not fit the shares (chi2 " + x + ", p "
-                + p + " < " + ALPHA + ")");
+        System.out.printf("%-22s per backend %d..%d, vs equal shares chi2 %.1f%n", config, min, max, ChiSquare.uniformStatistic(counts));
+        assertTwoSided(config + " counts", counts, shares);
+        assertTwoSided(config + " pairs", pairs, pairShares);
+    }
+
+    private static void assertTwoSided(String what, long[] observed, double[] shares) {
+        int df = observed.length - 1;
+        double x = ChiSquare.statistic(observed, shares);
+        double lo = ChiSquare.lowerCriticalValue(df, ALPHA_PER_TAIL), hi = ChiSquare.criticalValue(df, ALPHA_PER_TAIL);
+        System.out.printf("  %-28s chi2 %8.1f on %4d df (accepted %.1f..%.1f), p %.3g%n", what, x, df, lo, hi, ChiSquare.pValue(x, df));
+        assertTrue(x >= lo && x <= hi, what + ": chi2 " + x + " on " + df + " df outside " + lo + ".." + hi
+                + (x < lo ? " (too even for independent draws)" : " (does not fit the shares)") + "; observed "
+                + (observed.length <= 50 ? Arrays.toString(observed) : observed.length + " cells"));
     }
 
     @ParameterizedTest
@@ -224,9 +246,9 @@ class LbUniformityIT {
                 double[] equal = new double[n];
                 Arrays.fill(equal, 1.0);
                 boolean maglev = selection == Selection.MAGLEV;
-                assertFits("socket " + selection + " N=" + n, socketCounts(n), maglev ? maglevShares(lb.datapath(), 53, n) : equal);
+                assertFits("socket " + selection + " N=" + n, socketChoices(n), maglev ? maglevShares(lb.datapath(), 53, n) : equal);
                 // a fresh source port range per backend count, so that no flow meets a conntrack entry of an earlier one
-                assertFits("nodeport " + selection + " N=" + n, nodePortCounts(lb.ingress(), n, 1024 + 200 * k),
+                assertFits("nodeport " + selection + " N=" + n, nodePortChoices(lb.ingress(), n, 1024 + 200 * k),
                         maglev ? maglevShares(lb.datapath(), 30080, n) : equal);
             }
         }
