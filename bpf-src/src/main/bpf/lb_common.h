@@ -129,8 +129,25 @@ struct {
 #define lb_barrier() asm volatile("" ::: "memory")
 
 /*
- * Picks the backend for a new flow of svc. flow_hash feeds Maglev (a flow identity: 5-tuple or socket
- * cookie); random selection ignores it. With affinity, a live entry for (netns_cookie, client, svc) wins
+ * The 64-bit finaliser of MurmurHash3 (fmix64): a bijection in which each input bit flips each output bit with
+ * probability close to 1/2. Flow identities are far from random (socket cookies count up by one, 5-tuples of one
+ * client differ in a few port bits), and Maglev reads its table at hash % size, so a hash that keeps their
+ * regularity walks the table in strides and loads the backends unevenly; mixed, consecutive identities land on
+ * independent entries.
+ */
+static __always_inline __u64 lb_mix64(__u64 h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+/*
+ * Picks the backend for a new flow of svc. flow_hash feeds Maglev and must already be mixed (lb_mix64 of the
+ * flow identity: 5-tuple or socket cookie); random selection ignores it and draws bpf_get_prandom_u32(). With affinity, a live entry for (netns_cookie, client, svc) wins
  * as long as its backend is still active. Returns NULL when the service has no usable backend.
  */
 static __always_inline struct lb_backend *lb_select(const struct lb_svc *svc, __u64 flow_hash,

@@ -5,7 +5,8 @@
  * programs for NodePort / external / load-balancer IPs (lb_nodeport.h). Load only what you attach by turning
  * autoload off for the other programs. Translations and refusals are reported to the ring buffer lb_events in the
  * common flow format (lb_events.h; .rodata lb_flow_events = false turns reporting off). NodePort conntrack entries
- * age out by time (ct_age.h, lifetimes in .rodata lb_ct_*_ns).
+ * age out by time (ct_age.h, lifetimes in .rodata lb_ct_*_ns). Maglev reads its table at a mixed hash of the flow
+ * identity (lb_common.h lb_mix64).
  */
 #include "lb_common.h"
 #include "lb_sock.h"

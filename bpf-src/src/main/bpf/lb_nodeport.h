@@ -198,13 +198,15 @@ static __always_inline void rewrite(struct __sk_buff *skb, const struct flow *f,
 	bpf_skb_store_bytes(skb, f->l4_off + (dst ? 2 : 0), &new_port, sizeof(new_port), 0);
 }
 
+/*
+ * The Maglev hash of a flow: its 5-tuple, 104 bits, folded into lb_mix64 twice (addresses, then ports and protocol).
+ * It depends on nothing but the packet, so every node of a cluster sends one flow to the same backend.
+ */
 static __always_inline __u64 flow_hash(const struct flow *f)
 {
-	__u64 h = ((__u64)f->saddr << 32 | f->daddr) * 0x9E3779B97F4A7C15ULL;
+	__u64 h = lb_mix64((__u64)f->saddr << 32 | f->daddr);
 
-	h ^= ((__u64)f->sport << 24 | (__u64)f->dport << 8 | f->proto) * 0xC2B2AE3D27D4EB4FULL;
-	h ^= h >> 29;
-	return h;
+	return lb_mix64(h ^ ((__u64)f->sport << 24 | (__u64)f->dport << 8 | f->proto));
 }
 
 #define TC_ACT_SHOT 2

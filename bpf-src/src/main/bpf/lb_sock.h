@@ -103,6 +103,16 @@ static __always_inline void store_addr(struct bpf_sock_addr *ctx, const struct l
 	}
 }
 
+/*
+ * The Maglev hash of a socket's flow to service svc_id: the socket cookie (unique on the host for its lifetime, so
+ * the netns cookie adds nothing) and the service id, mixed, so that one unconnected socket's choices for several
+ * services are independent.
+ */
+static __always_inline __u64 sock_flow_hash(__u64 cookie, __u32 svc_id)
+{
+	return lb_mix64(lb_mix64(cookie) ^ svc_id);
+}
+
 /* Forward translation for connect and sendmsg. Returns the verdict: 1 go on, 0 refuse. */
 static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6, bool sendmsg)
 {
@@ -164,7 +174,8 @@ static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6, bool
 				svc_copy = *found;
 				lb_barrier();
 			}
-			b = lb_select(svc, cookie, bpf_get_netns_cookie(ctx), &client, &backend_id);
+			b = lb_select(svc, sock_flow_hash(cookie, svc_copy.id), bpf_get_netns_cookie(ctx), &client,
+				     &backend_id);
 			if (b) {
 				backend_copy = *b;
 				lb_barrier();

@@ -130,7 +130,8 @@ public final class SimulatedLbDatapath implements LbDatapath {
     /**
      * Mirrors the BPF programs' choice for a new connection: the Maglev entry {@code hash % size} when the entry has
      * the Maglev flag, else slot {@code hash % count}; empty when the frontend is unknown or has no active slot
-     * (the connection is refused).
+     * (the connection is refused). {@code hash} stands for the flow hash the programs compute, which is already
+     * mixed (lb_common.h {@code lb_mix64}); random selection in the kernel draws a fresh random number instead.
      */
     public synchronized Optional<Backend> select(InetAddress address, int port, Protocol protocol, long hash) {
         ServiceEntry s = services.get(new Frontend(address, port, protocol, FrontendKind.CLUSTER_IP));
