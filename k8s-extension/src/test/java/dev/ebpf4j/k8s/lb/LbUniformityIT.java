@@ -304,7 +304,9 @@ class LbUniformityIT {
         System.out.printf("%-24s moved %s, 1/N = %.4f; of surviving backends' flows moved %s%n", config, all, 1.0 / n, survivors);
         assertTrue(all.asExpected(), config + ": moved " + all);
         assertTrue(survivors.asExpected(), config + ": flows of surviving backends moved " + survivors);
-        assertTrue(all.fraction() <= 1.0 / n + 0.03, config + ": moved " + all + " > 1/N + 0.03");
+        // The bound is on the table (exact); the sampled flows follow it within asExpected's 5 sigma. Bounding the
+        // sample itself failed once in the suite: N=16's table moves 0.0887, a hair under the bound of 0.0925.
+        assertTrue(all.expected() <= 1.0 / n + 0.03, config + ": the table moved " + all + " > 1/N + 0.03");
         assertTrue(survivors.expected() <= 0.03, config + ": the table moved " + survivors + " of the survivors' flows");
     }
 
