@@ -60,6 +60,42 @@ struct {
 	__type(value, __u32);
 } lb_sock_fwd SEC(".maps");
 
+/* lb_node_addrs key (20 bytes): one of this node's own addresses. */
+struct lb_node_addr_key {
+	struct lb_addr addr;
+	__u8 family;
+	__u8 pad[3];
+};
+
+/*
+ * lb_node_addrs: the node's own addresses, written by the control plane. A connect() or sendmsg() to one of them on
+ * a NodePort reaches the Service through the all-addresses NodePort entry, from the node and from pods alike, as it
+ * would from outside; so does loopback (127.0.0.0/8, ::1), but only in the node's own namespace, since a pod's
+ * loopback is the pod's.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct lb_node_addr_key);
+	__type(value, __u8);
+} lb_node_addrs SEC(".maps");
+
+/* Set by the loader: the cookie of the node's network namespace (0: loopback NodePorts are not translated). */
+volatile const __u64 lb_host_netns_cookie = 0;
+
+static __always_inline bool sock_node_address(struct bpf_sock_addr *ctx, const struct lb_svc_key *key)
+{
+	struct lb_node_addr_key nkey = {};
+	bool loopback = key->family == LB_AF_INET ? (bpf_ntohl(key->addr.w[0]) >> 24) == 127
+		: !key->addr.w[0] && !key->addr.w[1] && !key->addr.w[2] && key->addr.w[3] == bpf_htonl(1);
+
+	if (loopback)
+		return lb_host_netns_cookie && bpf_get_netns_cookie(ctx) == lb_host_netns_cookie;
+	nkey.addr = key->addr;
+	nkey.family = key->family;
+	return bpf_map_lookup_elem(&lb_node_addrs, &nkey) != NULL;
+}
+
 /*
  * Loads the socket address into a and returns its family. Dual-stack sockets (the default of Java and many
  * runtimes) reach IPv4 peers through v4-mapped IPv6 addresses (::ffff:a.b.c.d) and so through the *6 hooks:
@@ -117,7 +153,7 @@ static __always_inline __u64 sock_flow_hash(__u64 cookie, __u32 svc_id)
 static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6, bool sendmsg)
 {
 	struct lb_fwd_key fkey = {};
-	struct lb_svc_key key = {};
+	struct lb_svc_key key = {}, lkey;
 	struct lb_addr client = {};
 	struct lb_rev_key rkey = {};
 	struct lb_rev rval = {};
@@ -136,6 +172,12 @@ static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6, bool
 	 * within the same map before an RCU grace period), so the entry is copied at once and only the copy is read.
 	 */
 	found = bpf_map_lookup_elem(&lb_services, &key);
+	lkey = key;
+	if (!found && key.port && sock_node_address(ctx, &key)) {
+		/* a node address or loopback: the NodePort entry, keyed by the all-zero address */
+		__builtin_memset(&lkey.addr, 0, sizeof(lkey.addr));
+		found = bpf_map_lookup_elem(&lb_services, &lkey);
+	}
 	if (!found)
 		return 1;
 	svc_copy = *found;
@@ -168,7 +210,7 @@ static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6, bool
 		 */
 		for (int attempt = 0; attempt < 4; attempt++) {
 			if (attempt) {
-				found = bpf_map_lookup_elem(&lb_services, &key);
+				found = bpf_map_lookup_elem(&lb_services, &lkey);
 				if (!found)
 					break;
 				svc_copy = *found;

@@ -77,6 +77,8 @@ public final class Agent implements AutoCloseable {
         // NodePort flows age out in the datapath; the sweep frees their entries before LRU eviction has to.
         this.conntrack = config.nodePorts()
                 ? ConntrackGc.forLoadBalancer(object, config.conntrack()).start(config.conntrack().gcInterval()) : null;
+        // NodePorts on the node's own addresses, from the node and its pods, go through the socket programs too.
+        if (config.nodePorts()) dev.ebpf4j.k8s.lb.NodeAddresses.replace(object, dev.ebpf4j.k8s.lb.NodeAddresses.ofThisNamespace());
     }
 
     /**

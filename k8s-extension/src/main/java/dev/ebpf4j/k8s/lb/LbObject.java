@@ -53,6 +53,9 @@ public final class LbObject {
     public static final String CONNTRACK_MAP = "lb_ct";
     /** {@code .rodata} u64 nanoseconds: established TCP lifetime; likewise {@code lb_ct_tcp_syn_ns} and the others. */
     public static final String CT_TCP_NS = "lb_ct_tcp_ns";
+    /** .rodata: the cookie of the node's network namespace, where a connect to 127.0.0.1:NodePort is load-balanced. */
+    public static final String HOST_NETNS_COOKIE = "lb_host_netns_cookie";
+
     /** LRU map of SNATed flows, keyed by the reply (backend to this node's NAT port). */
     public static final String SNAT_MAP = "lb_snat";
 
@@ -61,7 +64,8 @@ public final class LbObject {
 
     /**
      * Sets what {@code config} decides before load: the NodePort programs' autoload, how they reach remote
-     * backends ({@link NodePortMode}) and their conntrack lifetimes.
+     * backends ({@link NodePortMode}), their conntrack lifetimes, and with NodePorts the calling thread's network
+     * namespace as the node's (loopback NodePorts are load-balanced there only).
      */
     public static BpfObjectSpec configure(BpfObjectSpec spec, LbConfig config) {
         if (!config.nodePorts()) {
@@ -78,6 +82,8 @@ public final class LbObject {
         spec.constant("lb_ct_tcp_closing_ns", ct.tcpClosing().toNanos());
         spec.constant("lb_ct_other_ns", ct.other().toNanos());
         spec.constant("lb_ct_refresh_ns", ct.refresh().toNanos());
+        // Loopback NodePorts are the node's own: the namespace that loads the datapath is taken for the node's.
+        spec.constant(HOST_NETNS_COOKIE, dev.ebpf4j.programs.net.NetworkNamespaces.cookie());
         return spec;
     }
 

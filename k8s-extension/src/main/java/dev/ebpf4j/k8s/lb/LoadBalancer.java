@@ -87,6 +87,15 @@ public final class LoadBalancer implements AutoCloseable {
         links.add(TcProgram.of(object.program(LbObject.NODE_PORT_REPLY)).attach(ifname, TcDirection.EGRESS));
     }
 
+    /**
+     * Sets the node's own addresses ({@link NodeAddresses}): connects from the node and its pods to one of them on a
+     * NodePort are load-balanced at the socket, like connects to 127.0.0.1:NodePort in the namespace that loaded this.
+     */
+    public synchronized void nodeAddresses(java.util.Collection<java.net.InetAddress> addresses) {
+        checkOpen();
+        NodeAddresses.replace(object, addresses);
+    }
+
     private void checkOpen() {
         if (closed) throw new IllegalStateException("load balancer is closed");
     }

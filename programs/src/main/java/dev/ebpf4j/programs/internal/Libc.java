@@ -22,6 +22,8 @@ public final class Libc {
     private static final MethodHandle OPEN = Native.libcErrno("open", FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
     private static final MethodHandle SETSOCKOPT = Native.libcErrno("setsockopt",
             FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER, C_INT));
+    private static final MethodHandle GETSOCKOPT = Native.libcErrno("getsockopt",
+            FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT, C_POINTER, C_POINTER));
     private static final MethodHandle SETNS = Native.libcErrno("setns", FunctionDescriptor.of(C_INT, C_INT, C_INT));
     private static final MethodHandle IF_NAMETOINDEX = Native.libcErrno("if_nametoindex", FunctionDescriptor.of(C_INT, C_POINTER));
     private static final MethodHandle DUP = Native.libcErrno("dup", FunctionDescriptor.of(C_INT, C_INT));
@@ -31,7 +33,7 @@ public final class Libc {
             FunctionDescriptor.of(C_LONG, C_LONG, C_POINTER, C_INT, C_INT, C_INT, C_LONG), Linker.Option.firstVariadicArg(1));
     private static final long SYS_PERF_EVENT_OPEN = 298, PERF_FLAG_FD_CLOEXEC = 8; // x86_64
     public static final int O_RDONLY = 0, O_CLOEXEC = 0x80000, CLONE_NEWNET = 0x40000000;
-    public static final int SOL_SOCKET = 1, SO_ATTACH_BPF = 50, SO_DETACH_BPF = 27;
+    public static final int SOL_SOCKET = 1, SO_ATTACH_BPF = 50, SO_DETACH_BPF = 27, SO_NETNS_COOKIE = 71;
 
     public static void close(int fd) {
         if (fd < 0) return;
@@ -87,6 +89,21 @@ public final class Libc {
             MemorySegment v = arena.allocateFrom(ValueLayout.JAVA_INT, value);
             int r = (int) SETSOCKOPT.invokeExact(Native.captureSegment(), fd, level, option, v, 4);
             if (r < 0) throw BpfException.of(operation, Native.capturedErrno());
+        } catch (BpfException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** A socket option of 8 bytes (such as {@code SO_NETNS_COOKIE}). */
+    public static long getsockoptLong(int fd, int level, int option, String operation) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(ValueLayout.JAVA_LONG);
+            MemorySegment len = arena.allocateFrom(ValueLayout.JAVA_INT, 8);
+            int r = (int) GETSOCKOPT.invokeExact(Native.captureSegment(), fd, level, option, v, len);
+            if (r < 0) throw BpfException.of(operation, Native.capturedErrno());
+            return v.get(ValueLayout.JAVA_LONG, 0);
         } catch (BpfException e) {
             throw e;
         } catch (Throwable t) {

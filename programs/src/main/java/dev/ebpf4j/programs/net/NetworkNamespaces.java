@@ -1,6 +1,7 @@
 package dev.ebpf4j.programs.net;
 
 import dev.ebpf4j.programs.internal.Libc;
+import dev.ebpf4j.programs.internal.SocketFds;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,23 @@ public final class NetworkNamespaces {
             Libc.setns(fd, Libc.CLONE_NEWNET, "setns into " + path);
         } finally {
             Libc.close(fd);
+        }
+    }
+
+    /**
+     * The calling thread's network namespace's cookie: the number {@code bpf_get_netns_cookie()} returns in programs
+     * for sockets of this namespace (read with {@code SO_NETNS_COOKIE}, Linux 5.14+), so a program can tell this
+     * namespace's sockets from those of others (pods).
+     *
+     * @throws dev.ebpf4j.core.BpfException when the kernel lacks {@code SO_NETNS_COOKIE} (ENOPROTOOPT before 5.14)
+     */
+    public static long cookie() {
+        try (java.nio.channels.DatagramChannel socket = java.nio.channels.DatagramChannel.open(java.net.StandardProtocolFamily.INET)) {
+            socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.ofLiteral("0.0.0.0"), 0)); // found by its port
+            return Libc.getsockoptLong(SocketFds.find(socket), Libc.SOL_SOCKET, Libc.SO_NETNS_COOKIE,
+                    "getsockopt SO_NETNS_COOKIE (needs Linux 5.14+)");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot open a socket to read the network namespace cookie", e);
         }
     }
 
