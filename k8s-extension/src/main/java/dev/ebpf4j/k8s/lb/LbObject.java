@@ -83,8 +83,19 @@ public final class LbObject {
         spec.constant("lb_ct_other_ns", ct.other().toNanos());
         spec.constant("lb_ct_refresh_ns", ct.refresh().toNanos());
         // Loopback NodePorts are the node's own: the namespace that loads the datapath is taken for the node's.
-        spec.constant(HOST_NETNS_COOKIE, dev.ebpf4j.programs.net.NetworkNamespaces.cookie());
+        spec.constant(HOST_NETNS_COOKIE, hostNetnsCookie());
         return spec;
+    }
+
+    // SO_NETNS_COOKIE is Linux 5.14+: on older kernels loopback NodePorts stay off (the node's addresses still work).
+    private static long hostNetnsCookie() {
+        try {
+            return dev.ebpf4j.programs.net.NetworkNamespaces.cookie();
+        } catch (dev.ebpf4j.core.BpfException e) {
+            System.getLogger(LbObject.class.getName()).log(System.Logger.Level.WARNING,
+                    "no network namespace cookie (" + e.getMessage() + "): 127.0.0.1:NodePort is not load-balanced");
+            return 0;
+        }
     }
 
     /** Opens the object from the bpf-objects jar, ready to adjust (autoload, max entries, pin paths) and load. */
