@@ -9,6 +9,11 @@
  *
  * {@snippet class="dev.ebpf4j.maps.PackageSnippets" region="raw-map"}
  *
+ * <p>{@link dev.ebpf4j.maps.Variable} is a live global of a loaded object ({@code .bss}, {@code .data}, and
+ * read-only {@code .rodata}), found by name in the object's BTF and accessed through the section map's shared memory:
+ *
+ * {@snippet class="dev.ebpf4j.maps.PackageSnippets" region="variable"}
+ *
  * <p>Requirements: Linux 5.x with BTF; creating maps needs CAP_BPF (or CAP_SYS_ADMIN). Batch operations need
  * Linux 5.6, MMAPABLE arrays 5.5, ring buffers 5.8, bloom filters 5.16, lookup-and-delete on hash maps 5.14.
  * Kernel failures are {@link dev.ebpf4j.core.BpfException}s naming the operation and errno; misuse (wrong sizes,

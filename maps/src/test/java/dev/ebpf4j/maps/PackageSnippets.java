@@ -32,6 +32,16 @@ final class PackageSnippets {
     }
     // @end
 
+    static void variables(BpfObject obj) {
+        // @start region="variable"
+        try (Variable<Long> input = Variable.of(obj, "input", long.class);       // a .data global
+             Variable<Long> counter = Variable.of(obj, "counter", long.class)) { // a .bss global
+            input.set(5L);                 // a plain memory write the next program run sees
+            long total = counter.get();    // a plain memory read of what the program wrote
+        }
+        // @end
+    }
+
     static void rawMaps(BpfObject newVersion) {
         // @start region="raw-map"
         try (RawMap old = RawMap.openPinned(Path.of("/sys/fs/bpf/app/v1/sessions"));
