@@ -9,8 +9,18 @@
  *
  * {@snippet class="dev.ebpf4j.maps.PackageSnippets" region="raw-map"}
  *
+ * <p>{@link dev.ebpf4j.maps.Variable} is a live global of a loaded object ({@code .bss}, {@code .data}, and
+ * read-only {@code .rodata}), found by name in the object's BTF and accessed through the section map's shared memory:
+ *
+ * {@snippet class="dev.ebpf4j.maps.PackageSnippets" region="variable"}
+ *
+ * <p>{@link dev.ebpf4j.maps.UserRingBuffer} carries records the other way, from Java to BPF programs that drain it
+ * with {@code bpf_user_ringbuf_drain}:
+ *
+ * {@snippet class="dev.ebpf4j.maps.PackageSnippets" region="user-ringbuf"}
+ *
  * <p>Requirements: Linux 5.x with BTF; creating maps needs CAP_BPF (or CAP_SYS_ADMIN). Batch operations need
- * Linux 5.6, MMAPABLE arrays 5.5, ring buffers 5.8, bloom filters 5.16, lookup-and-delete on hash maps 5.14.
+ * Linux 5.6, MMAPABLE arrays 5.5, ring buffers 5.8, user ring buffers 6.1, bloom filters 5.16, lookup-and-delete on hash maps 5.14.
  * Kernel failures are {@link dev.ebpf4j.core.BpfException}s naming the operation and errno; misuse (wrong sizes,
  * null, out-of-range index, use after close) is an {@link IllegalArgumentException},
  * {@link IndexOutOfBoundsException}, {@link NullPointerException} or {@link IllegalStateException}.

@@ -24,6 +24,11 @@ class ObjectMapsIT {
 
     record Shifted(short port, short weight, int addr, long hits) {}
 
+    /** port and weight swapped: same offsets and sizes as struct backend, wrong names. */
+    record Swapped(int addr, @Unsigned(bits = 16) int weight, @Unsigned(bits = 16) int port, long hits) {}
+
+    record SnakeCase(int addr, @Unsigned(bits = 16) int port, @Unsigned(bits = 16) int weight, long hits_) {}
+
     record Short4(int addr, short port, short weight, int hits, int pad) {}
 
     @TempDir
@@ -72,6 +77,18 @@ class ObjectMapsIT {
         IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
                 () -> BpfHashMap.of(obj.map("backends"), Codec.s32(), Codec.of(Short4.class)));
         assertTrue(count.getMessage().contains("hits"), count.getMessage());
+    }
+
+    @Test
+    void swappedSameSizeFieldsAreRefusedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BpfHashMap.of(obj.map("backends"), Codec.s32(), Codec.of(Swapped.class)));
+        assertTrue(e.getMessage().contains("codec field 'weight' at offset 4 (2 B) is BTF member 'port' of struct backend"),
+                e.getMessage());
+        try (BpfHashMap<Integer, SnakeCase> ok = BpfHashMap.of(obj.map("backends"), Codec.s32(), Codec.of(SnakeCase.class))) {
+            ok.put(7, new SnakeCase(1, 2, 3, 4));
+            assertEquals(Optional.of(new SnakeCase(1, 2, 3, 4)), ok.get(7), "names compare without '_' and case");
+        }
     }
 
     @Test

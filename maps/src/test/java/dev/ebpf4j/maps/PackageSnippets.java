@@ -32,6 +32,30 @@ final class PackageSnippets {
     }
     // @end
 
+    static void variables(BpfObject obj) {
+        // @start region="variable"
+        try (Variable<Long> input = Variable.of(obj, "input", long.class);       // a .data global
+             Variable<Long> counter = Variable.of(obj, "counter", long.class)) { // a .bss global
+            input.set(5L);                 // a plain memory write the next program run sees
+            long total = counter.get();    // a plain memory read of what the program wrote
+        }
+        // @end
+    }
+
+    static void userRingBuffer(BpfObject obj, byte[] command) {
+        // @start region="user-ringbuf"
+        try (UserRingBuffer commands = UserRingBuffer.of(obj.map("commands"))) {
+            if (!commands.offer(command)) {
+                // full: the BPF side has not drained yet (bpf_user_ringbuf_drain); retry later
+            }
+            UserRingBuffer.Reservation r = commands.reserve(16); // MapFullException (ENOSPC) when full
+            r.segment().set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, 42L);
+            r.segment().set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, 7L);
+            r.submit();
+        }
+        // @end
+    }
+
     static void rawMaps(BpfObject newVersion) {
         // @start region="raw-map"
         try (RawMap old = RawMap.openPinned(Path.of("/sys/fs/bpf/app/v1/sessions"));
