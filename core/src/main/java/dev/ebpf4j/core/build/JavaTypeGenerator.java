@@ -163,7 +163,7 @@ public final class JavaTypeGenerator {
                 sources.add(new JavaSource(packageName, className, ObjectClassWriter.write(packageName, objectName, className,
                         mapDecls.stream().map(this::mapAccessor).toList(),
                         programs.stream().map(f -> new ObjectClassWriter.ProgramAccessor(f.name(), f.section(),
-                                ObjectClasses.programClass(f.section()))).toList())));
+                                ObjectClasses.programClass(f.section()))).toList(), variableAccessors())));
             }
         }
         sources.sort(Comparator.comparing(JavaSource::className));
@@ -213,6 +213,26 @@ public final class JavaTypeGenerator {
             return new ObjectClassWriter.MapAccessor(m.name(), ObjectClasses.RAW_MAP, null, null, why);
         }
         return new ObjectClassWriter.MapAccessor(m.name(), kind.javaClass(), key, value, null);
+    }
+
+    /** Globals of .bss/.data/.rodata with a Java type (integers of 1-8 bytes, 4-byte enums, generated structs). */
+    private List<ObjectClassWriter.VariableAccessor> variableAccessors() {
+        List<ObjectClassWriter.VariableAccessor> out = new ArrayList<>();
+        for (BtfType t : btf.types()) {
+            if (!(t instanceof BtfType.DataSec sec) || !(sec.name().startsWith(".rodata") || sec.name().startsWith(".data")
+                    || sec.name().startsWith(".bss"))) continue;
+            for (BtfType.SectionVar sv : sec.vars()) {
+                if (!(btf.type(sv.type()) instanceof BtfType.Var var)) continue;
+                int id = btf.resolve(var.type());
+                String type = btf.type(id) instanceof BtfType.Enum e && e.size() == 4 ? "Integer" : javaType(var.type());
+                if (type == null) {
+                    notes.add("global " + var.name() + " (" + btf.describe(id) + "): no accessor, read it with Variable.of and a codec");
+                    continue;
+                }
+                out.add(new ObjectClassWriter.VariableAccessor(var.name(), sec.name(), type));
+            }
+        }
+        return out;
     }
 
     /** The Java type a map's key or value reads as: its generated record, or the boxed integer of its width. */

@@ -40,6 +40,14 @@ class ObjectClassGeneratorTest {
         assertTrue(code.contains("public dev.ebpf4j.core.ProgramHandle onOpen()"), "no typed class for lsm: " + code);
         assertTrue(code.contains("this.onOpen = object.program(\"on_open\");"), code);
         assertFalse(code.contains("helper"), "a .text subprogram is not a program: " + code);
+
+        assertTrue(code.contains("public dev.ebpf4j.maps.Variable<Long> hits()"), code);
+        assertTrue(code.contains("this.hits = variable(\"hits\", Long.class);"), code);
+        assertTrue(code.contains("public dev.ebpf4j.maps.Variable<Integer> limit()"), code);
+        assertTrue(code.contains("Global {@code limit} ({@code .rodata}: read only after load"), code);
+        assertTrue(code.contains("public dev.ebpf4j.maps.Variable<Byte> enabled()"), "a bool reads as its byte: " + code);
+        assertFalse(code.contains("banner()"), "a char[] has no accessor: " + code);
+        assertTrue(String.join("\n", result.notes()).contains("global banner"), result.notes().toString());
     }
 
     @Test

@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The class the Maven plugin's generate goal made for {@code src/main/bpf/protocol_stats.bpf.c}: loaded from the class
  * path with a {@code .rodata} constant set before load, its typed maps read what the program wrote when it ran on
- * crafted frames ({@code BPF_PROG_TEST_RUN}).
+ * crafted frames ({@code BPF_PROG_TEST_RUN}), and its globals are live: a {@code .data} value Java sets changes what
+ * the program counts, a {@code .bss} counter reads what the program added.
  */
 @Tag("kernel")
 @ExtendWith(FdLeakCheck.class)
@@ -38,6 +39,17 @@ class GeneratedObjectIT {
             assertEquals(3L * frame(Packets.TCP).length, tcp.bytes());
             assertEquals(Optional.empty(), obj.byProtocol().get(new ProtocolKey((byte) Packets.UDP, new byte[3])),
                     "dropped packets are not counted");
+
+            // the globals, live in the program's memory: .rodata as set before load, .bss as the program left it
+            assertEquals((byte) Packets.UDP, obj.blockedProtocol().get());
+            assertEquals(5L, obj.seen().get());
+            assertEquals(2L, obj.dropped().get());
+            obj.sampleEvery().set(2);   // .data, written from Java: the next runs count every second packet only
+            for (int i = 0; i < 4; i++) tester.run(frame(Packets.TCP));
+            assertEquals(3 + 2, obj.byProtocol().get(new ProtocolKey((byte) Packets.TCP, new byte[3])).orElseThrow().packets());
+            obj.seen().set(0L);
+            tester.run(frame(Packets.UDP));
+            assertEquals(1L, obj.seen().get(), "the program counts on from what Java wrote");
         }
     }
 }
