@@ -1,7 +1,9 @@
 # Shared by ./dev and the scripts under scripts/: machine setup and JDK selection. Source it, do not run it.
 
+# podman + runc: AgentContainerIT runs the agent's image as the DaemonSet would (runc, not crun: crun 1.8.1 refuses
+# this machine kind's hybrid cgroups); podman's own default seccomp profile comes with it (golang-github-containers-common).
 APT_PACKAGES=(clang llvm gcc libc6-dev iproute2 iputils-ping netcat-openbsd iptables libcap2-bin gnupg
-  qemu-system-x86 busybox-static cpio kmod xz-utils python3 chromium)
+  qemu-system-x86 busybox-static cpio kmod xz-utils python3 chromium podman runc)
 BACKPORTS_LIST=/etc/apt/sources.list.d/ebpf4j-bookworm-backports.list
 
 log() { printf '[ebpf4j] %s\n' "$*" >&2; }

@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * (atomically swaps what a path names: readers see the old object or the new one, never nothing) and {@link #unpin}.
  * They work on pinned maps, programs and links alike, and on directories of pins. Pinning is on the object
  * ({@code BpfMap.pin}, {@code BpfLink.pin}), or {@link #pin(MapHandle, Path)} for any map of a loaded object, whatever
- * its type.
+ * its type, and {@link #pin(ProgramHandle, Path)} for a loaded program (which a successor can then open with CAP_BPF
+ * alone, where opening it by id needs CAP_SYS_ADMIN).
  *
  * {@snippet class="dev.ebpf4j.core.PackageSnippets" region="pins"}
  *
@@ -41,11 +42,25 @@ public final class BpfPins {
      * @throws BpfException EEXIST when something is pinned there, ENOENT when the directory is missing, EPERM off bpffs
      */
     public static void pin(MapHandle map, Path path) {
-        int fd = map.fd();
+        pin(map.fd(), "map pin " + map.name(), path);
+    }
+
+    /**
+     * Pins a loaded program at {@code path}: it stays loaded while pinned, and a process holding only CAP_BPF can open
+     * it from there ({@code KernelProgram.openPinned}); opening a program by id needs CAP_SYS_ADMIN.
+     *
+     * @throws BpfException EEXIST when something is pinned there, ENOENT when the directory is missing, EPERM off bpffs
+     * @throws IllegalStateException when the program is not loaded
+     */
+    public static void pin(ProgramHandle program, Path path) {
+        pin(program.fd(), "program pin " + program.name(), path);
+    }
+
+    private static void pin(int fd, String operation, Path path) {
         try (Arena arena = Arena.ofConfined()) {
             int r = (int) H.OBJ_PIN.invokeExact(fd, arena.allocateFrom(path.toString()));
             if (r == 0) return;
-            throw BpfException.of("map pin " + map.name() + " at " + path, r, switch (-r) {
+            throw BpfException.of(operation + " at " + path, r, switch (-r) {
                 case Errno.EEXIST -> "something is already pinned there; unpin it or choose another path";
                 case Errno.ENOENT -> "the directory does not exist";
                 case Errno.EPERM -> "the path must be on a bpffs mount (mount -t bpf bpf /sys/fs/bpf)";

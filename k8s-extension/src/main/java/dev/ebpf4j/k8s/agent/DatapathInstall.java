@@ -3,6 +3,8 @@ package dev.ebpf4j.k8s.agent;
 import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.core.BpfObjectSpec;
 import dev.ebpf4j.core.BpfPins;
+import dev.ebpf4j.core.PermissionException;
+import dev.ebpf4j.core.ProgramHandle;
 import dev.ebpf4j.k8s.internal.KernelObjects;
 import dev.ebpf4j.k8s.lb.LbObject;
 import dev.ebpf4j.maps.PutMode;
@@ -107,7 +109,7 @@ final class DatapathInstall {
             if (Files.exists(pinned)) {
                 BpfLink link = Link.openPinned(pinned);
                 links.add(link);
-                KernelProgram old = KernelProgram.openById(link.info().programId());
+                KernelProgram old = runningProgram(link, layout.sourceProgramPin(cgroupId, name));
                 try {
                     link.update(program);
                 } catch (RuntimeException e) {
@@ -138,6 +140,13 @@ final class DatapathInstall {
             for (String name : LbObject.SOCKET_PROGRAMS) wanted.add(layout.linkPin(cgroupId, name));
             // Links of another cgroup (an earlier run's --cgroup): unpinning them detaches them.
             layout.removeLinkPinsExcept(wanted);
+            Set<Path> programs = new HashSet<>();
+            for (String name : LbObject.SOCKET_PROGRAMS) {
+                Path pin = layout.programPin(cgroupId, name);
+                replacePin(object.program(name), pin);
+                programs.add(pin);
+            }
+            layout.removeProgramPinsExcept(programs);
             return;
         }
         Path staging = layout.staging();
@@ -145,10 +154,12 @@ final class DatapathInstall {
             PinLayout.removeTree(staging);
             Files.createDirectories(staging.resolve("maps"));
             Files.createDirectories(staging.resolve("links"));
+            Files.createDirectories(staging.resolve("programs"));
             for (MigrationPlan.MapStep s : plan.steps()) pinMap(s.map(), staging.resolve("maps").resolve(s.map()));
             for (int i = 0; i < links.size(); i++) {
                 String name = LbObject.SOCKET_PROGRAMS.get(i);
                 links.get(i).pin(staging.resolve("links").resolve(PinLayout.linkName(cgroupId, name)));
+                BpfPins.pin(object.program(name), staging.resolve("programs").resolve(PinLayout.linkName(cgroupId, name)));
             }
             BpfPins.replace(staging, layout.root());
         } catch (IOException e) {
@@ -163,6 +174,34 @@ final class DatapathInstall {
         }
         LOG.log(System.Logger.Level.INFO, "upgraded pins from layout " + layout.sourceVersion() + " to " + layout.version()
                 + ": " + plan.summary());
+    }
+
+    /**
+     * The program {@code link} runs, held for switching back: from its pin (CAP_BPF is enough) when that is the one the
+     * link runs, else by id, which needs CAP_SYS_ADMIN (pins of an agent that did not pin its programs).
+     */
+    private static KernelProgram runningProgram(BpfLink link, Path pin) {
+        int id = link.info().programId();
+        if (Files.exists(pin)) {
+            KernelProgram p = KernelProgram.openPinned(pin);
+            if (p.id() == id) return p;
+            p.close(); // a pin left by an install that was rolled back: the link runs another program
+        }
+        try {
+            return KernelProgram.openById(id);
+        } catch (PermissionException e) {
+            throw new IllegalStateException("the pinned link " + link + " runs program " + id + ", which is not pinned at " + pin
+                    + ", and opening it by id needs CAP_SYS_ADMIN: run this start once with CAP_SYS_ADMIN, or --uninstall and"
+                    + " start again (the datapath stops serving meanwhile)", e);
+        }
+    }
+
+    /** Points {@code pin} at the object's program: pinned beside, then renamed over the old pin in one step. */
+    private void replacePin(ProgramHandle program, Path pin) {
+        Path fresh = pin.resolveSibling(pin.getFileName() + "-new");
+        BpfPins.unpin(fresh);
+        BpfPins.pin(program, fresh);
+        BpfPins.replace(fresh, pin);
     }
 
     /** Points {@code pin} at the object's map: pinned beside, then renamed over the old pin in one step. */

@@ -17,7 +17,9 @@ import java.util.stream.Stream;
 /**
  * The agent's bpffs layout, versioned: {@code PIN_DIR/lb-vN/maps/<map>} for every non-internal map of the LB object
  * and {@code PIN_DIR/lb-vN/links/cgroup-<cgroup id>-<program>} for every link, where N is the layout version of the
- * map keys and values. Pins of an older version are the source of an upgrade ({@link DatapathInstall}); its new pins
+ * map keys and values; {@code PIN_DIR/lb-vN/programs/cgroup-<cgroup id>-<program>} is the program that link runs, so
+ * that a successor can hold it (for switching back) with CAP_BPF alone: opening a program by id needs CAP_SYS_ADMIN,
+ * which the DaemonSet does not grant. Pins of an older version are the source of an upgrade ({@link DatapathInstall}); its new pins
  * are built under {@code lb-vN-staging} (bpffs refuses dots in names) and renamed to {@code lb-vN} in one step, so a
  * directory {@code lb-vN} is always complete: a staging directory found at start is the remains of an interrupted
  * upgrade (removed; the old version's pins still serve), and an older directory beside the current one the remains of
@@ -86,6 +88,7 @@ final class PinLayout {
             try {
                 Files.createDirectories(layout.root.resolve("maps"));
                 Files.createDirectories(layout.root.resolve("links"));
+                Files.createDirectories(layout.root.resolve("programs"));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create pin directories under " + pinDir, e);
             }
@@ -157,16 +160,36 @@ final class PinLayout {
         return sourceRoot().resolve("links").resolve(linkName(cgroupId, program));
     }
 
+    /** Where the program a link runs is pinned in this version's layout. */
+    Path programPin(long cgroupId, String program) {
+        return root.resolve("programs").resolve(linkName(cgroupId, program));
+    }
+
+    /** Where the program the found link runs was pinned (or would be; layouts pinned before 0.1 have none). */
+    Path sourceProgramPin(long cgroupId, String program) {
+        return sourceRoot().resolve("programs").resolve(linkName(cgroupId, program));
+    }
+
     static String linkName(long cgroupId, String program) {
         return "cgroup-" + cgroupId + "-" + program;
     }
 
     /** Removes link pins of this version not in {@code keep}: each link detaches when its last fd closes. */
     void removeLinkPinsExcept(Set<Path> keep) {
-        try (Stream<Path> s = Files.list(root.resolve("links"))) {
+        removePinsExcept(root.resolve("links"), keep);
+    }
+
+    /** Removes program pins of this version not in {@code keep} (programs no link of this layout runs). */
+    void removeProgramPinsExcept(Set<Path> keep) {
+        removePinsExcept(root.resolve("programs"), keep);
+    }
+
+    private static void removePinsExcept(Path dir, Set<Path> keep) {
+        if (!Files.isDirectory(dir)) return;
+        try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) if (!keep.contains(p)) Files.deleteIfExists(p);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot clean " + root.resolve("links"), e);
+            throw new UncheckedIOException("cannot clean " + dir, e);
         }
     }
 

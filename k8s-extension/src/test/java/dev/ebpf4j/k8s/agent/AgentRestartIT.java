@@ -96,6 +96,17 @@ class AgentRestartIT {
                 newPrograms.add(l.programId());
             }
             assertEquals(8, newPrograms.size());
+            // The programs the links run are pinned beside them: the next agent holds them from there, without
+            // CAP_SYS_ADMIN (which opening by id needs; AgentContainerIT restarts without it).
+            Set<Integer> pinnedPrograms = new HashSet<>();
+            try (var pins = Files.list(bed.pinDir.resolve("lb-v" + PinLayout.LAYOUT_VERSION).resolve("programs"))) {
+                for (Path pin : pins.toList()) {
+                    try (var p = dev.ebpf4j.programs.KernelProgram.openPinned(pin)) {
+                        pinnedPrograms.add(p.id());
+                    }
+                }
+            }
+            assertEquals(newPrograms, pinnedPrograms, "the pinned programs are the ones the links run");
             assertTrue(java.util.Collections.disjoint(oldPrograms, newPrograms), "links run the new agent's programs");
             awaitGone(oldPrograms);
 

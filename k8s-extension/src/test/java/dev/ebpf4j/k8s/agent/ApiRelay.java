@@ -34,6 +34,21 @@ final class ApiRelay implements AutoCloseable {
         return new ApiRelay(targetPort, s);
     }
 
+    /**
+     * A relay listening on the loopback of {@code ns} (a node namespace, whose processes cannot reach the test's
+     * loopback) and connecting to the API server on the test's: the listening socket lives in {@code ns}, the
+     * relay's threads and outgoing connections where this call is made. {@link #restore()} is not for these.
+     */
+    static ApiRelay startIn(dev.ebpf4j.testkit.NetNamespace ns, int targetPort) {
+        ServerSocket s = ns.call(() -> {
+            ServerSocket socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return socket;
+        });
+        return new ApiRelay(targetPort, s);
+    }
+
     int port() {
         return port;
     }
