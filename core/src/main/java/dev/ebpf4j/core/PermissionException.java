@@ -73,6 +73,8 @@ public final class PermissionException extends BpfException {
         String op = operation.toLowerCase(Locale.ROOT);
         // Entering a network namespace (attach and detach return to the namespace they were made in).
         if (op.startsWith("setns")) return List.of(Capability.CAP_SYS_ADMIN);
+        // Walking or opening other processes' objects by id (bpftool-like views): BPF_*_GET_NEXT_ID, BPF_*_GET_FD_BY_ID.
+        if (op.contains("get next id") || op.contains("open by id")) return List.of(Capability.CAP_SYS_ADMIN);
         if (op.contains("kprobe") || op.contains("uprobe") || op.contains("tracepoint") || op.contains("perf")
                 || op.contains("fentry") || op.contains("fexit") || op.contains("raw_tp")) {
             return List.of(Capability.CAP_BPF, Capability.CAP_PERFMON);

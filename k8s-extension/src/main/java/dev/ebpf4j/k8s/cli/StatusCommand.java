@@ -56,8 +56,9 @@ final class StatusCommand implements Callable<Integer> {
                     a.name().toLowerCase(Locale.ROOT));
         }
         s.put("features", features);
-        s.put("objects", ordered("programs", Introspection.programIds().size(), "maps", Introspection.mapIds().size(),
-                "links", Introspection.linkIds().size()));
+        // Counting every object in the kernel needs CAP_SYS_ADMIN, which the agent's container does not have.
+        s.put("objects", attempt(() -> ordered("programs", Introspection.programIds().size(), "maps", Introspection.mapIds().size(),
+                "links", Introspection.linkIds().size())));
         ClusterState cluster = context.cluster().apply(pins.dir);
         s.put("pin_dir", pins.dir.toString());
         s.put("load_balancer", attempt(() -> {
@@ -122,7 +123,8 @@ final class StatusCommand implements Callable<Integer> {
         })));
         t.table(List.of("FEATURE", "TYPE", "STATUS"), rows);
         Map<String, Object> o = (Map<String, Object>) s.get("objects");
-        t.out().println(t.bold("BPF objects:") + "   " + o.get("programs") + " programs, " + o.get("maps") + " maps, " + o.get("links") + " links");
+        t.out().println(t.bold("BPF objects:") + "   " + (o.containsKey("error") ? t.yellow(String.valueOf(o.get("error")))
+                : o.get("programs") + " programs, " + o.get("maps") + " maps, " + o.get("links") + " links"));
         Map<String, Object> lb = (Map<String, Object>) s.get("load_balancer");
         t.out().println(t.bold("Services:") + "      " + (lb.containsKey("error") ? t.yellow(String.valueOf(lb.get("error")))
                 : lb.get("services") + " frontends, " + lb.get("backends") + " backends (pins under " + s.get("pin_dir") + ")"));

@@ -95,6 +95,11 @@ class AgentContainerIT {
                     assertTrue(list.contains("\"frontend\":\"10.96.0.10:80/TCP\"")
                             && list.contains("\"address\":\"10.1.1.1:8080/TCP\",\"state\":\"active\"")
                             && list.contains("\"address\":\"10.1.2.1:8080/TCP\",\"state\":\"active\""), list);
+                    // status under the DaemonSet's capabilities: the kernel-wide object count needs SYS_ADMIN and says so,
+                    // the agent's own state (read from its pins) is there
+                    String status = Podman.run("exec", first, "ebpf4j", "status", "--pin-dir", bed.pinDir.toString())
+                            .requireSuccess("podman exec ... ebpf4j status").output();
+                    assertTrue(status.contains("needs CAP_SYS_ADMIN") && status.matches("(?s).*Services: +[1-9][0-9]* frontends.*"), status);
                     List<KernelObjects.LinkEntry> links = KernelObjects.cgroupLinks(bed.cgroup.path());
                     assertEquals(8, links.size(), "one link per socket hook on the test's cgroup: " + links);
 
