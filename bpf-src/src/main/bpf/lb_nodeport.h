@@ -28,6 +28,7 @@
 #include "lb_common.h"
 #include "lb_events.h"
 #include "ct_age.h"
+#include "lb_src_ranges.h"
 
 #define ETH_P_IP 0x0800
 #define ETH_HLEN 14
@@ -520,6 +521,9 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 			return TCX_NEXT;
 	}
 	client.w[0] = f.saddr;
+	/* A client outside the frontend's loadBalancerSourceRanges is dropped, as kube-proxy's firewall chain does. */
+	if (!lb_source_allowed(&skey, &client))
+		return TC_ACT_SHOT;
 	/* Replaced elements are recycled at once: choose from copies, and again on failure (see lb_sock.h). */
 	b = NULL;
 	for (int attempt = 0; attempt < 4; attempt++) {

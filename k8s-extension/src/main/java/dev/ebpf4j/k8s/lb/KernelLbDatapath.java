@@ -31,10 +31,13 @@ public final class KernelLbDatapath implements LbDatapath {
     private final BpfHashMap<LbMapCodec.SlotKey, Integer> slots;
     private final BpfHashMap<LbMapCodec.SlotKey, Integer> maglev;
     private final BpfHashMap<Integer, LbMapCodec.BackendValue> backends;
+    private final dev.ebpf4j.maps.LpmTrieMap<LbMapCodec.SrcRangeKey, Byte> sourceRanges; // null in objects without it
     private java.util.concurrent.ExecutorService writer;
     private boolean closed;
 
-    private KernelLbDatapath(MapHandle services, MapHandle slots, MapHandle maglev, MapHandle backends) {
+    private KernelLbDatapath(MapHandle services, MapHandle slots, MapHandle maglev, MapHandle backends, MapHandle sourceRanges) {
+        this.sourceRanges = sourceRanges == null ? null
+                : dev.ebpf4j.maps.LpmTrieMap.of(sourceRanges, LbMapCodec.SRC_RANGE_KEY, dev.ebpf4j.maps.codec.Codec.of(Byte.class));
         this.services = BpfHashMap.of(services, LbMapCodec.SVC_KEY, LbMapCodec.SVC);
         this.slots = BpfHashMap.of(slots, LbMapCodec.SLOT_KEY, LbMapCodec.ID);
         this.maglev = BpfHashMap.of(maglev, LbMapCodec.SLOT_KEY, LbMapCodec.ID);
@@ -48,7 +51,20 @@ public final class KernelLbDatapath implements LbDatapath {
      */
     public static KernelLbDatapath of(BpfObject object) {
         return new KernelLbDatapath(object.map(LbMapCodec.SERVICES), object.map(LbMapCodec.SLOTS),
-                object.map(LbMapCodec.MAGLEV), object.map(LbMapCodec.BACKENDS));
+                object.map(LbMapCodec.MAGLEV), object.map(LbMapCodec.BACKENDS),
+                object.maps().stream().anyMatch(m -> m.name().equals(LbMapCodec.SRC_RANGES)) ? object.map(LbMapCodec.SRC_RANGES) : null);
+    }
+
+    @Override
+    public void sourceRanges(java.util.List<SourceRanges.Entry> entries, boolean remove) {
+        if (entries.isEmpty()) return;
+        if (closed) throw new IllegalStateException("datapath is closed");
+        if (sourceRanges == null) throw new UnsupportedOperationException("this LB object has no lb_src_ranges map");
+        for (SourceRanges.Entry e : entries) { // in order: the reader must never see a marker without its ranges
+            var key = LbMapCodec.sourceRangeKey(e.frontend(), e.range());
+            if (remove) sourceRanges.remove(key);
+            else sourceRanges.put(key, e.range().isPresent() ? LbMapCodec.SRC_ALLOWED : LbMapCodec.SRC_RESTRICTED);
+        }
     }
 
     @Override
@@ -207,5 +223,6 @@ public final class KernelLbDatapath implements LbDatapath {
         slots.close();
         maglev.close();
         backends.close();
+        if (sourceRanges != null) sourceRanges.close();
     }
 }

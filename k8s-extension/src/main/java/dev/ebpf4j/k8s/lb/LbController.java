@@ -58,6 +58,7 @@ public final class LbController {
     private final LbDatapath datapath;
     private final DesiredIndex desired;
     private final LbPlanner planner;
+    private final SourceRanges ranges;
     private final AtomicReference<SyncResult> last = new AtomicReference<>();
     private final java.util.concurrent.atomic.AtomicLong syncErrors = new java.util.concurrent.atomic.AtomicLong();
     private volatile SyncFailure lastFailure;
@@ -79,6 +80,7 @@ public final class LbController {
         this.datapath = Objects.requireNonNull(datapath, "datapath");
         this.desired = new DesiredIndex(config);
         this.planner = new LbPlanner(config, desired, Objects.requireNonNull(applied, "applied"));
+        this.ranges = new SourceRanges(config);
     }
 
     /**
@@ -101,11 +103,15 @@ public final class LbController {
         Set<ServiceName> listed = delta.full() ? new HashSet<>() : null;
         for (ClusterDelta.ServiceChange c : delta.changes()) {
             desired.update(c.name(), c.service().orElse(null), c.slices());
+            ranges.update(c.name(), c.service().orElse(null));
             if (listed != null) listed.add(c.name());
         }
         if (listed != null) {
             for (ServiceName gone : List.copyOf(desired.services())) {
                 if (!listed.contains(gone)) desired.update(gone, null, List.of());
+            }
+            for (ServiceName gone : List.copyOf(ranges.services())) {
+                if (!listed.contains(gone)) ranges.update(gone, null);
             }
         }
         return apply(delta.generation(), start);
@@ -124,19 +130,28 @@ public final class LbController {
         for (ServiceName gone : List.copyOf(desired.services())) {
             if (!snapshot.services().containsKey(gone)) desired.update(gone, null, List.of());
         }
+        for (ServiceName gone : List.copyOf(ranges.services())) {
+            if (!snapshot.services().containsKey(gone)) ranges.update(gone, null);
+        }
         for (var e : snapshot.services().entrySet()) {
             desired.update(e.getKey(), e.getValue(), slicesByService.getOrDefault(e.getKey(), List.of()));
+            ranges.update(e.getKey(), e.getValue());
         }
         return apply(snapshot.generation(), start);
     }
 
     private SyncResult apply(long generation, long start) {
         UpdatePlan plan = planner.plan();
-        if (!plan.isEmpty()) {
+        // Source ranges go in before the frontends they restrict and out after them: no frontend is ever open.
+        SourceRanges.Changes rangeChanges = ranges.drain();
+        if (!plan.isEmpty() || !rangeChanges.isEmpty()) {
             try {
+                datapath.sourceRanges(rangeChanges.add(), false);
                 datapath.apply(plan);
+                datapath.sourceRanges(rangeChanges.remove(), true);
             } catch (RuntimeException e) {
                 planner.abort(plan);
+                ranges.retry(rangeChanges);
                 syncErrors.incrementAndGet();
                 lastFailure = new SyncFailure(generation, java.time.Instant.now(), String.valueOf(e.getMessage()));
                 outOfDate = true;

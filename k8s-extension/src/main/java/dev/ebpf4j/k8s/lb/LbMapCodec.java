@@ -41,6 +41,24 @@ final class LbMapCodec {
                         @Unsigned(bits = 8) int family, @Unsigned(bits = 8) int state, @Length(3) byte[] pad) {
     }
 
+    /** struct lb_src_range_key (40 bytes): an LPM key over the frontend's fields and then the client address. */
+    record SrcRangeKey(int prefixlen, @Length(16) byte[] addr, @NetworkOrder @Unsigned(bits = 16) int port,
+                       @Unsigned(bits = 8) int proto, @Unsigned(bits = 8) int family, @Length(16) byte[] client) {
+    }
+
+    static final String SRC_RANGES = "lb_src_ranges";
+    static final int SRC_FRONTEND_BITS = 160;
+    static final byte SRC_RESTRICTED = 1, SRC_ALLOWED = 2;
+
+    /** The lb_src_ranges key of a frontend's marker (no range) or of one of its ranges. */
+    static SrcRangeKey sourceRangeKey(Frontend f, java.util.Optional<dev.ebpf4j.k8s.model.Cidr> range) {
+        SvcKey k = serviceKey(f);
+        byte[] client = range.map(c -> address(c.network())).orElse(new byte[16]);
+        int bits = range.map(dev.ebpf4j.k8s.model.Cidr::prefixLength).orElse(0);
+        return new SrcRangeKey(SRC_FRONTEND_BITS + bits, k.addr(), k.port(), k.proto(), k.family(), client);
+    }
+
+    static final Codec<SrcRangeKey> SRC_RANGE_KEY = Codec.of(SrcRangeKey.class);
     static final Codec<SvcKey> SVC_KEY = Codec.of(SvcKey.class);
     static final Codec<Svc> SVC = Codec.of(Svc.class);
     static final Codec<SlotKey> SLOT_KEY = Codec.of(SlotKey.class);

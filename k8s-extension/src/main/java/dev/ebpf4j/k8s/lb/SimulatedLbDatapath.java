@@ -26,6 +26,8 @@ public final class SimulatedLbDatapath implements LbDatapath {
     private final Map<ElementKey, Integer> maglev = new HashMap<>();
     private final Map<Integer, Backend> backends = new TreeMap<>();
     private final List<String> violations = new ArrayList<>();
+    private final Map<Frontend, java.util.Set<dev.ebpf4j.k8s.model.Cidr>> sourceRanges = new TreeMap<>();
+    private final java.util.Set<Frontend> restricted = new java.util.TreeSet<>();
     private long stepsApplied;
 
     @Override
@@ -148,5 +150,25 @@ public final class SimulatedLbDatapath implements LbDatapath {
         slots.clear();
         maglev.clear();
         backends.clear();
+    }
+
+    @Override
+    public synchronized void sourceRanges(List<SourceRanges.Entry> entries, boolean remove) {
+        for (SourceRanges.Entry e : entries) {
+            if (e.range().isEmpty()) {
+                if (remove) restricted.remove(e.frontend()); else restricted.add(e.frontend());
+            } else if (remove) {
+                var set = sourceRanges.get(e.frontend());
+                if (set != null && set.remove(e.range().get()) && set.isEmpty()) sourceRanges.remove(e.frontend());
+            } else {
+                sourceRanges.computeIfAbsent(e.frontend(), k -> new java.util.HashSet<>()).add(e.range().get());
+            }
+        }
+    }
+
+    /** Mirrors lb_source_allowed: a restricted frontend admits only clients in one of its ranges. */
+    public synchronized boolean sourceAllowed(Frontend frontend, java.net.InetAddress client) {
+        if (!restricted.contains(frontend)) return true;
+        return sourceRanges.getOrDefault(frontend, java.util.Set.of()).stream().anyMatch(c -> c.contains(client));
     }
 }

@@ -22,11 +22,13 @@ import java.util.Optional;
  * @param topologyAware         whether new connections prefer the endpoints hinted for this node's zone
  *                              ({@code spec.trafficDistribution} set, or the {@code service.kubernetes.io/topology-mode:
  *                              Auto} annotation), as kube-proxy's topology-aware routing does
+ * @param loadBalancerSourceRanges {@code spec.loadBalancerSourceRanges} (or the older annotation): the clients
+ *                              allowed to reach the load-balancer IPs; empty allows every client
  */
 public record Service(ServiceName id, ServiceType type, List<InetAddress> clusterIps, List<ServicePort> ports,
                       List<InetAddress> externalIps, List<InetAddress> loadBalancerIps, SessionAffinity sessionAffinity,
                       TrafficPolicy externalTrafficPolicy, TrafficPolicy internalTrafficPolicy, int healthCheckNodePort,
-                      boolean topologyAware) {
+                      boolean topologyAware, List<Cidr> loadBalancerSourceRanges) {
     /** Copies lists and checks that port names are unique, as the API server guarantees. */
     public Service {
         Objects.requireNonNull(id, "id");
@@ -35,6 +37,7 @@ public record Service(ServiceName id, ServiceType type, List<InetAddress> cluste
         ports = List.copyOf(ports);
         externalIps = List.copyOf(externalIps);
         loadBalancerIps = List.copyOf(loadBalancerIps);
+        loadBalancerSourceRanges = loadBalancerSourceRanges == null ? List.of() : List.copyOf(loadBalancerSourceRanges);
         sessionAffinity = sessionAffinity == null ? SessionAffinity.NONE : sessionAffinity;
         externalTrafficPolicy = externalTrafficPolicy == null ? TrafficPolicy.CLUSTER : externalTrafficPolicy;
         internalTrafficPolicy = internalTrafficPolicy == null ? TrafficPolicy.CLUSTER : internalTrafficPolicy;
@@ -53,6 +56,15 @@ public record Service(ServiceName id, ServiceType type, List<InetAddress> cluste
                 throw new IllegalArgumentException("Service " + id + " of type " + type + " has nodePort " + p.nodePort());
             }
         }
+    }
+
+    /** A Service without source ranges. */
+    public Service(ServiceName id, ServiceType type, List<InetAddress> clusterIps, List<ServicePort> ports,
+                   List<InetAddress> externalIps, List<InetAddress> loadBalancerIps, SessionAffinity sessionAffinity,
+                   TrafficPolicy externalTrafficPolicy, TrafficPolicy internalTrafficPolicy, int healthCheckNodePort,
+                   boolean topologyAware) {
+        this(id, type, clusterIps, ports, externalIps, loadBalancerIps, sessionAffinity, externalTrafficPolicy,
+                internalTrafficPolicy, healthCheckNodePort, topologyAware, List.of());
     }
 
     /** A Service without topology-aware routing. */
@@ -90,19 +102,25 @@ public record Service(ServiceName id, ServiceType type, List<InetAddress> cluste
     /** This Service with other session affinity. */
     public Service withSessionAffinity(SessionAffinity affinity) {
         return new Service(id, type, clusterIps, ports, externalIps, loadBalancerIps, affinity, externalTrafficPolicy,
-                internalTrafficPolicy, healthCheckNodePort, topologyAware);
+                internalTrafficPolicy, healthCheckNodePort, topologyAware, loadBalancerSourceRanges);
     }
 
     /** This Service with topology-aware routing on or off. */
     public Service withTopologyAware(boolean on) {
         return new Service(id, type, clusterIps, ports, externalIps, loadBalancerIps, sessionAffinity, externalTrafficPolicy,
-                internalTrafficPolicy, healthCheckNodePort, on);
+                internalTrafficPolicy, healthCheckNodePort, on, loadBalancerSourceRanges);
+    }
+
+    /** This Service with other load-balancer source ranges. */
+    public Service withLoadBalancerSourceRanges(List<Cidr> ranges) {
+        return new Service(id, type, clusterIps, ports, externalIps, loadBalancerIps, sessionAffinity, externalTrafficPolicy,
+                internalTrafficPolicy, healthCheckNodePort, topologyAware, ranges);
     }
 
     /** This Service with other traffic policies. */
     public Service withTrafficPolicies(TrafficPolicy external, TrafficPolicy internal) {
         return new Service(id, type, clusterIps, ports, externalIps, loadBalancerIps, sessionAffinity, external, internal,
                 healthCheckNodePort != 0 && type == ServiceType.LOAD_BALANCER && external == TrafficPolicy.LOCAL ? healthCheckNodePort : 0,
-                topologyAware);
+                topologyAware, loadBalancerSourceRanges);
     }
 }

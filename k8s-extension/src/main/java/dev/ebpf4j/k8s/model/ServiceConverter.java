@@ -53,7 +53,28 @@ public final class ServiceConverter {
         return Optional.of(new Service(id, ServiceType.parse(spec.getType()), IpLiterals.parseAll(ipStrings), ports,
                 IpLiterals.parseAll(spec.getExternalIPs()), ingressIps(s), affinity(spec),
                 TrafficPolicy.parse(spec.getExternalTrafficPolicy()), TrafficPolicy.parse(spec.getInternalTrafficPolicy()),
-                healthCheckNodePort(spec), topologyAware(s)));
+                healthCheckNodePort(spec), topologyAware(s), sourceRanges(s)));
+    }
+
+    /** The annotation kube-proxy reads when {@code spec.loadBalancerSourceRanges} is empty (comma-separated CIDRs). */
+    static final String SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges";
+
+    private static List<Cidr> sourceRanges(io.fabric8.kubernetes.api.model.Service s) {
+        List<String> texts = s.getSpec().getLoadBalancerSourceRanges() == null ? List.of() : s.getSpec().getLoadBalancerSourceRanges();
+        var annotations = s.getMetadata().getAnnotations();
+        if (texts.isEmpty() && annotations != null && annotations.get(SOURCE_RANGES_ANNOTATION) != null) {
+            texts = java.util.Arrays.stream(annotations.get(SOURCE_RANGES_ANNOTATION).split(",")).map(String::strip)
+                    .filter(t -> !t.isEmpty()).toList();
+        }
+        List<Cidr> out = new ArrayList<>();
+        for (String t : texts) {
+            try {
+                out.add(Cidr.parse(t.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("loadBalancerSourceRanges: '" + t + "' is not a CIDR (" + e.getMessage() + ")", e);
+            }
+        }
+        return out;
     }
 
     /** The annotations that ask for topology-aware routing; the older one is what Kubernetes before 1.27 used. */

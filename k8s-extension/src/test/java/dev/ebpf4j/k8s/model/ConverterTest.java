@@ -105,6 +105,24 @@ class ConverterTest {
     }
 
     @Test
+    void loadBalancerSourceRangesFromTheSpecOrElseTheAnnotation() {
+        var base = new ServiceBuilder().withNewMetadata().withNamespace("a").withName("b").endMetadata()
+                .withNewSpec().withType("LoadBalancer").withClusterIP("10.0.0.1").addNewPort().withPort(80).endPort().endSpec().build();
+        assertEquals(List.of(), ServiceConverter.convert(base).orElseThrow().loadBalancerSourceRanges());
+        var spec = new ServiceBuilder(base).editSpec().withLoadBalancerSourceRanges("203.0.113.0/24", "2001:db8::/32").endSpec()
+                .editMetadata().addToAnnotations(ServiceConverter.SOURCE_RANGES_ANNOTATION, "10.0.0.0/8").endMetadata().build();
+        assertEquals(List.of(Cidr.parse("203.0.113.0/24"), Cidr.parse("2001:db8::/32")),
+                ServiceConverter.convert(spec).orElseThrow().loadBalancerSourceRanges(), "the spec field wins");
+        var annotated = new ServiceBuilder(base).editMetadata()
+                .addToAnnotations(ServiceConverter.SOURCE_RANGES_ANNOTATION, " 10.0.0.0/8 , 192.0.2.0/24").endMetadata().build();
+        assertEquals(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("192.0.2.0/24")),
+                ServiceConverter.convert(annotated).orElseThrow().loadBalancerSourceRanges());
+        var bad = new ServiceBuilder(base).editSpec().withLoadBalancerSourceRanges("203.0.113.0/33").endSpec().build();
+        var e = assertThrows(IllegalArgumentException.class, () -> ServiceConverter.convert(bad));
+        assertTrue(e.getMessage().startsWith("loadBalancerSourceRanges: '203.0.113.0/33' is not a CIDR"), e.getMessage());
+    }
+
+    @Test
     void rejectsNonLiteralAddressesInsteadOfResolvingThem() {
         var s = new ServiceBuilder().withNewMetadata().withNamespace("a").withName("b").endMetadata()
                 .withNewSpec().withClusterIP("localhost").addNewPort().withPort(1).endPort().endSpec().build();
