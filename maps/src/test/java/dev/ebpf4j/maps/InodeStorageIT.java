@@ -45,6 +45,7 @@ class InodeStorageIT {
     @Test
     void javaStoresReadsAndRemovesAValueOnAFileByItsFd() throws Exception {
         Path file = Files.writeString(temp.resolve("a"), "x"), other = Files.writeString(temp.resolve("b"), "y");
+        // region inode-storage
         try (BpfObject obj = BpfObject.open(object).autoload("on_open", false).load();
              InodeStorageMap<Counter> storage = InodeStorageMap.of(obj.map("inode_stg"), Codec.of(Counter.class))) {
             int fd = StorageSys.open(file, StorageSys.O_RDONLY), again = StorageSys.open(file, StorageSys.O_RDONLY),
@@ -62,6 +63,7 @@ class InodeStorageIT {
                 StorageSys.close(otherFd);
             }
         }
+        // endregion
     }
 
     @Test

@@ -64,6 +64,7 @@ class LocalStorageIT {
 
     @Test
     void socketStorageSeededByJavaIsCountedByTheProgramOnTcpStateChangesAndReadByTheSocketFd() {
+        // region sk-storage
         try (NetNamespace ns = NetNamespace.create("e4j-skstg");
              SkStorageMap<SkVal> storage = SkStorageMap.of(obj.map("sk_stg"), Codec.of(SkVal.class))) {
             ns.run(() -> {
@@ -83,10 +84,12 @@ class LocalStorageIT {
                 }
             });
         }
+        // endregion
     }
 
     @Test
     void taskStorageWrittenOnThisThreadsSyscallsIsReadByItsPidfd() {
+        // region task-storage
         try (TaskStorageMap<Counter> storage = TaskStorageMap.of(obj.map("task_stg"), Codec.of(Counter.class))) {
             int pidfd = StorageSys.pidfdOfThisThread();
             try {
@@ -100,10 +103,12 @@ class LocalStorageIT {
                 StorageSys.close(pidfd);
             }
         }
+        // endregion
     }
 
     @Test
     void cgroupStorageWrittenForTheCallersCgroupIsReadByTheCgroupFd() throws Exception {
+        // region cgrp-storage
         try (TestCgroup cg = TestCgroup.create("e4j-cgstg");
              CgrpStorageMap<Counter> storage = CgrpStorageMap.of(obj.map("cgrp_stg"), Codec.of(Counter.class))) {
             int cgfd = StorageSys.open(cg.path(), StorageSys.O_RDONLY | StorageSys.O_DIRECTORY);
@@ -122,6 +127,7 @@ class LocalStorageIT {
                 StorageSys.close(cgfd);
             }
         }
+        // endregion
     }
 
     @Test

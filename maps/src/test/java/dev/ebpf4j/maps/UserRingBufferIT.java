@@ -115,6 +115,7 @@ class UserRingBufferIT {
 
     @Test
     void fullRingIsMapFullAndOfferFalseUntilTheProgramDrains() {
+        // region user-ringbuf-full
         int fitted = 0;
         while (ring.offer(record(1000, 1))) fitted++;
         seq--; // the refused record took no sequence number in the ring
@@ -130,6 +131,7 @@ class UserRingBufferIT {
         assertEquals(1, drain());
         assertEquals(5, count.get());
         assertEquals(0, orderErrors.get() + shapeErrors.get());
+        // endregion
     }
 
     @Test
