@@ -57,8 +57,8 @@ class NodePortIT {
     }
 
     /** struct lb_ct. */
-    record Ct(@Length(4) byte[] addr, @NetworkOrder @Unsigned(bits = 16) int port, @Unsigned(bits = 16) int pad,
-              int backendId, int pad2, long lastSeenNs) {
+    record Ct(@Length(4) byte[] addr, @NetworkOrder @Unsigned(bits = 16) int port, @NetworkOrder @Unsigned(bits = 16) int natPort,
+              int backendId, int flags, long lastSeenNs) {
     }
 
     private static Service nodePortService() {
