@@ -149,4 +149,17 @@ class UserRingBufferIT {
         assertEquals(30, sum.get());
         assertEquals(0, orderErrors.get() + shapeErrors.get());
     }
+
+    @Test
+    void standaloneRingIsCreatedAndCountsRecordFootprints() {
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class, () -> UserRingBuffer.create("e4j_urb", 1000));
+        assertTrue(size.getMessage().contains("power of two of at least 4096"), size.getMessage());
+        try (UserRingBuffer standalone = UserRingBuffer.create("e4j_urb", 8192)) {
+            assertTrue(standalone.ownsFd());
+            assertEquals(8192, standalone.free());
+            assertTrue(standalone.offer(new byte[10]));
+            assertEquals(8192 - UserRingBuffer.footprint(10), standalone.free(), "10 bytes + 8-byte header, rounded to 24");
+            assertEquals(24, UserRingBuffer.footprint(10));
+        }
+    }
 }
