@@ -31,7 +31,8 @@ import java.nio.file.Path;
 public sealed interface BpfMap extends AutoCloseable
         permits BpfHashMap, LruHashMap, PerCpuHashMap, LruPerCpuHashMap, ArrayMap, PerCpuArrayMap, LpmTrieMap,
         QueueMap, StackMap, BloomFilterMap, RingBuffer, PerfEventArray, ProgArray, DevMap, DevMapHash, CpuMap,
-        XskMap, SockMap, SockHash, ArrayOfMaps, HashOfMaps, RawMap, UserRingBuffer {
+        XskMap, SockMap, SockHash, ArrayOfMaps, HashOfMaps, RawMap, UserRingBuffer,
+        SkStorageMap, CgrpStorageMap, TaskStorageMap, InodeStorageMap {
 
     /** The map's name (at most 15 characters, as the kernel keeps it). */
     String name();

@@ -17,7 +17,7 @@ import java.util.Locale;
  * add no component, and each component is compared without underscores and case, so {@code maglevSize} matches
  * {@code maglev_size} and {@code class_} matches {@code class}. One path may stop early where the other goes on into
  * the same bytes: a codec leaf {@code addr} (a 16-byte array) covers BTF's {@code addr.w} ({@code struct lb_addr
- * { __u32 w[4]; }}). A codec leaf with an empty name, as a scalar, array or byte codec has, is positional: only its
+ * { __u32 w[4]; }}). A codec leaf with an empty name, as a scalar, array, byte or LPM-key codec has, is positional: only its
  * offset and size are checked.
  */
 final class BtfLayoutCheck {

@@ -24,9 +24,10 @@ final class PrefixCodec implements Codec<Prefix> {
     @Override public int alignment() { return 4; }
     @Override public String describe() { return addressBytes == 4 ? "IPv4 LPM key" : "IPv6 LPM key"; }
 
+    /** Unnamed leaves: C names an LPM key's members freely ({@code prefixlen}/{@code addr}...), so only offsets and sizes are checked. */
     @Override
     public List<CodecField> fields() {
-        return List.of(new CodecField("prefixlen", 0, 4), new CodecField("data", 4, addressBytes));
+        return List.of(new CodecField("", 0, 4), new CodecField("", 4, addressBytes));
     }
 
     @Override

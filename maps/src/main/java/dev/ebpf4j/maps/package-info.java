@@ -19,6 +19,10 @@
  *
  * {@snippet class="dev.ebpf4j.maps.PackageSnippets" region="user-ringbuf"}
  *
+ * <p>The local storage maps ({@link dev.ebpf4j.maps.SkStorageMap}, {@link dev.ebpf4j.maps.TaskStorageMap},
+ * {@link dev.ebpf4j.maps.CgrpStorageMap}, {@link dev.ebpf4j.maps.InodeStorageMap}) hold a value per kernel object and
+ * are keyed from Java by an fd of that object: a socket, a pidfd, a cgroup directory, a file.
+ *
  * <p>Requirements: Linux 5.x with BTF; creating maps needs CAP_BPF (or CAP_SYS_ADMIN). Batch operations need
  * Linux 5.6, MMAPABLE arrays 5.5, ring buffers 5.8, user ring buffers 6.1, bloom filters 5.16, lookup-and-delete on hash maps 5.14.
  * Kernel failures are {@link dev.ebpf4j.core.BpfException}s naming the operation and errno; misuse (wrong sizes,

@@ -81,6 +81,7 @@ class ObjectMapsIT {
 
     @Test
     void swappedSameSizeFieldsAreRefusedByName() {
+        // region btf-names
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> BpfHashMap.of(obj.map("backends"), Codec.s32(), Codec.of(Swapped.class)));
         assertTrue(e.getMessage().contains("codec field 'weight' at offset 4 (2 B) is BTF member 'port' of struct backend"),
@@ -89,6 +90,7 @@ class ObjectMapsIT {
             ok.put(7, new SnakeCase(1, 2, 3, 4));
             assertEquals(Optional.of(new SnakeCase(1, 2, 3, 4)), ok.get(7), "names compare without '_' and case");
         }
+        // endregion
     }
 
     @Test

@@ -115,6 +115,7 @@ class UserRingBufferIT {
 
     @Test
     void fullRingIsMapFullAndOfferFalseUntilTheProgramDrains() {
+        // region user-ringbuf-full
         int fitted = 0;
         while (ring.offer(record(1000, 1))) fitted++;
         seq--; // the refused record took no sequence number in the ring
@@ -130,6 +131,7 @@ class UserRingBufferIT {
         assertEquals(1, drain());
         assertEquals(5, count.get());
         assertEquals(0, orderErrors.get() + shapeErrors.get());
+        // endregion
     }
 
     @Test
@@ -146,5 +148,18 @@ class UserRingBufferIT {
         assertEquals(2, drain(), "the discarded record is skipped, the other two come in order");
         assertEquals(30, sum.get());
         assertEquals(0, orderErrors.get() + shapeErrors.get());
+    }
+
+    @Test
+    void standaloneRingIsCreatedAndCountsRecordFootprints() {
+        IllegalArgumentException size = assertThrows(IllegalArgumentException.class, () -> UserRingBuffer.create("e4j_urb", 1000));
+        assertTrue(size.getMessage().contains("power of two of at least 4096"), size.getMessage());
+        try (UserRingBuffer standalone = UserRingBuffer.create("e4j_urb", 8192)) {
+            assertTrue(standalone.ownsFd());
+            assertEquals(8192, standalone.free());
+            assertTrue(standalone.offer(new byte[10]));
+            assertEquals(8192 - UserRingBuffer.footprint(10), standalone.free(), "10 bytes + 8-byte header, rounded to 24");
+            assertEquals(24, UserRingBuffer.footprint(10));
+        }
     }
 }

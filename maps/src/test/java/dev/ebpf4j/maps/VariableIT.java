@@ -42,6 +42,7 @@ class VariableIT {
 
     @Test
     void javaWritesDataTheProgramAddsIntoBssJavaReadsItLive() {
+        // region variable
         try (Variable<Long> input = Variable.of(obj, "input", long.class);
              Variable<Long> counter = Variable.of(obj, "counter", long.class);
              Variable<Integer> runs = Variable.of(obj, "runs", Codec.s32());
@@ -61,6 +62,7 @@ class VariableIT {
             IllegalStateException frozen = assertThrows(IllegalStateException.class, () -> scale.set(4));
             assertTrue(frozen.getMessage().contains("BpfObjectSpec.constant(\"scale\""), frozen.getMessage());
         }
+        // endregion
     }
 
     @Test
