@@ -10,11 +10,34 @@ GUEST_MODULES=${GUEST_MODULES:-"virtio_pci 9pnet_virtio 9p veth sch_ingress cls_
 glog() { printf '[guest] %s\n' "$*" >&2; }
 gdie() { glog "error: $*"; exit 2; }
 
-# The linux-image package for a series (6.1 or 6.12), read from the versions of the linux-image-amd64 metapackage
-# apt knows (bookworm has 6.1, bookworm-backports has 6.12). Falls back to a package already in the cache.
+# Debian 11 (bullseye, 5.10) is not in this machine's apt sources: its kernels come through a private apt state in
+# the cache (sources, lists and archives under $GUEST_CACHE/apt-bullseye), leaving the system's apt untouched.
+guest_bullseye_apt() {
+  local d=$GUEST_CACHE/apt-bullseye
+  mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
+  printf '%s\n' "deb http://deb.debian.org/debian bullseye main" \
+    "deb http://deb.debian.org/debian-security bullseye-security main" > "$d/sources.list"
+  echo -o "Dir::Etc::SourceList=$d/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+    -o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache"
+}
+
+# apt options for a series: the system's sources, or the private bullseye state for 5.10 (updated once).
+guest_apt_options() {
+  [ "$1" = 5.10 ] || return 0
+  local opts; opts=$(guest_bullseye_apt)
+  # shellcheck disable=SC2086
+  [ -n "$(ls "$GUEST_CACHE"/apt-bullseye/lists/*Packages 2>/dev/null)" ] || apt-get $opts update -q >&2 || true
+  echo "$opts"
+}
+
+# The linux-image package for a series (5.10, 6.1 or 6.12), read from the versions of the linux-image-amd64
+# metapackage apt knows (bullseye has 5.10, bookworm 6.1, bookworm-backports 6.12). Falls back to a package already
+# in the cache.
 guest_package_name() {
-  local series=$1 name
-  name=$(apt-cache show linux-image-amd64 2>/dev/null | awk -v s="$series" '
+  local series=$1 name opts
+  opts=$(guest_apt_options "$series")
+  # shellcheck disable=SC2086
+  name=$(apt-cache $opts show linux-image-amd64 2>/dev/null | awk -v s="$series" '
       /^Version: / { v = $2 }
       /^Depends: / && index(v, s ".") == 1 { split($2, d, " "); print v " " d[1] }' |
     sort -V | tail -1 | cut -d' ' -f2)
@@ -36,7 +59,10 @@ guest_fetch_deb() {
     glog "downloading $name with apt-get (about 100 MB, once)"
     local tmp; tmp=$(mktemp -d "$GUEST_CACHE/debs/.dl.XXXXXX")
     chmod 755 "$tmp"   # apt's _apt user writes here when it can
-    ( cd "$tmp" && apt-get download -q "$name" >&2 ) || { rm -rf "$tmp"; gdie "apt-get download $name failed"; }
+    local opts=""
+    case "$name" in linux-image-5.10.*) opts=$(guest_apt_options 5.10) ;; esac
+    # shellcheck disable=SC2086
+    ( cd "$tmp" && apt-get $opts download -q "$name" >&2 ) || { rm -rf "$tmp"; gdie "apt-get download $name failed"; }
     mv "$tmp"/*.deb "$GUEST_CACHE/debs/" && rm -rf "$tmp"
     deb=$(ls "$GUEST_CACHE"/debs/"$name"_*.deb | sort -V | tail -1)
   fi

@@ -2,7 +2,7 @@
 # Runs JUnit tests (or a shell command) inside a Debian kernel under qemu software emulation, over a read-only 9p view
 # of this machine's root file system. See scripts/guest/README.md.
 #
-#   run.sh --kernel 6.1|6.12 --classpath CP [--scan ROOTS] [--tags guest,guest-smoke] [--out DIR] [--timeout SECS]
+#   run.sh --kernel 5.10|6.1|6.12 --classpath CP [--scan ROOTS] [--tags guest,guest-smoke] [--out DIR] [--timeout SECS]
 #          [--workdir DIR] [--launcher JAR] [--java JAVA_HOME] [--jvm-arg ARG]... [--cmd 'shell command']
 #          [--prepare-only]
 #
@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
     *) gdie "unknown option $1 (see --help)" ;;
   esac
 done
-[ -n "$KERNEL" ] || gdie "--kernel 6.1 or --kernel 6.12 is required"
+[ -n "$KERNEL" ] || gdie "--kernel 5.10, 6.1 or 6.12 is required"
 command -v qemu-system-x86_64 >/dev/null || gdie "qemu-system-x86_64 missing (apt-get install qemu-system-x86)"
 command -v cpio >/dev/null || gdie "cpio missing (apt-get install cpio)"
 

@@ -526,6 +526,8 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	/* Replaced elements are recycled at once: choose from copies, and again on failure (see lb_sock.h). */
 	b = NULL;
+	/* Unrolled: before 6.3 the verifier refuses a loop whose back-edge is a fall-through (seen on 5.10 and 6.1). */
+	#pragma unroll
 	for (int attempt = 0; attempt < 4; attempt++) {
 		if (attempt) {
 			svc = bpf_map_lookup_elem(&lb_services, &skey);

@@ -208,6 +208,8 @@ static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6, bool
 		 * element being recycled. A frontend is refused only when every attempt fails, and at once (after one
 		 * re-read) when it has no active backend.
 		 */
+		/* Unrolled: before 6.3 the verifier refuses a loop whose back-edge is a fall-through (seen on 5.10 and 6.1). */
+		#pragma unroll
 		for (int attempt = 0; attempt < 4; attempt++) {
 			if (attempt) {
 				found = bpf_map_lookup_elem(&lb_services, &lkey);

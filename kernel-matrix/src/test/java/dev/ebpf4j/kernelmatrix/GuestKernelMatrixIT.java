@@ -22,13 +22,13 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Boots each configured guest kernel ({@code -Debpf4j.guest.kernels=6.1,6.12}, the default; {@code none} skips),
+ * Boots each configured guest kernel ({@code -Debpf4j.guest.kernels=5.10,6.1,6.12}, the default; {@code none} skips),
  * runs the {@code guest} and {@code guest-smoke} tests of this module's test class path in it, and reports every
  * guest test as a test here, named with the kernel it ran in: failed in the guest fails here, skipped in the guest is
  * skipped here with the guest's reason. A guest that did not boot, or ran no test, fails.
  */
 class GuestKernelMatrixIT {
-    private static final String KERNELS = System.getProperty("ebpf4j.guest.kernels", "6.1,6.12");
+    private static final String KERNELS = System.getProperty("ebpf4j.guest.kernels", "5.10,6.1,6.12");
     private static final Duration TIMEOUT = Duration.ofSeconds(Long.getLong("ebpf4j.guest.timeout.seconds", 900));
     private static final Path OUTPUT = Path.of(System.getProperty("ebpf4j.guest.output", "target/guest"));
 

@@ -33,7 +33,7 @@ class GuestSmokeTest {
         if (GUEST != null) {
             assertTrue(running.toString().startsWith(GUEST + "."), "guest asked for " + GUEST + " but runs " + running);
         }
-        assertTrue(running.atLeast(5, 15), "ebpf4j needs 5.15 or newer, found " + running);
+        assertTrue(running.atLeast(5, 10), "ebpf4j needs 5.10 or newer, found " + running);
     }
 
     @Test

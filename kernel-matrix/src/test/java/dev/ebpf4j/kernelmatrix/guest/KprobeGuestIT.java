@@ -3,6 +3,7 @@ package dev.ebpf4j.kernelmatrix.guest;
 import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.core.build.BpfBuilder;
 import dev.ebpf4j.core.build.CompiledObject;
+import dev.ebpf4j.core.features.KernelVersion;
 import dev.ebpf4j.testkit.FdLeakCheck;
 import dev.ebpf4j.testkit.guest.BpfTestSources;
 import org.junit.jupiter.api.Tag;
@@ -28,6 +29,7 @@ class KprobeGuestIT {
     void kprobeOnDoSysOpenat2CountsThisProcessesOpens(@TempDir Path dir) throws Throwable {
         assumeTrue(Files.isRegularFile(RawCalls.KPROBE_PMU),
                 "needs kprobes: no kprobe PMU at " + RawCalls.KPROBE_PMU + " (CONFIG_KPROBES off)");
+        assumeTrue(KernelVersion.running().atLeast(5, 15), "needs perf_event bpf_link (5.15+) for BPF_PERF_EVENT");
         CompiledObject compiled = BpfBuilder.create()
                 .compile(BpfTestSources.locate(getClass(), "kprobe_openat.bpf.c"), dir.resolve("kprobe.bpf.o"));
         if (System.getProperty("ebpf4j.guest") != null) {

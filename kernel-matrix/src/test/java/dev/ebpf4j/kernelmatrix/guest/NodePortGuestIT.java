@@ -1,0 +1,128 @@
+package dev.ebpf4j.kernelmatrix.guest;
+
+import dev.ebpf4j.core.features.KernelVersion;
+import dev.ebpf4j.k8s.lb.LbConfig;
+import dev.ebpf4j.k8s.lb.LoadBalancer;
+import dev.ebpf4j.k8s.model.AddressType;
+import dev.ebpf4j.k8s.model.Endpoint;
+import dev.ebpf4j.k8s.model.EndpointPort;
+import dev.ebpf4j.k8s.model.EndpointSlice;
+import dev.ebpf4j.k8s.model.Protocol;
+import dev.ebpf4j.k8s.model.Service;
+import dev.ebpf4j.k8s.model.ServiceName;
+import dev.ebpf4j.k8s.model.ServicePort;
+import dev.ebpf4j.k8s.model.ServiceType;
+import dev.ebpf4j.k8s.model.SessionAffinity;
+import dev.ebpf4j.k8s.model.TargetPort;
+import dev.ebpf4j.k8s.model.TrafficPolicy;
+import dev.ebpf4j.k8s.source.ClusterSnapshot;
+import dev.ebpf4j.programs.TcDirection;
+import dev.ebpf4j.programs.TcProgram;
+import dev.ebpf4j.testkit.FdLeakCheck;
+import dev.ebpf4j.testkit.NetNamespace;
+import dev.ebpf4j.testkit.Topology;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * NodePort with real traffic in the guest kernel: an external namespace connects to the node namespace's address on
+ * the node port; the TC programs on the node's external interface DNAT to backends in two backend namespaces and
+ * restore the node address on replies. They attach as tcx links where the kernel has tcx (6.6+), else as cls_bpf
+ * filters on a clsact qdisc: the test checks which path the kernel got and that the other left no trace.
+ */
+@Tag("guest")
+@ExtendWith(FdLeakCheck.class)
+class NodePortGuestIT {
+    private static final ServiceName WEB = new ServiceName("default", "web");
+
+    @Test
+    void externalClientReachesTheBackendsThroughTheNodePort() throws Exception {
+        List<ServerSocket> servers = new ArrayList<>();
+        try (Topology topo = Topology.create("e4jgnp");
+             LoadBalancer lb = LoadBalancer.load(LbConfig.forNode("n1"))) {
+            NetNamespace ext = topo.namespace("ext");
+            NetNamespace node = topo.namespace("node");
+            topo.veth(ext, "eth0", "10.0.0.2/24", node, "ext0", "10.0.0.1/24");
+            List<Endpoint> endpoints = new ArrayList<>();
+            for (int i = 1; i <= 2; i++) {
+                NetNamespace b = topo.namespace("b" + i);
+                topo.veth(node, "vb" + i, "10.1." + i + ".254/24", b, "eth0", "10.1." + i + ".1/24");
+                b.ip("route", "add", "10.0.0.0/24", "via", "10.1." + i + ".254");
+                String name = "b" + i;
+                InetAddress address = InetAddress.ofLiteral("10.1." + i + ".1");
+                ServerSocket ss = b.call(() -> new ServerSocket(8080, 50, address));
+                servers.add(ss);
+                Thread.ofPlatform().daemon().start(() -> serve(ss, name));
+                endpoints.add(Endpoint.ready(address, "n1"));
+            }
+            node.exec("sysctl", "-qw", "net.ipv4.ip_forward=1");
+            topo.verifyIsolated();
+            lb.controller().sync(ClusterSnapshot.of(List.of(service()), List.of(new EndpointSlice("default", "web-1", WEB,
+                    AddressType.IPV4, endpoints, List.of(new EndpointPort("http", Protocol.TCP, 8080)))), 1));
+
+            boolean tcx = node.call(() -> TcProgram.hasTcx(NetworkInterface.getByName("ext0").getIndex(), TcDirection.INGRESS));
+            if (KernelVersion.running().atLeast(6, 6)) assertTrue(tcx, "kernel " + KernelVersion.running() + " should have tcx (6.6+)");
+            node.run(() -> lb.attachNodePort("ext0"));
+            String ingressFilters = node.tc("filter", "show", "dev", "ext0", "ingress");
+            String egressFilters = node.tc("filter", "show", "dev", "ext0", "egress");
+            System.out.printf("NodePort attach path on linux %s: %s%n", KernelVersion.running(), tcx ? "tcx" : "clsact");
+            if (tcx) {
+                assertFalse(ingressFilters.contains("lb_nodeport"), "tcx path but a cls_bpf filter: " + ingressFilters);
+            } else {
+                assertTrue(ingressFilters.contains("lb_nodeport_ingress") && ingressFilters.contains("direct-action"),
+                        "clsact fallback: cls_bpf ingress filter expected, tc shows: " + ingressFilters);
+                assertTrue(egressFilters.contains("lb_nodeport_reply"), "clsact egress filter, tc shows: " + egressFilters);
+            }
+
+            Set<String> seen = new TreeSet<>();
+            for (int i = 0; i < 12 && seen.size() < 2; i++) {
+                seen.add(ext.call(() -> {
+                    try (Socket s = new Socket()) {
+                        s.connect(new InetSocketAddress("10.0.0.1", 30080), 3000);
+                        assertEquals(new InetSocketAddress("10.0.0.1", 30080), s.getRemoteSocketAddress());
+                        return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+                    }
+                }));
+            }
+            assertEquals(Set.of("b1", "b2"), seen, "backends reached through 10.0.0.1:30080 (" + (tcx ? "tcx" : "clsact") + ")");
+        } finally {
+            for (ServerSocket s : servers) s.close();
+        }
+    }
+
+    private static Service service() {
+        return new Service(WEB, ServiceType.NODE_PORT, List.of(InetAddress.ofLiteral("10.96.0.10")),
+                List.of(new ServicePort("http", Protocol.TCP, 80, TargetPort.of(8080), 30080)), List.of(), List.of(),
+                SessionAffinity.NONE, TrafficPolicy.CLUSTER, TrafficPolicy.CLUSTER);
+    }
+
+    private static void serve(ServerSocket ss, String name) {
+        while (!ss.isClosed()) {
+            try (Socket s = ss.accept(); var out = new PrintWriter(s.getOutputStream(), true, StandardCharsets.US_ASCII)) {
+                out.println(name);
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+}
