@@ -149,8 +149,12 @@ static __always_inline __u64 lb_mix64(__u64 h)
  * Picks the backend for a new flow of svc. flow_hash feeds Maglev and must already be mixed (lb_mix64 of the
  * flow identity: 5-tuple or socket cookie); random selection ignores it and draws bpf_get_prandom_u32(). With affinity, a live entry for (netns_cookie, client, svc) wins
  * as long as its backend is still active. Returns NULL when the service has no usable backend.
+ *
+ * A subprogram, not inlined: the callers retry it in loops that must unroll (before 6.3 the verifier refuses a
+ * loop whose back-edge is a fall-through, seen on 5.10 and 6.1), and clang gives up unrolling them with this body
+ * inlined four times ("loop not unrolled: the optimizer was unable to perform the requested transformation").
  */
-static __always_inline struct lb_backend *lb_select(const struct lb_svc *svc, __u64 flow_hash,
+static __noinline struct lb_backend *lb_select(const struct lb_svc *svc, __u64 flow_hash,
 						    __u64 netns_cookie, const struct lb_addr *client,
 						    __u32 *backend_id)
 {
