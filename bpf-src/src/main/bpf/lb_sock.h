@@ -239,8 +239,12 @@ static __always_inline int sock_forward(struct bpf_sock_addr *ctx, bool v6, bool
 	if (!b || b->family != key.family) {
 		if (lb_flow_events)
 			lb_emit_sock(ctx, &key, NULL, cookie);
-		/* Refuse with ECONNREFUSED rather than the default EPERM: clients fail fast, as with a closed port. */
-		bpf_set_retval(-LB_ECONNREFUSED);
+		/*
+		 * Refuse with ECONNREFUSED rather than the default EPERM: clients fail fast, as with a closed port. The
+		 * helper came in 5.18; where the kernel lacks it the check is constant false and the verifier skips the call.
+		 */
+		if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_set_retval))
+			bpf_set_retval(-LB_ECONNREFUSED);
 		return 0;
 	}
 	if (lb_flow_events && report)

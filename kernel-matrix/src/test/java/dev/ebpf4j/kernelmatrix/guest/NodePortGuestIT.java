@@ -89,9 +89,9 @@ class NodePortGuestIT {
             if (tcx) {
                 assertFalse(ingressFilters.contains("lb_nodeport"), "tcx path but a cls_bpf filter: " + ingressFilters);
             } else {
-                assertTrue(ingressFilters.contains("lb_nodeport_ingress") && ingressFilters.contains("direct-action"),
+                assertTrue(ingressFilters.contains("lb_nodeport_ing") && ingressFilters.contains("direct-action"),
                         "clsact fallback: cls_bpf ingress filter expected, tc shows: " + ingressFilters);
-                assertTrue(egressFilters.contains("lb_nodeport_reply"), "clsact egress filter, tc shows: " + egressFilters);
+                assertTrue(egressFilters.contains("lb_nodeport_rep"), "clsact egress filter, tc shows: " + egressFilters);
             }
 
             Set<String> seen = new TreeSet<>();
