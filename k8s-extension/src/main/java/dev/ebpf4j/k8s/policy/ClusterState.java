@@ -22,11 +22,16 @@ import java.util.TreeMap;
 public record ClusterState(List<Namespace> namespaces, List<Pod> pods, List<NetworkPolicy> policies,
                            Map<String, List<InetAddress>> nodeAddresses) {
 
-    /** Copies the collections. */
+    /**
+     * Copies the collections, ordering pods and policies by namespace/name, so that no decision depends on the order
+     * a source listed them (an address two pods claim belongs to the first by namespace/name, and of policies
+     * allowing the same traffic the first by namespace/name is reported). Sources that keep objects sorted (the
+     * informer and manifest stores do) pay a linear check.
+     */
     public ClusterState {
         namespaces = List.copyOf(namespaces);
-        pods = List.copyOf(pods);
-        policies = List.copyOf(policies);
+        pods = sorted(pods, ObjectKeys.PODS);
+        policies = sorted(policies, ObjectKeys.POLICIES);
         Map<String, List<InetAddress>> nodes = new TreeMap<>();
         nodeAddresses.forEach((k, v) -> nodes.put(k, List.copyOf(v)));
         nodeAddresses = java.util.Collections.unmodifiableMap(nodes);
@@ -111,5 +116,16 @@ public record ClusterState(List<Namespace> namespaces, List<Pod> pods, List<Netw
         list.removeIf(n -> n.name().equals(namespace.name()));
         list.add(namespace);
         return new ClusterState(list, pods, policies, nodeAddresses);
+    }
+
+    private static <T> List<T> sorted(List<T> items, java.util.Comparator<T> order) {
+        for (int i = 1; i < items.size(); i++) {
+            if (order.compare(items.get(i - 1), items.get(i)) > 0) {
+                List<T> copy = new ArrayList<>(items);
+                copy.sort(order);
+                return List.copyOf(copy);
+            }
+        }
+        return List.copyOf(items);
     }
 }

@@ -85,4 +85,14 @@ public final class InMemoryPolicyMaps implements PolicyMapWriter {
     Optional<byte[]> rule(byte[] key) {
         return rules.lookup(key);
     }
+
+    /** @return the ipcache value stored under exactly this prefix */
+    Optional<byte[]> ipcacheEntry(byte[] key) {
+        return ipcache.exact(key);
+    }
+
+    /** @return the rule value stored under exactly this prefix */
+    Optional<byte[]> ruleEntry(byte[] key) {
+        return rules.exact(key);
+    }
 }

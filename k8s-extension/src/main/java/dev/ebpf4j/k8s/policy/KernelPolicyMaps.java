@@ -112,6 +112,18 @@ public final class KernelPolicyMaps implements PolicyMapWriter, AutoCloseable {
     }
 
     @Override
+    public void putAll(String map, List<byte[]> keys, List<byte[]> values) {
+        if (keys.size() == 1) put(map, keys.get(0), values.get(0));
+        else map(map).putAll(keys, values, dev.ebpf4j.maps.PutMode.ANY);
+    }
+
+    @Override
+    public void deleteAll(String map, List<byte[]> keys) {
+        if (keys.size() == 1) delete(map, keys.get(0));
+        else map(map).removeAll(keys);
+    }
+
+    @Override
     public void revision(int revision) {
         config.put(0, ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(revision).putInt(0).array());
     }

@@ -38,6 +38,13 @@ final class LpmTable {
         return byLength.values().stream().mapToInt(Map::size).sum();
     }
 
+    /** @return the value stored under exactly this prefix (length and data), not the longest match */
+    Optional<byte[]> exact(byte[] key) {
+        int len = ByteBuffer.wrap(key).order(ByteOrder.nativeOrder()).getInt();
+        Map<ByteBuffer, byte[]> m = byLength.get(len);
+        return Optional.ofNullable(m == null ? null : m.get(masked(key, len)));
+    }
+
     Optional<byte[]> lookup(byte[] key) {
         for (var e : byLength.descendingMap().entrySet()) {
             byte[] v = e.getValue().get(masked(key, e.getKey()));

@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Keeps one node's policy maps in step with the cluster: each {@link #apply} compiles the new state (identities
- * stay stable), writes only the difference in the safe order of {@link PolicyMapUpdate}, then publishes a new
- * revision. When {@code apply} returns, new connections see the new policy and established ones are re-checked on
+ * Keeps one node's policy maps in step with the cluster: each {@link #apply} recomputes only what changed since the
+ * previous state (identities stay stable; see {@link IncrementalPolicyCompiler}, whose contents equal a
+ * from-scratch {@link PolicyCompiler} compile), writes the difference in the safe order of {@link PolicyMapUpdate}
+ * (consecutive writes of one kind to one map as one batch), then publishes a new revision. When {@code apply} returns, new connections see the new policy and established ones are re-checked on
  * their next packet. Thread-safe (calls are serialised).
  *
  * {@snippet :
@@ -27,8 +28,8 @@ public final class NodePolicyUpdater {
 
     private final String node;
     private final PolicyMapWriter writer;
-    private final PolicyCompiler compiler;
-    private CompiledPolicy current;
+    private final IncrementalPolicyCompiler compiler;
+    private boolean applied;
     private int revision;
 
     /**
@@ -47,7 +48,7 @@ public final class NodePolicyUpdater {
     public NodePolicyUpdater(String node, PolicyMapWriter writer, PolicyCompiler compiler) {
         this.node = Objects.requireNonNull(node, "node");
         this.writer = Objects.requireNonNull(writer, "writer");
-        this.compiler = Objects.requireNonNull(compiler, "compiler");
+        this.compiler = new IncrementalPolicyCompiler(node, Objects.requireNonNull(compiler, "compiler").identities());
     }
 
     /**
@@ -55,19 +56,33 @@ public final class NodePolicyUpdater {
      * @return how many writes were needed and the revision now published
      */
     public synchronized Result apply(ClusterState state) {
-        CompiledPolicy next = compiler.compile(state, node);
-        List<PolicyMapUpdate.Op> ops = PolicyMapUpdate.plan(current, next);
-        for (PolicyMapUpdate.Op op : ops) {
-            op.applyTo(writer);
-        }
-        current = next;
+        List<PolicyMapUpdate.Op> ops = PolicyMapUpdate.plan(compiler.update(state));
+        write(ops);
+        applied = true;
         revision++;
         writer.revision(revision);
         return new Result(ops.size(), revision);
     }
 
+    private void write(List<PolicyMapUpdate.Op> ops) {
+        int from = 0;
+        while (from < ops.size()) {
+            PolicyMapUpdate.Op first = ops.get(from);
+            int to = from + 1;
+            while (to < ops.size() && ops.get(to).kind() == first.kind() && ops.get(to).map().equals(first.map())) to++;
+            List<PolicyMapUpdate.Op> run = ops.subList(from, to);
+            if (first.kind() == PolicyMapUpdate.Kind.PUT) {
+                writer.putAll(first.map(), run.stream().map(PolicyMapUpdate.Op::key).toList(),
+                        run.stream().map(PolicyMapUpdate.Op::value).toList());
+            } else {
+                writer.deleteAll(first.map(), run.stream().map(PolicyMapUpdate.Op::key).toList());
+            }
+            from = to;
+        }
+    }
+
     /** @return the contents last written, or null before the first {@link #apply} */
     public synchronized CompiledPolicy current() {
-        return current;
+        return applied ? compiler.current() : null;
     }
 }

@@ -36,7 +36,7 @@ import java.util.TreeMap;
  *       identity to the set's key, so egress named ports can resolve on them.</li>
  *   <li>Local pods become endpoints with isolation flags per direction.</li>
  *   <li>An address two pods claim (never so in a consistent cluster, but a source may briefly or wrongly say so)
- *       belongs to the first of them in the state, as {@link ClusterState#podByIp} says; the other's claim is
+ *       belongs to the first of them by namespace/name, as {@link ClusterState#podByIp} says; the other's claim is
  *       ignored, so the maps and the {@link PolicyEvaluator} agree.</li>
  *   <li>Each rule of each policy isolating an endpoint becomes allow entries per peer identity (or ANY),
  *       protocol and port block; ranges are split by {@link PortPrefixes}; named ports resolve on the endpoint
@@ -68,7 +68,7 @@ public final class PolicyCompiler {
         return identities;
     }
 
-    private record Target(int identity, Pod portOwner, boolean namedOnly) {
+    record Target(int identity, Pod portOwner, boolean namedOnly) {
     }
 
     private record CidrInfo(Set<IpBlock> blocks, Integer labelIdentity) {
@@ -126,6 +126,11 @@ public final class PolicyCompiler {
                     cidrIdentity(matching(blocks, ip), null, blocks, cidrInfo)));
         }
 
+        // Only identities some entry still carries are targets (a pod or node address may have replaced a prefix).
+        Set<Integer> carried = new java.util.HashSet<>();
+        ipcache.values().forEach(e -> carried.add(e.cidrIdentity()));
+        cidrInfo.keySet().retainAll(carried);
+
         List<EndpointEntry> endpoints = new ArrayList<>();
         Map<String, Integer> ruleIds = new LinkedHashMap<>();
         List<Verdict.RuleRef> ruleTable = new ArrayList<>();
@@ -155,7 +160,7 @@ public final class PolicyCompiler {
                         });
                         List<Target> targets = targets(evaluator, policy, rules.get(i), direction, representatives,
                                 cidrInfo);
-                        emit(entries, endpoint, pod, direction, rules.get(i), targets, ruleId);
+                        emit(entries, endpoint, pod, direction, rules.get(i), targets, ruleId, ruleTable);
                     }
                 }
             }
@@ -194,13 +199,13 @@ public final class PolicyCompiler {
         return targets;
     }
 
-    private static void emit(Map<String, PolicyEntry> entries, int endpoint, Pod pod, PolicyType direction,
-                             NetworkPolicyRule rule, List<Target> targets, int ruleId) {
+    static void emit(Map<String, PolicyEntry> entries, int endpoint, Pod pod, PolicyType direction,
+                             NetworkPolicyRule rule, List<Target> targets, int ruleId, List<Verdict.RuleRef> ruleTable) {
         int dir = PolicyMapLayout.direction(direction);
         for (Target t : targets) {
             if (rule.ports().isEmpty()) {
                 put(entries, new PolicyEntry(endpoint, t.identity(), dir, PolicyMapLayout.PROTO_ANY, 0,
-                        PolicyMapLayout.PREFIX_ANY_PROTOCOL, ruleId));
+                        PolicyMapLayout.PREFIX_ANY_PROTOCOL, ruleId), ruleTable);
                 continue;
             }
             for (NetworkPolicyPort p : rule.ports()) {
@@ -211,24 +216,41 @@ public final class PolicyCompiler {
                         continue;
                     }
                     owner.resolvePort(p.portName(), p.protocol()).ifPresent(port -> put(entries, new PolicyEntry(
-                            endpoint, t.identity(), dir, proto, port, PolicyMapLayout.PREFIX_FULL, ruleId)));
+                            endpoint, t.identity(), dir, proto, port, PolicyMapLayout.PREFIX_FULL, ruleId), ruleTable));
                 } else if (t.namedOnly()) {
                     continue;
                 } else if (p.port() == 0) {
                     put(entries, new PolicyEntry(endpoint, t.identity(), dir, proto, 0, PolicyMapLayout.PREFIX_ANY_PORT,
-                            ruleId));
+                            ruleId), ruleTable);
                 } else {
                     for (PortPrefixes.PortPrefix block : PortPrefixes.of(p.port(), p.lastPort())) {
                         put(entries, new PolicyEntry(endpoint, t.identity(), dir, proto, block.port(),
-                                PolicyMapLayout.PREFIX_ANY_PORT + block.prefixLength(), ruleId));
+                                PolicyMapLayout.PREFIX_ANY_PORT + block.prefixLength(), ruleId), ruleTable);
                     }
                 }
             }
         }
     }
 
-    private static void put(Map<String, PolicyEntry> entries, PolicyEntry e) {
-        entries.putIfAbsent(HexFormat.of().formatHex(e.key()), e);
+    /** Of rules allowing the same key, the first by {@link #RULE_ORDER} names it, whatever order they came in. */
+    private static void put(Map<String, PolicyEntry> entries, PolicyEntry e, List<Verdict.RuleRef> rules) {
+        entries.merge(HexFormat.of().formatHex(e.key()), e,
+                (held, next) -> RULE_ORDER.compare(rules.get(next.ruleId()), rules.get(held.ruleId())) < 0 ? next : held);
+    }
+
+    /** The order in which rules name a shared allow entry: policy namespace/name, direction, rule index. */
+    static final Comparator<Verdict.RuleRef> RULE_ORDER = Comparator.comparing(Verdict.RuleRef::policy)
+            .thenComparing(Verdict.RuleRef::direction).thenComparingInt(Verdict.RuleRef::index);
+
+    /**
+     * @param matching a non-empty set of ipBlocks
+     * @param labelIdentity the label identity of a pod address, or null
+     * @return the canonical description of a CIDR identity (independent of the order policies list blocks)
+     */
+    static String cidrKey(Set<IpBlock> matching, Integer labelIdentity) {
+        StringBuilder key = new StringBuilder();
+        matching.stream().map(IpBlock::toString).sorted().forEach(b -> key.append(b).append(';'));
+        return key.append('|').append(labelIdentity == null ? "-" : labelIdentity).toString();
     }
 
     private int cidrIdentity(Set<IpBlock> matching, Integer labelIdentity, List<IpBlock> blocks,
@@ -236,10 +258,7 @@ public final class PolicyCompiler {
         if (matching.isEmpty()) {
             return 0;
         }
-        StringBuilder key = new StringBuilder();
-        matching.stream().map(blocks::indexOf).sorted().forEach(i -> key.append(blocks.get(i)).append(';'));
-        key.append('|').append(labelIdentity == null ? "-" : labelIdentity);
-        int id = identities.cidrIdentity(key.toString());
+        int id = identities.cidrIdentity(cidrKey(matching, labelIdentity));
         cidrInfo.put(id, new CidrInfo(matching, labelIdentity));
         return id;
     }

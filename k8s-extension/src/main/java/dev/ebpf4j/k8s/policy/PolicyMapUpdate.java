@@ -72,100 +72,150 @@ public final class PolicyMapUpdate {
     }
 
     /**
+     * What changes in one map: per key, the value the maps hold now and the value wanted, either null for absent.
+     * Removals report the value held, additions the value wanted, in any order (a key moving from one endpoint to
+     * another is removed by one and added by the other). Keys are compared by content.
+     */
+    static final class MapChanges {
+        private final Map<ByteBuffer, byte[][]> changes = new LinkedHashMap<>();
+
+        /**
+         * Records that {@code key} held {@code before} (if not null) and is wanted with {@code after} (if not null).
+         *
+         * @param key the encoded key
+         * @param before the value held now, or null when this call says nothing of it
+         * @param after the value wanted, or null when this call says nothing of it
+         */
+        void change(byte[] key, byte[] before, byte[] after) {
+            byte[][] e = changes.computeIfAbsent(ByteBuffer.wrap(key), k -> new byte[][] {key, null, null});
+            if (before != null) e[1] = before;
+            if (after != null) e[2] = after;
+        }
+
+        /** @return the keys whose value changes: {key, held or null, wanted or null} */
+        List<byte[][]> entries() {
+            List<byte[][]> out = new ArrayList<>(changes.size());
+            for (byte[][] e : changes.values()) if (!Arrays.equals(e[1], e[2])) out.add(e);
+            return out;
+        }
+    }
+
+    /**
+     * The changes of one update, for {@link #plan(Changes)}.
+     *
+     * @param rules changes of {@value PolicyMapLayout#RULES_MAP}
+     * @param endpoints changes of {@value PolicyMapLayout#ENDPOINTS_MAP}
+     * @param ipcache changes of {@value PolicyMapLayout#IPCACHE_MAP}, by prefix: the entry held now and the one
+     *     wanted, either null
+     * @param longestNewParent the longest prefix of the new ipcache containing a given prefix (and not equal to it),
+     *     or null
+     */
+    record Changes(MapChanges rules, MapChanges endpoints, Map<Cidr, IpcacheEntry[]> ipcache,
+                   Function<Cidr, IpcacheEntry> longestNewParent) {
+    }
+
+    /**
      * @param from the current contents, or null for empty maps
      * @param to the desired contents
      * @return the writes, ordered as described above
      */
     public static List<Op> plan(CompiledPolicy from, CompiledPolicy to) {
         CompiledPolicy old = from != null ? from : new CompiledPolicy(to.node(), List.of(), List.of(), List.of(), List.of());
-        Map<String, byte[][]> oldRules = index(old.policy(), e -> new byte[][] {e.key(), e.value()});
-        Map<String, byte[][]> newRules = index(to.policy(), e -> new byte[][] {e.key(), e.value()});
-        Map<String, byte[][]> oldIpc = index(old.ipcache(), e -> new byte[][] {e.key(), e.value()});
-        Map<String, byte[][]> newIpc = index(to.ipcache(), e -> new byte[][] {e.key(), e.value()});
-        Map<String, byte[][]> oldEp = index(old.endpoints(), e -> new byte[][] {e.key(), e.value()});
-        Map<String, byte[][]> newEp = index(to.endpoints(), e -> new byte[][] {e.key(), e.value()});
+        MapChanges rules = new MapChanges();
+        diff(rules, old.policy(), to.policy(), e -> new byte[][] {e.key(), e.value()});
+        MapChanges endpoints = new MapChanges();
+        diff(endpoints, old.endpoints(), to.endpoints(), e -> new byte[][] {e.key(), e.value()});
+        Map<Cidr, IpcacheEntry[]> ipcache = new LinkedHashMap<>();
+        old.ipcache().forEach(e -> ipcache.put(e.prefix(), new IpcacheEntry[] {e, null}));
+        to.ipcache().forEach(e -> ipcache.computeIfAbsent(e.prefix(), k -> new IpcacheEntry[2])[1] = e);
+        ipcache.values().removeIf(pair -> pair[0] != null && pair[1] != null && Arrays.equals(pair[0].value(), pair[1].value()));
+        return plan(new Changes(rules, endpoints, ipcache, k -> {
+            IpcacheEntry parent = null;
+            for (IpcacheEntry e : to.ipcache()) {
+                if (e.prefix().contains(k) && e.prefix().prefixLength() < k.prefixLength()
+                        && (parent == null || e.prefix().prefixLength() > parent.prefix().prefixLength())) {
+                    parent = e;
+                }
+            }
+            return parent;
+        }));
+    }
+
+    /**
+     * @param c the changes of one update
+     * @return the writes, ordered as described above
+     */
+    static List<Op> plan(Changes c) {
         List<Op> ops = new ArrayList<>();
-        puts(ops, PolicyMapLayout.RULES_MAP, oldRules, newRules);
-        Map<String, byte[][]> loosened = loosen(ops, oldEp, newEp);
-        rewriteIpcache(ops, old.ipcache(), to.ipcache());
-        puts(ops, PolicyMapLayout.ENDPOINTS_MAP, loosened, newEp);
-        deletes(ops, PolicyMapLayout.ENDPOINTS_MAP, oldEp, newEp);
-        deletes(ops, PolicyMapLayout.IPCACHE_MAP, oldIpc, newIpc);
-        deletes(ops, PolicyMapLayout.RULES_MAP, oldRules, newRules);
+        for (byte[][] e : c.rules().entries()) {
+            if (e[2] != null) ops.add(new Op(Kind.PUT, PolicyMapLayout.RULES_MAP, e[0], e[2]));
+        }
+        List<byte[][]> endpoints = new ArrayList<>();
+        for (byte[][] e : c.endpoints().entries()) {
+            endpoints.add(new byte[][] {e[0], loosened(ops, e[0], e[1], e[2]), e[2]});
+        }
+        rewriteIpcache(ops, c.ipcache(), c.longestNewParent());
+        for (byte[][] e : endpoints) {
+            if (e[2] != null && !Arrays.equals(e[1], e[2])) ops.add(new Op(Kind.PUT, PolicyMapLayout.ENDPOINTS_MAP, e[0], e[2]));
+        }
+        for (byte[][] e : endpoints) {
+            if (e[2] == null) ops.add(new Op(Kind.DELETE, PolicyMapLayout.ENDPOINTS_MAP, e[0], new byte[0]));
+        }
+        c.ipcache().forEach((k, pair) -> {
+            if (pair[1] == null) ops.add(new Op(Kind.DELETE, PolicyMapLayout.IPCACHE_MAP, pair[0].key(), new byte[0]));
+        });
+        for (byte[][] e : c.rules().entries()) {
+            if (e[2] == null) ops.add(new Op(Kind.DELETE, PolicyMapLayout.RULES_MAP, e[0], new byte[0]));
+        }
         return ops;
     }
 
-    private static void rewriteIpcache(List<Op> ops, List<IpcacheEntry> old, List<IpcacheEntry> now) {
-        Map<Cidr, IpcacheEntry> before = new LinkedHashMap<>();
-        old.forEach(e -> before.put(e.prefix(), e));
-        Map<Cidr, IpcacheEntry> after = new LinkedHashMap<>();
-        now.forEach(e -> after.put(e.prefix(), e));
-        List<Cidr> keys = new ArrayList<>(before.keySet());
-        after.keySet().stream().filter(k -> !before.containsKey(k)).forEach(keys::add);
+    /**
+     * An endpoint keeping its key but losing an isolation flag loses it first (the looser of both states); returns
+     * the value held after that.
+     */
+    private static byte[] loosened(List<Op> ops, byte[] key, byte[] before, byte[] after) {
+        if (before == null || after == null) {
+            return before;
+        }
+        ByteBuffer o = ByteBuffer.wrap(before).order(ByteOrder.nativeOrder());
+        ByteBuffer n = ByteBuffer.wrap(after).order(ByteOrder.nativeOrder());
+        int flags = o.getInt(8) & n.getInt(8);
+        if (flags == o.getInt(8)) {
+            return before;
+        }
+        byte[] value = after.clone();
+        ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).putInt(8, flags);
+        ops.add(new Op(Kind.PUT, PolicyMapLayout.ENDPOINTS_MAP, key, value));
+        return value;
+    }
+
+    private static void rewriteIpcache(List<Op> ops, Map<Cidr, IpcacheEntry[]> changes,
+                                       Function<Cidr, IpcacheEntry> longestNewParent) {
+        List<Cidr> keys = new ArrayList<>(changes.keySet());
         keys.sort(Comparator.comparingInt(Cidr::prefixLength).reversed());
         for (Cidr k : keys) {
-            IpcacheEntry target = after.get(k);
+            IpcacheEntry[] pair = changes.get(k);
+            IpcacheEntry target = pair[1];
             if (target == null) {
-                IpcacheEntry parent = null;
-                for (IpcacheEntry e : now) {
-                    if (e.prefix().contains(k) && (parent == null || e.prefix().prefixLength() > parent.prefix().prefixLength())) {
-                        parent = e;
-                    }
-                }
+                IpcacheEntry parent = longestNewParent.apply(k);
                 target = parent == null ? new IpcacheEntry(k, Identities.WORLD, 0)
                         : new IpcacheEntry(k, parent.identity(), parent.cidrIdentity());
             }
-            IpcacheEntry current = before.get(k);
-            if (current == null || !Arrays.equals(current.value(), target.value())) {
+            if (pair[0] == null || !Arrays.equals(pair[0].value(), target.value())) {
                 ops.add(new Op(Kind.PUT, PolicyMapLayout.IPCACHE_MAP, target.key(), target.value()));
             }
         }
     }
 
-    /** Emits endpoint writes that only clear flags; returns the endpoint map as it stands afterwards. */
-    private static Map<String, byte[][]> loosen(List<Op> ops, Map<String, byte[][]> old, Map<String, byte[][]> now) {
-        Map<String, byte[][]> after = new LinkedHashMap<>(old);
-        now.forEach((k, kv) -> {
-            byte[][] before = old.get(k);
-            if (before == null) {
-                return;
-            }
-            ByteBuffer o = ByteBuffer.wrap(before[1]).order(ByteOrder.nativeOrder());
-            ByteBuffer n = ByteBuffer.wrap(kv[1]).order(ByteOrder.nativeOrder());
-            int flags = o.getInt(8) & n.getInt(8);
-            if (flags != o.getInt(8)) {
-                byte[] value = kv[1].clone();
-                ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).putInt(8, flags);
-                ops.add(new Op(Kind.PUT, PolicyMapLayout.ENDPOINTS_MAP, kv[0], value));
-                after.put(k, new byte[][] {kv[0], value});
-            }
-        });
-        return after;
-    }
-
-    private static <T> Map<String, byte[][]> index(List<T> entries, Function<T, byte[][]> kv) {
-        Map<String, byte[][]> out = new LinkedHashMap<>();
-        for (T e : entries) {
+    private static <T> void diff(MapChanges out, List<T> before, List<T> after, Function<T, byte[][]> kv) {
+        for (T e : before) {
             byte[][] pair = kv.apply(e);
-            out.put(HexFormat.of().formatHex(pair[0]), pair);
+            out.change(pair[0], pair[1], null);
         }
-        return out;
-    }
-
-    private static void puts(List<Op> ops, String map, Map<String, byte[][]> old, Map<String, byte[][]> now) {
-        now.forEach((k, kv) -> {
-            byte[][] before = old.get(k);
-            if (before == null || !Arrays.equals(before[1], kv[1])) {
-                ops.add(new Op(Kind.PUT, map, kv[0], kv[1]));
-            }
-        });
-    }
-
-    private static void deletes(List<Op> ops, String map, Map<String, byte[][]> old, Map<String, byte[][]> now) {
-        old.forEach((k, kv) -> {
-            if (!now.containsKey(k)) {
-                ops.add(new Op(Kind.DELETE, map, kv[0], new byte[0]));
-            }
-        });
+        for (T e : after) {
+            byte[][] pair = kv.apply(e);
+            out.change(pair[0], null, pair[1]);
+        }
     }
 }

@@ -29,4 +29,25 @@ public interface PolicyMapWriter {
      * @param revision the new revision
      */
     void revision(int revision);
+
+    /**
+     * Inserts or replaces entries in order, as one batch where the maps allow it.
+     *
+     * @param map the map name
+     * @param keys the encoded keys
+     * @param values the encoded values, one per key
+     */
+    default void putAll(String map, java.util.List<byte[]> keys, java.util.List<byte[]> values) {
+        for (int i = 0; i < keys.size(); i++) put(map, keys.get(i), values.get(i));
+    }
+
+    /**
+     * Removes entries, as one batch where the maps allow it; missing entries are not an error.
+     *
+     * @param map the map name
+     * @param keys the encoded keys
+     */
+    default void deleteAll(String map, java.util.List<byte[]> keys) {
+        for (byte[] k : keys) delete(map, k);
+    }
 }
