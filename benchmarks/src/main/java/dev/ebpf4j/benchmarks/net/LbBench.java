@@ -173,6 +173,16 @@ public final class LbBench {
 
     /** kube-proxy's shape: KUBE-SERVICES -> KUBE-SVC-* (statistic random) -> KUBE-SEP-* DNAT; the measured VIP last. */
     String rules(int services, int endpoints, int measured) {
+        return kubeProxyRules(services, endpoints, measured, (i, e) -> i == measured ? backendIps.get(e % BACKENDS)
+                : intIp(0x0af40000 + i * endpoints + e));
+    }
+
+    /**
+     * @param endpointIp the address of endpoint e of Service i
+     * @return kube-proxy's nat rules for {@code services} ClusterIP Services of {@code endpoints} endpoints each
+     */
+    static String kubeProxyRules(int services, int endpoints, int measured,
+                                 java.util.function.BiFunction<Integer, Integer, String> endpointIp) {
         StringBuilder chains = new StringBuilder("*nat\n:KUBE-SERVICES - [0:0]\n:KUBE-MARK-MASQ - [0:0]\n");
         StringBuilder body = new StringBuilder("-A OUTPUT -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES\n")
                 .append("-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000\n");
@@ -185,7 +195,7 @@ public final class LbBench {
             for (int e = 0; e < endpoints; e++) {
                 String sepChain = String.format("KUBE-SEP-%016X", 0x5E90000000L + (long) i * endpoints + e);
                 chains.append(':').append(sepChain).append(" - [0:0]\n");
-                String ip = i == measured ? backendIps.get(e % BACKENDS) : intIp(0x0af40000 + i * endpoints + e);
+                String ip = endpointIp.apply(i, e);
                 body.append("-A ").append(svcChain);
                 if (e < endpoints - 1) {
                     body.append(String.format(" -m statistic --mode random --probability %.11f", 1.0 / (endpoints - e)));

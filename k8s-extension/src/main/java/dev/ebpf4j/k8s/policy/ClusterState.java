@@ -79,10 +79,7 @@ public record ClusterState(List<Namespace> namespaces, List<Pod> pods, List<Netw
      * @return the new snapshot
      */
     public ClusterState withPolicy(NetworkPolicy policy) {
-        List<NetworkPolicy> list = new ArrayList<>(policies);
-        list.removeIf(p -> p.key().equals(policy.key()));
-        list.add(policy);
-        return new ClusterState(namespaces, pods, list, nodeAddresses);
+        return new ClusterState(namespaces, pods, replaced(policies, policy, ObjectKeys.POLICIES), nodeAddresses);
     }
 
     /**
@@ -101,10 +98,7 @@ public record ClusterState(List<Namespace> namespaces, List<Pod> pods, List<Netw
      * @return the new snapshot
      */
     public ClusterState withPod(Pod pod) {
-        List<Pod> list = new ArrayList<>(pods);
-        list.removeIf(p -> p.key().equals(pod.key()));
-        list.add(pod);
-        return new ClusterState(namespaces, list, policies, nodeAddresses);
+        return new ClusterState(namespaces, replaced(pods, pod, ObjectKeys.PODS), policies, nodeAddresses);
     }
 
     /**
@@ -118,14 +112,44 @@ public record ClusterState(List<Namespace> namespaces, List<Pod> pods, List<Netw
         return new ClusterState(list, pods, policies, nodeAddresses);
     }
 
+    /** A list known to be in order (made by {@link #replaced} or checked once), so the next snapshot skips the check. */
+    private static final class Ordered<T> extends java.util.AbstractList<T> implements java.util.RandomAccess {
+        private final List<T> items;
+
+        Ordered(List<T> items) {
+            this.items = List.copyOf(items);
+        }
+
+        @Override
+        public T get(int index) {
+            return items.get(index);
+        }
+
+        @Override
+        public int size() {
+            return items.size();
+        }
+    }
+
+    /** {@code items} with {@code item} in place of the one with its key, or inserted in order: a binary search. */
+    private static <T> List<T> replaced(List<T> items, T item, java.util.Comparator<T> order) {
+        List<T> copy = new ArrayList<>(items);
+        if (!(items instanceof Ordered)) copy.sort(order);
+        int at = java.util.Collections.binarySearch(copy, item, order);
+        if (at >= 0) copy.set(at, item);
+        else copy.add(-at - 1, item);
+        return new Ordered<>(copy);
+    }
+
     private static <T> List<T> sorted(List<T> items, java.util.Comparator<T> order) {
+        if (items instanceof Ordered) return items;
         for (int i = 1; i < items.size(); i++) {
             if (order.compare(items.get(i - 1), items.get(i)) > 0) {
                 List<T> copy = new ArrayList<>(items);
                 copy.sort(order);
-                return List.copyOf(copy);
+                return new Ordered<>(copy);
             }
         }
-        return List.copyOf(items);
+        return new Ordered<>(items);
     }
 }

@@ -193,7 +193,8 @@ final class IncrementalPolicyCompiler {
             policies.put(after.key(), after);
             policiesByNamespace.computeIfAbsent(after.namespace(), k -> new TreeSet<>()).add(after.key());
         }
-        targets.remove(p.key());
+        PolicyTargets old = targets.remove(p.key());
+        if (old != null && before != null && after != null) targets.put(p.key(), retarget(before, after, old));
         dirty.addAll(endpointsOfPolicy.getOrDefault(p.key(), Set.of()));
         for (String key : podsByNamespace.getOrDefault(p.namespace(), Set.of())) {
             if (isLocal(pods.get(key))) dirty.add(key);
@@ -328,6 +329,38 @@ final class IncrementalPolicyCompiler {
             }
             return new PolicyTargets(in, out);
         });
+    }
+
+    /**
+     * The targets of an edited policy: a rule whose peers (and, for a rule without peers, whose named-port egress)
+     * stayed as they were keeps its set, so an edit of ports costs no scan of the identities.
+     */
+    private PolicyTargets retarget(NetworkPolicy before, NetworkPolicy after, PolicyTargets old) {
+        List<Set<Integer>> in = new ArrayList<>();
+        List<Set<Integer>> out = new ArrayList<>();
+        for (PolicyType direction : PolicyType.values()) {
+            List<NetworkPolicyRule> was = before.rules(direction);
+            List<NetworkPolicyRule> now = after.rules(direction);
+            for (int i = 0; i < now.size(); i++) {
+                NetworkPolicyRule rule = now.get(i);
+                Set<Integer> ids;
+                if (i < was.size() && was.get(i).peers().equals(rule.peers()) && before.namespace().equals(after.namespace())
+                        && namedEgress(direction, was.get(i)) == namedEgress(direction, rule)) {
+                    ids = old.of(direction, i);
+                } else {
+                    ids = new HashSet<>();
+                    for (Map.Entry<Integer, LabelSet> e : labelSets.entrySet()) {
+                        if (targets(after, direction, rule, e.getValue())) ids.add(e.getKey());
+                    }
+                }
+                (direction == PolicyType.INGRESS ? in : out).add(ids);
+            }
+        }
+        return new PolicyTargets(in, out);
+    }
+
+    private static boolean namedEgress(PolicyType direction, NetworkPolicyRule rule) {
+        return direction == PolicyType.EGRESS && rule.ports().stream().anyMatch(NetworkPolicyPort::isNamed);
     }
 
     private void recomputeEndpoint(String key, MapChanges endpointChanges, MapChanges ruleChanges) {

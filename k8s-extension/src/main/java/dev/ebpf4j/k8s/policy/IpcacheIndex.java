@@ -39,6 +39,8 @@ final class IpcacheIndex {
     private final IdentityAllocator identities;
     private final Map<IpBlock, Integer> blockRefs = new HashMap<>();
     private final Map<Cidr, List<IpBlock>> blocksByCidr = new HashMap<>();
+    private final TreeMap<Integer, Integer> cidrLengths4 = new TreeMap<>();
+    private final TreeMap<Integer, Integer> cidrLengths6 = new TreeMap<>();
     private final Map<Cidr, Integer> blockPrefixes = new HashMap<>();
     private final Map<InetAddress, TreeMap<String, Integer>> claimants = new HashMap<>();
     private final Set<InetAddress> nodeAddresses = new HashSet<>();
@@ -58,6 +60,7 @@ final class IpcacheIndex {
     void addBlock(IpBlock block) {
         if (blockRefs.merge(block, 1, Integer::sum) == 1) {
             blocksByCidr.computeIfAbsent(block.cidr(), k -> new ArrayList<>()).add(block);
+            lengths(block.cidr()).merge(block.cidr().prefixLength(), 1, Integer::sum);
             prefixesOf(block).forEach(p -> blockPrefixes.merge(p, 1, Integer::sum));
             touchInside(block);
         }
@@ -71,9 +74,14 @@ final class IpcacheIndex {
             List<IpBlock> same = blocksByCidr.get(block.cidr());
             same.remove(block);
             if (same.isEmpty()) blocksByCidr.remove(block.cidr());
+            lengths(block.cidr()).computeIfPresent(block.cidr().prefixLength(), (k, n) -> n == 1 ? null : n - 1);
             prefixesOf(block).forEach(p -> blockPrefixes.computeIfPresent(p, (k, n) -> n == 1 ? null : n - 1));
             touchInside(block);
         }
+    }
+
+    private TreeMap<Integer, Integer> lengths(Cidr c) {
+        return c.isIpv4() ? cidrLengths4 : cidrLengths6;
     }
 
     /** Every prefix whose matching blocks {@code block} may change: its own and those held inside its cidr. */
@@ -159,7 +167,9 @@ final class IpcacheIndex {
     /** The blocks matching every address of {@code p}: their cidr holds it, none of their excepts does. */
     private Set<IpBlock> matching(Cidr p) {
         Set<IpBlock> out = new LinkedHashSet<>();
-        for (int len = p.prefixLength(); len >= 0; len--) {
+        // Only the prefix lengths some block's cidr has can hold one: a handful, not 33 or 129.
+        for (int len : (p.isIpv4() ? cidrLengths4 : cidrLengths6).descendingKeySet()) {
+            if (len > p.prefixLength()) continue;
             List<IpBlock> blocks = blocksByCidr.get(len == p.prefixLength() ? p : new Cidr(p.network(), len));
             if (blocks == null) continue;
             for (IpBlock b : blocks) {

@@ -21,6 +21,8 @@ final class ObjectKeys {
 
     /** Compares {@code ns1 + "/" + n1} with {@code ns2 + "/" + n2} as strings. */
     static int compare(String ns1, String n1, String ns2, String n2) {
+        if (ns1.equals(ns2)) return n1.compareTo(n2);
+        if (!ns1.startsWith(ns2) && !ns2.startsWith(ns1)) return ns1.compareTo(ns2); // they differ before a '/'
         int len1 = ns1.length() + 1 + n1.length();
         int len2 = ns2.length() + 1 + n2.length();
         for (int i = 0, end = Math.min(len1, len2); i < end; i++) {

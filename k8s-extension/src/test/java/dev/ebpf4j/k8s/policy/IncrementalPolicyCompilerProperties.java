@@ -27,7 +27,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
  * The incremental compiler against the reference: a random cluster goes through random churn (pods relabelled,
- * added, removed, moved between nodes or claiming another pod's address; policies added, replaced, removed;
+ * added, removed, moved between nodes or claiming another pod's address; policies added, replaced, removed, given other ports;
  * namespaces relabelled; node addresses changed). After every step the incremental contents equal a from-scratch
  * {@link PolicyCompiler} compile of the same state (endpoint and rule numbers translated to pods and rules), the
  * simulated maps written through the incremental plan hold exactly those contents, every intermediate map state
@@ -111,7 +111,18 @@ class IncrementalPolicyCompilerProperties {
         for (int c = 0; c < changes; c++) {
             Pod some = pods.isEmpty() ? null : pods.get(r.nextInt(pods.size()));
             Pod other = pool.pods().get(r.nextInt(pool.pods().size()));
-            switch (r.nextInt(9)) {
+            switch (r.nextInt(10)) {
+                case 8 -> {
+                    // The same peers on other ports: an edit whose rule targets stay.
+                    if (policies.isEmpty() || pool.policies().isEmpty()) break;
+                    NetworkPolicy p = policies.get(r.nextInt(policies.size()));
+                    NetworkPolicy donor = pool.policies().get(r.nextInt(pool.policies().size()));
+                    List<dev.ebpf4j.k8s.model.NetworkPolicyPort> ports = donor.ingress().isEmpty() ? List.of()
+                            : donor.ingress().get(0).ports();
+                    policies.set(policies.indexOf(p), new NetworkPolicy(p.namespace(), p.name(), p.podSelector(),
+                            p.policyTypes(), p.ingress().stream().map(x -> new dev.ebpf4j.k8s.model.NetworkPolicyRule(x.peers(), ports)).toList(),
+                            p.egress().stream().map(x -> new dev.ebpf4j.k8s.model.NetworkPolicyRule(x.peers(), ports)).toList()));
+                }
                 case 0 -> { if (some != null) pods.set(pods.indexOf(some), some.withLabels(other.labels())); }
                 case 1 -> {
                     int n = 20 + r.nextInt(20);
