@@ -1,4 +1,4 @@
-# Serves TCP and UDP on the given ports in the current network namespace: TCP accepts and closes, UDP echoes;
+# Serves TCP and UDP on the given ports in the current network namespace: TCP accepts and closes, UDP echoes whole;
 # TCP 8080 echoes on long-lived connections.
 import socket, sys, threading
 
@@ -37,7 +37,7 @@ def udp(port):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("0.0.0.0", port))
     while True:
-        data, peer = s.recvfrom(64)
+        data, peer = s.recvfrom(65535)  # whole datagrams, fragmented ones too
         s.sendto(data, peer)
 
 for p in sys.argv[1:]:

@@ -63,8 +63,9 @@ public final class BpfObjects {
 
     /**
      * NetworkPolicy enforcement: tcx programs {@code policy_from_pod} and {@code policy_to_pod} for a pod's host-side
-     * veth, with endpoint, ipcache (LPM), rule (LPM) and conntrack maps; drops and allowed new connections are
-     * reported as flow events ({@code observe_event.h}) to {@code policy_flows}, losses counted in
+     * veth, with endpoint, ipcache (LPM), rule (LPM), conntrack and first-fragment verdict ({@code policy_fragments})
+     * maps (ICMP errors about tracked connections pass, later fragments follow their first); drops and allowed new
+     * connections are reported as flow events ({@code observe_event.h}) to {@code policy_flows}, losses counted in
      * {@code policy_flows_lost} ({@code .rodata} {@code policy_flow_events = false} turns reporting off); written by
      * {@code dev.ebpf4j.k8s.policy.KernelPolicyMaps}.
      */

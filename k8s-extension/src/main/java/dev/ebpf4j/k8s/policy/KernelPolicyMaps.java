@@ -48,9 +48,12 @@ public final class KernelPolicyMaps implements PolicyMapWriter, AutoCloseable {
     public static final String FLOWS_LOST_MAP = "policy_flows_lost";
     /** LRU map of the connections the programs accepted. */
     public static final String CONNTRACK_MAP = "policy_conntrack";
+    /** LRU map of the verdicts of fragmented datagrams' first fragments, for their later fragments. */
+    public static final String FRAGMENTS_MAP = "policy_fragments";
 
     private final Map<String, KeyValueMap<byte[], byte[]>> maps;
     private final LruHashMap<byte[], byte[]> conntrack;
+    private final LruHashMap<byte[], byte[]> fragments;
     private final ArrayMap<byte[]> config;
     private final PerCpuArrayMap<Long> counters;
     private final RingBuffer flows;
@@ -68,6 +71,7 @@ public final class KernelPolicyMaps implements PolicyMapWriter, AutoCloseable {
                 PolicyMapLayout.RULES_MAP, LpmTrieMap.of(obj.map(PolicyMapLayout.RULES_MAP),
                         PolicyStructs.POLICY_KEY, PolicyStructs.POLICY_VALUE));
         conntrack = LruHashMap.of(obj.map(CONNTRACK_MAP), PolicyStructs.CT_KEY, PolicyStructs.CT_VALUE);
+        fragments = LruHashMap.of(obj.map(FRAGMENTS_MAP), PolicyStructs.FRAG_KEY, PolicyStructs.FRAG_VALUE);
         config = ArrayMap.of(obj.map("policy_config"), PolicyStructs.CONFIG);
         counters = PerCpuArrayMap.of(obj.map("policy_counters"), Codec.u64());
         flows = RingBuffer.of(obj.map(FLOWS_MAP));
@@ -179,12 +183,16 @@ public final class KernelPolicyMaps implements PolicyMapWriter, AutoCloseable {
     }
 
     /**
-     * Forgets every tracked connection (their next packets are decided as new connections).
+     * Forgets every tracked connection (their next packets are decided as new connections) and every remembered
+     * first-fragment verdict.
      *
-     * @return how many entries were removed
+     * @return how many connections were removed
      */
     public int clearConntrack() {
         List<byte[]> keys = new ArrayList<>();
+        fragments.keys().forEach(keys::add);
+        fragments.removeAll(keys);
+        keys.clear();
         conntrack.keys().forEach(keys::add);
         return conntrack.removeAll(keys);
     }
@@ -231,6 +239,7 @@ public final class KernelPolicyMaps implements PolicyMapWriter, AutoCloseable {
         counters.close();
         config.close();
         conntrack.close();
+        fragments.close();
         maps.values().forEach(KeyValueMap::close);
     }
 }

@@ -14,6 +14,10 @@ final class PolicyStructs {
     static final StructBytes CT_KEY = StructBytes.of("policy_ct_key", "saddr", 16, "daddr", 16, "sport", 2, "dport", 2,
             "protocol", 1, "direction", 1, "pad", 2);
     static final StructBytes CT_VALUE = StructBytes.of("policy_ct_value", "last_seen_ns", 8, "revision", 4, "rule_id", 4);
+    static final StructBytes FRAG_KEY = StructBytes.of("policy_frag_key", "saddr", 16, "daddr", 16, "id", 4,
+            "protocol", 1, "direction", 1, "pad", 2);
+    static final StructBytes FRAG_VALUE = StructBytes.of("policy_frag_value", "first_seen_ns", 8, "drop_direction", 1,
+            "pad", 7);
     static final StructBytes CONFIG = StructBytes.of("policy_config", "revision", 4, "flags", 4);
 
     private PolicyStructs() {

@@ -44,7 +44,7 @@ final class PodNetworks implements AutoCloseable {
     PodNetworks(Path tempDir) {
         scripts = tempDir;
         try {
-            for (String f : List.of("server.py", "probe.py", "session.py")) {
+            for (String f : List.of("server.py", "probe.py", "session.py", "udp.py")) {
                 try (var in = PodNetworks.class.getResourceAsStream("/netpol/" + f)) {
                     Files.write(tempDir.resolve(f), in.readAllBytes());
                 }
@@ -105,6 +105,19 @@ final class PodNetworks implements AutoCloseable {
         String out = run(List.of("python3", scripts.resolve("probe.py").toString()), node.path() + " "
                 + TruthTableModel.ip(p[0], p[1]).getHostAddress() + " " + port + " " + protocol + "\n");
         return out.trim().endsWith(" 1");
+    }
+
+    /**
+     * Sends one UDP datagram of {@code size} bytes from a pod to another's port on a connected socket (larger than
+     * the veths' 1500-byte MTU, it leaves the pod in fragments) and waits 1 s for the echo.
+     *
+     * @return "echo N" when N bytes came back equal, "refused" when an ICMP port unreachable reached the socket,
+     *     else "timeout" or "other ..."
+     */
+    String udp(String from, String to, int port, int size) {
+        String[] p = to.split("/");
+        return run(List.of("nsenter", "--net=" + podNs.get(from).path(), "python3", scripts.resolve("udp.py").toString(),
+                TruthTableModel.ip(p[0], p[1]).getHostAddress(), Integer.toString(port), Integer.toString(size)), "").strip();
     }
 
     /**

@@ -103,7 +103,7 @@ class PolicyEnforcerRestartIT {
             assertEquals(6, s.linksCreated());
         }
         assertEquals(Set.of("policy_endpoints", "policy_ipcache", "policy_rules", "policy_conntrack", "policy_config",
-                "policy_counters", "policy_flows", "policy_flows_lost"), names(pinDir.resolve("policy-v1/maps")));
+                "policy_counters", "policy_flows", "policy_flows_lost", "policy_fragments"), names(pinDir.resolve("policy-v1/maps")));
         assertEquals(Set.of("tcx-pe-web-ingress", "tcx-pe-web-egress", "tcx-pe-db-ingress", "tcx-pe-db-egress",
                 "tcx-pe-client-ingress", "tcx-pe-client-egress"), names(pinDir.resolve("policy-v1/links")));
         expect("enforcer closed, pins kept", new Expect("other/client", "shop/web", 80, "TCP", false),
@@ -111,7 +111,7 @@ class PolicyEnforcerRestartIT {
 
         // While no enforcer runs, the client pod leaves and the policies change.
         try (PolicyEnforcer second = PolicyEnforcer.start(config)) {
-            assertEquals(8, second.report().adoptedMaps().size(), "every map re-adopted: " + second.report());
+            assertEquals(9, second.report().adoptedMaps().size(), "every map re-adopted: " + second.report());
             assertEquals(1, second.report().adoptedRevision());
             PolicyEnforcer.Sync s = second.sync(state(2, List.of("shop/web", "shop/db"), List.of(dbFromWeb)));
             assertEquals(2, s.revision(), "revisions continue above the adopted one");

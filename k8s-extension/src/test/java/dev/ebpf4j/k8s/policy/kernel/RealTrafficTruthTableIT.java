@@ -1,5 +1,6 @@
 package dev.ebpf4j.k8s.policy.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,7 @@ import dev.ebpf4j.k8s.model.L4Protocol;
 import dev.ebpf4j.k8s.model.LabelSelector;
 import dev.ebpf4j.k8s.model.NetworkPolicy;
 import dev.ebpf4j.k8s.model.NetworkPolicyPeer;
+import dev.ebpf4j.k8s.model.NetworkPolicyPort;
 import dev.ebpf4j.k8s.model.NetworkPolicyRule;
 import dev.ebpf4j.k8s.model.PolicyType;
 import dev.ebpf4j.k8s.policy.NodePolicyUpdater;
@@ -14,6 +16,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import dev.ebpf4j.k8s.policy.ClusterState;
+import dev.ebpf4j.k8s.policy.DropReason;
 import dev.ebpf4j.k8s.policy.PolicyCompiler;
 import dev.ebpf4j.k8s.policy.PolicyEvaluator;
 import dev.ebpf4j.k8s.policy.truthtable.Reachability;
@@ -119,6 +122,50 @@ class RealTrafficTruthTableIT {
         datapath.load(List.of(new PolicyCompiler().compile(withNode, TruthTableModel.NODE)));
         assertTrue(pods.fromNode("x/a", 80, "TCP"), "the pod's own node is always allowed in");
         assertTrue(pods.fromNode("x/b", 81, "UDP"), "over UDP too");
+    }
+
+    /**
+     * A 4000-byte UDP datagram leaves x/a in three fragments (MTU 1500). Into y/a, isolated but open on UDP 80, the
+     * later fragments follow the first one's verdict: port 80 gets the datagram whole and echoes it back to x/a,
+     * whose ingress is closed (the reply's later fragments follow their first, a reply); port 81 gets none of it.
+     */
+    @Test
+    void fragmentedDatagramsArriveWholeOnAllowedPortsOnly() {
+        NetworkPolicy udp80 = new NetworkPolicy("y", "udp-80", LabelSelector.matchLabels(Map.of("pod", "a")),
+                EnumSet.of(PolicyType.INGRESS), List.of(NetworkPolicyRule.ports(NetworkPolicyPort.number(L4Protocol.UDP, 80))),
+                List.of());
+        ClusterState state = TruthTableModel.initialState().withPolicy(udp80).withPolicy(closedIngress());
+        datapath.load(List.of(new PolicyCompiler().compile(state, TruthTableModel.NODE)));
+        var maps = datapath.maps(TruthTableModel.NODE);
+        assertEquals("echo 4000", pods.udp("x/a", "y/a", 80, 4000), "allowed port, both ways in fragments");
+        long before = maps.counter(DropReason.POLICY_INGRESS);
+        assertEquals("timeout", pods.udp("x/a", "y/a", 81, 4000), "denied port");
+        assertEquals(3, maps.counter(DropReason.POLICY_INGRESS) - before, "the denied datagram's three fragments dropped");
+        assertEquals("echo 100", pods.udp("x/a", "y/a", 80, 100), "an unfragmented datagram, for comparison");
+    }
+
+    /**
+     * x/a may send to y/a but accepts nothing. y/a has no UDP 82 listener: its kernel answers a datagram with an ICMP
+     * port unreachable, which passes x/a's ingress isolation as an error about x/a's own flow, so the connected socket
+     * sees ECONNREFUSED instead of waiting.
+     */
+    @Test
+    void icmpPortUnreachableReachesAnIsolatedClient() {
+        NetworkPolicy toYa = new NetworkPolicy("x", "client", LabelSelector.matchLabels(Map.of("pod", "a")),
+                EnumSet.of(PolicyType.INGRESS, PolicyType.EGRESS), List.of(),
+                List.of(NetworkPolicyRule.peers(NetworkPolicyPeer.podsInNamespaces(
+                        LabelSelector.matchLabels(Map.of("pod", "a")), LabelSelector.matchLabels(Map.of("ns", "y"))))));
+        ClusterState state = TruthTableModel.initialState().withPolicy(toYa);
+        datapath.load(List.of(new PolicyCompiler().compile(state, TruthTableModel.NODE)));
+        assertEquals("refused", pods.udp("x/a", "y/a", 82, 100), "port unreachable from y/a's kernel");
+        assertEquals("echo 100", pods.udp("x/a", "y/a", 80, 100), "the echo of a listener, a reply");
+        assertEquals("timeout", pods.udp("x/a", "y/b", 82, 100), "y/b is not allowed: nothing leaves, nothing comes back");
+    }
+
+    /** x/a accepts nothing. */
+    private static NetworkPolicy closedIngress() {
+        return new NetworkPolicy("x", "closed", LabelSelector.matchLabels(Map.of("pod", "a")), EnumSet.of(PolicyType.INGRESS),
+                List.of(), List.of());
     }
 
     private static NetworkPolicy ingressToYa(String name, LabelSelector namespaces, LabelSelector podsInThem) {
