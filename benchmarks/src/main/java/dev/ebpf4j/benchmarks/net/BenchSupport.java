@@ -156,4 +156,25 @@ final class BenchSupport {
     static long portKernel(int port) {
         return Short.reverseBytes((short) port) & 0xffffL;
     }
+
+    /**
+     * Loads an iptables-restore file into a namespace's tables.
+     *
+     * @param flavour "legacy" or "nft"
+     * @return how long iptables-restore took, in milliseconds
+     */
+    static double iptablesRestore(dev.ebpf4j.testkit.NetNamespace ns, String flavour, String rules) throws Exception {
+        Path f = java.nio.file.Files.createTempFile("e4j-rules", ".txt");
+        try {
+            java.nio.file.Files.writeString(f, rules);
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder("nsenter", "--net=" + ns.path(), "iptables-" + flavour + "-restore")
+                    .redirectInput(f.toFile()).redirectErrorStream(true).start();
+            String msg = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) throw new IllegalStateException("iptables-" + flavour + "-restore failed: " + msg);
+            return (System.nanoTime() - t0) / 1e6;
+        } finally {
+            java.nio.file.Files.deleteIfExists(f);
+        }
+    }
 }

@@ -215,18 +215,7 @@ public final class LbBench {
 
     /** Loads a nat table with iptables-{legacy,nft}-restore in the client namespace; returns the wall time in ms. */
     double restore(String flavour, String rules) throws Exception {
-        Path file = java.nio.file.Files.createTempFile("e4jb-rules", ".txt");
-        try {
-            java.nio.file.Files.writeString(file, rules);
-            long t0 = System.nanoTime();
-            Process p = new ProcessBuilder("nsenter", "--net=" + client.path(), "iptables-" + flavour + "-restore")
-                    .redirectInput(file.toFile()).redirectErrorStream(true).start();
-            String msg = new String(p.getInputStream().readAllBytes());
-            if (p.waitFor() != 0) throw new IllegalStateException("iptables-" + flavour + "-restore failed: " + msg);
-            return (System.nanoTime() - t0) / 1e6;
-        } finally {
-            java.nio.file.Files.deleteIfExists(file);
-        }
+        return BenchSupport.iptablesRestore(client, flavour, rules);
     }
 
     void ratios() {

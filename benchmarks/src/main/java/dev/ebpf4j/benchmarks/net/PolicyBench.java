@@ -25,7 +25,6 @@ import dev.ebpf4j.programs.packet.Packets;
 import dev.ebpf4j.testkit.NetNamespace;
 import dev.ebpf4j.testkit.Topology;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -215,16 +214,7 @@ public final class PolicyBench {
     }
 
     void restore(String flavour, String rules) throws Exception {
-        Path f = Files.createTempFile("e4jp-rules", ".txt");
-        try {
-            Files.writeString(f, rules);
-            Process p = new ProcessBuilder("nsenter", "--net=" + router.path(), "iptables-" + flavour + "-restore")
-                    .redirectInput(f.toFile()).redirectErrorStream(true).start();
-            String msg = new String(p.getInputStream().readAllBytes());
-            if (p.waitFor() != 0) throw new IllegalStateException("iptables-" + flavour + "-restore: " + msg);
-        } finally {
-            Files.deleteIfExists(f);
-        }
+        BenchSupport.iptablesRestore(router, flavour, rules);
     }
 
     void flood(String variant) throws Exception {

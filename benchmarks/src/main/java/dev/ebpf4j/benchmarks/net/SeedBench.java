@@ -207,17 +207,6 @@ public final class SeedBench {
     }
 
     private static double restore(NetNamespace ns, String flavour, String rules) throws Exception {
-        Path f = Files.createTempFile("e4js-rules", ".txt");
-        try {
-            Files.writeString(f, rules);
-            long t0 = System.nanoTime();
-            Process p = new ProcessBuilder("nsenter", "--net=" + ns.path(), "iptables-" + flavour + "-restore")
-                    .redirectInput(f.toFile()).redirectErrorStream(true).start();
-            String msg = new String(p.getInputStream().readAllBytes());
-            if (p.waitFor() != 0) throw new IllegalStateException("iptables-" + flavour + "-restore: " + msg);
-            return (System.nanoTime() - t0) / 1e6;
-        } finally {
-            Files.deleteIfExists(f);
-        }
+        return BenchSupport.iptablesRestore(ns, flavour, rules);
     }
 }
