@@ -32,9 +32,11 @@ public record ClusterState(List<Namespace> namespaces, List<Pod> pods, List<Netw
         namespaces = List.copyOf(namespaces);
         pods = sorted(pods, ObjectKeys.PODS);
         policies = sorted(policies, ObjectKeys.POLICIES);
-        Map<String, List<InetAddress>> nodes = new TreeMap<>();
-        nodeAddresses.forEach((k, v) -> nodes.put(k, List.copyOf(v)));
-        nodeAddresses = java.util.Collections.unmodifiableMap(nodes);
+        if (!(nodeAddresses instanceof FrozenNodes)) {
+            Map<String, List<InetAddress>> nodes = new TreeMap<>();
+            nodeAddresses.forEach((k, v) -> nodes.put(k, List.copyOf(v)));
+            nodeAddresses = new FrozenNodes(java.util.Collections.unmodifiableMap(nodes));
+        }
     }
 
     /**
@@ -116,8 +118,9 @@ public record ClusterState(List<Namespace> namespaces, List<Pod> pods, List<Netw
     private static final class Ordered<T> extends java.util.AbstractList<T> implements java.util.RandomAccess {
         private final List<T> items;
 
+        /** @param items a list nobody else holds (a fresh copy) or an immutable one */
         Ordered(List<T> items) {
-            this.items = List.copyOf(items);
+            this.items = items;
         }
 
         @Override
@@ -128,6 +131,30 @@ public record ClusterState(List<Namespace> namespaces, List<Pod> pods, List<Netw
         @Override
         public int size() {
             return items.size();
+        }
+    }
+
+    /** Node addresses already copied by a snapshot: the next one built from it shares them. */
+    private static final class FrozenNodes extends java.util.AbstractMap<String, List<InetAddress>> {
+        private final Map<String, List<InetAddress>> nodes;
+
+        FrozenNodes(Map<String, List<InetAddress>> nodes) {
+            this.nodes = nodes;
+        }
+
+        @Override
+        public java.util.Set<Entry<String, List<InetAddress>>> entrySet() {
+            return nodes.entrySet();
+        }
+
+        @Override
+        public List<InetAddress> get(Object key) {
+            return nodes.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return nodes.containsKey(key);
         }
     }
 
@@ -150,6 +177,6 @@ public record ClusterState(List<Namespace> namespaces, List<Pod> pods, List<Netw
                 return new Ordered<>(copy);
             }
         }
-        return new Ordered<>(items);
+        return new Ordered<>(List.copyOf(items));
     }
 }

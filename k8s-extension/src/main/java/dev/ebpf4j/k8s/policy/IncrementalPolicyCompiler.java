@@ -176,12 +176,13 @@ final class IncrementalPolicyCompiler {
     private void policyChanged(NetworkPolicy before, NetworkPolicy after) {
         NetworkPolicy p = after != null ? after : before;
         if (before != null) {
-            blocks(before).forEach(b -> {
-                ipcache.removeBlock(b);
+            List<IpBlock> blocks = blocks(before);
+            blocks.forEach(ipcache::removeBlock); // one reference per peer naming it
+            for (IpBlock b : new HashSet<>(blocks)) {
                 Set<String> users = policiesByBlock.get(b);
                 users.remove(before.key());
                 if (users.isEmpty()) policiesByBlock.remove(b);
-            });
+            }
             policies.remove(before.key());
             policiesByNamespace.get(before.namespace()).remove(before.key());
         }

@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,11 +29,24 @@ final class IpcacheIndex {
     record CidrInfo(Set<IpBlock> blocks, Integer labelIdentity) {
     }
 
-    /** Address order (IPv4 as IPv4-mapped IPv6), then prefix length: the prefixes inside a cidr are one range. */
-    private static final Comparator<Cidr> ORDER = (a, b) -> {
-        int c = Arrays.compareUnsigned(PolicyMapLayout.mapped(a.network()), PolicyMapLayout.mapped(b.network()));
-        return c != 0 ? c : Integer.compare(mappedLength(a), mappedLength(b));
-    };
+    /**
+     * A prefix in address order (IPv4 as IPv4-mapped IPv6), then by length: the prefixes inside a cidr are one range.
+     * Two longs, so comparing allocates nothing.
+     */
+    private record Position(long high, long low, int length) implements Comparable<Position> {
+        static Position of(Cidr c) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(PolicyMapLayout.mapped(c.network()));
+            return new Position(b.getLong(), b.getLong(), mappedLength(c));
+        }
+
+        @Override
+        public int compareTo(Position o) {
+            int h = Long.compareUnsigned(high, o.high);
+            if (h != 0) return h;
+            int l = Long.compareUnsigned(low, o.low);
+            return l != 0 ? l : Integer.compare(length, o.length);
+        }
+    }
 
     private final IdentityAllocator identities;
     private final Map<IpBlock, Integer> blockRefs = new HashMap<>();
@@ -44,7 +56,8 @@ final class IpcacheIndex {
     private final Map<Cidr, Integer> blockPrefixes = new HashMap<>();
     private final Map<InetAddress, TreeMap<String, Integer>> claimants = new HashMap<>();
     private final Set<InetAddress> nodeAddresses = new HashSet<>();
-    private final TreeMap<Cidr, IpcacheEntry> entries = new TreeMap<>(ORDER);
+    private final Map<Cidr, IpcacheEntry> entries = new HashMap<>();
+    private final TreeMap<Position, Cidr> ordered = new TreeMap<>();
     private final Map<Integer, Integer> cidrRefs = new HashMap<>();
     private final Map<Integer, CidrInfo> cidrInfo = new HashMap<>();
     private final Set<Cidr> dirty = new LinkedHashSet<>();
@@ -89,7 +102,7 @@ final class IpcacheIndex {
         dirty.addAll(prefixesOf(block));
         Cidr c = block.cidr();
         Cidr last = Cidr.host(lastAddress(c));
-        dirty.addAll(entries.subMap(c, true, last, true).keySet());
+        dirty.addAll(ordered.subMap(Position.of(c), true, Position.of(last), true).values());
     }
 
     /**
@@ -137,8 +150,12 @@ final class IpcacheIndex {
             IpcacheEntry before = entries.get(p);
             IpcacheEntry after = entry(p);
             if (before != null && after != null && before.equals(after)) continue;
-            if (after == null) entries.remove(p);
-            else entries.put(p, after);
+            if (after == null) {
+                entries.remove(p);
+                ordered.remove(Position.of(p));
+            } else if (entries.put(p, after) == null) {
+                ordered.put(Position.of(p), p);
+            }
             ref(after == null ? 0 : after.cidrIdentity()); // first: an identity both use must not vanish between
             unref(before == null ? 0 : before.cidrIdentity());
             IpcacheEntry[] pair = changes.computeIfAbsent(p, k -> new IpcacheEntry[] {before, null});
@@ -228,7 +245,7 @@ final class IpcacheIndex {
         return null;
     }
 
-    /** @return the entries held, in address order */
+    /** @return the entries held */
     Collection<IpcacheEntry> entries() {
         return entries.values();
     }
