@@ -35,6 +35,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -198,6 +199,22 @@ class NodePortXdpIT {
             System.arraycopy(options, 34, withOptions, 38, options.length - 34);
             withOptions[14] = 0x46;
             assertArrayEquals(withOptions, xdp.run(withOptions).output(), "IP options are left to tcx");
+        }
+    }
+
+    @Test
+    void everyForwardingModeLoadsWithAndWithoutAcceleration() {
+        Inet4Address node = (Inet4Address) InetAddress.ofLiteral(NODE);
+        for (NodePortMode mode : NodePortMode.values()) {
+            for (NodePortAcceleration a : NodePortAcceleration.values()) {
+                long t0 = System.nanoTime();
+                try (LoadBalancer lb = LoadBalancer.load(LbConfig.forNode("n1").withNodePortMode(mode, node)
+                        .withNodePortAcceleration(a))) {
+                    assertTrue(lb.object().program(LbObject.NODE_PORT_INGRESS).isLoaded());
+                    assertEquals(a.xdp(), lb.object().program(LbObject.NODE_PORT_XDP).isLoaded(), mode + " " + a);
+                }
+                System.out.printf("NodePort %s, acceleration %s: loaded in %d ms%n", mode, a, (System.nanoTime() - t0) / 1_000_000);
+            }
         }
     }
 
