@@ -6,14 +6,14 @@
 # (BPF_PROG_TEST_RUN), to tell them from the veth and stack cost. Prints the ratios against their targets and writes
 # results/nodeport.csv (benchmark,variant,metric,value,unit).
 #
-#   benchmarks/run-nodeport-bench.sh                                   3 rounds of 3 s and 3,000 connections (~6 min)
-#   SCALES=10,1000 ROUNDS=1 SECONDS_PER_ROUND=2 benchmarks/run-nodeport-bench.sh   a quick look
+#   benchmarks/run-nodeport-bench.sh          5 rounds, each variant once per round: 2 s of UDP, 2,000 connections (~8 min)
+#   SCALES=10,1000 ROUNDS=1 SECONDS_PER_ROUND=1 CONNS=300 benchmarks/run-nodeport-bench.sh   a quick look
 #
 # Needs root, gcc, iptables (iptables-legacy and iptables-nft). Not part of the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . benchmarks/lib-net-bench.sh
 build_net_bench
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dconns="${CONNS:-3000}" -Drounds="${ROUNDS:-3}" \
-  -Dseconds="${SECONDS_PER_ROUND:-3}" -Dscales="${SCALES:-10,1000,10000}" -cp "$CP" \
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dconns="${CONNS:-2000}" -Drounds="${ROUNDS:-5}" \
+  -Dseconds="${SECONDS_PER_ROUND:-2}" -Dscales="${SCALES:-10,1000,10000}" -cp "$CP" \
   dev.ebpf4j.benchmarks.net.NodePortBench "${OUT:-benchmarks/results/nodeport.csv}"

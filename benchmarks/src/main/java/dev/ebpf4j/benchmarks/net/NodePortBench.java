@@ -6,6 +6,7 @@ import dev.ebpf4j.k8s.lb.LbConfig;
 import dev.ebpf4j.k8s.lb.LbObject;
 import dev.ebpf4j.k8s.lb.LoadBalancer;
 import dev.ebpf4j.k8s.lb.NodePortAcceleration;
+import dev.ebpf4j.k8s.lb.NodePortXdp;
 import dev.ebpf4j.k8s.model.AddressType;
 import dev.ebpf4j.k8s.model.Endpoint;
 import dev.ebpf4j.k8s.model.EndpointPort;
@@ -23,6 +24,7 @@ import dev.ebpf4j.maps.PerCpuArrayMap;
 import dev.ebpf4j.maps.codec.Codec;
 import dev.ebpf4j.programs.Link;
 import dev.ebpf4j.programs.ProgramTester;
+import dev.ebpf4j.programs.TcDirection;
 import dev.ebpf4j.programs.TcProgram;
 import dev.ebpf4j.programs.XdpMode;
 import dev.ebpf4j.programs.XdpProgram;
@@ -54,8 +56,7 @@ public final class NodePortBench {
     static final int NODE_PORT_TCP = 30080, NODE_PORT_UDP = 30053, HTTP_PORT = 8080, UDP_PORT = 5353;
 
     final BenchSupport out = new BenchSupport("nodeport");
-    private NetNamespace client, node, backend;
-    final Map<String, Double> pps = new LinkedHashMap<>(), cps = new LinkedHashMap<>(), p50 = new LinkedHashMap<>();
+    private NetNamespace node, iptNode;
     final Map<String, Double> programNs = new LinkedHashMap<>();
 
     public static void main(String[] args) throws Exception {
@@ -67,146 +68,230 @@ public final class NodePortBench {
         return java.util.Arrays.stream(s.split(",")).mapToInt(Integer::parseInt).toArray();
     }
 
+    /** One way of serving the NodePort: {@link #on()} attaches or installs it, the result undoes that. */
+    interface Setup {
+        AutoCloseable on() throws Exception;
+    }
+
+    /** A measured variant: the client and backend namespaces it runs between, its destination and its setup. */
+    record Variant(String name, NetNamespace client, NetNamespace backend, String ip, int udpPort, int tcpPort, Setup setup,
+                   Check check) {
+    }
+
+    /** What the DNAT counters must show after a round (the acceleration must be what carried the traffic). */
+    enum Check { NONE, TCX, XDP }
+
     void run(Path file) throws Exception {
         out.comment("datapath: bpf-src lb_datapath.bpf.c lb_nodeport_ingress/lb_nodeport_reply at tcx on the node's external veth, "
-                + "and with acceleration lb_nodeport_xdp in native XDP on the same veth; driven by LoadBalancer/LbController");
-        out.comment("topology: client ns --veth-- node ns --veth-- backend ns; NodePort " + NODE_IP + ":" + NODE_PORT_UDP + "/udp and :"
+                + "with acceleration lb_nodeport_xdp at XDP (native unless named generic) on the same veth; one LoadBalancer per "
+                + "scale (LbController full sync), its links attached for each measurement and detached after");
+        out.comment("topology: client ns --veth-- node ns --veth-- backend ns, twice (the iptables variants in their own copy: once "
+                + "loaded, netfilter conntrack stays in a namespace); NodePort " + NODE_IP + ":" + NODE_PORT_UDP + "/udp and :"
                 + NODE_PORT_TCP + "/tcp, one local backend; the other Services are ClusterIPs (kube-proxy walks their rules first)");
-        out.comment("UDP: one sender socket, 18-byte datagrams, " + SECONDS + " s per round, received packets/s at the backend; TCP: "
-                + CONNS + " sequential connect+GET+close per round; " + ROUNDS + " rounds, medians");
+        out.comment("each round measures every variant once, in order (UDP: one sender socket, 18-byte datagrams, " + SECONDS
+                + " s, packets/s received at the backend; TCP: " + CONNS + " sequential connect+GET+close); " + ROUNDS
+                + " rounds; values are medians over rounds, ratios medians of the per-round ratios");
         out.comment("backend ns: net.ipv4.tcp_max_tw_buckets=0 (no TIME_WAIT collisions between variants); syn_retransmits rows "
                 + "count the client's SYN retransmits");
         out.comment("iptables: nat PREROUTING -> KUBE-SERVICES (one rule per ClusterIP) -> KUBE-NODEPORTS -> KUBE-EXT -> KUBE-SVL -> "
                 + "KUBE-SEP DNAT, externalTrafficPolicy Local (no masquerade: the eBPF path keeps the client address too)");
         List<Process> servers = new ArrayList<>();
-        try (Topology t = Topology.create("e4jnpb")) {
-            client = t.namespace("cl");
-            node = t.namespace("node");
-            backend = t.namespace("b0");
-            t.veth(client, "c0", "10.20.1.2/24", node, "n0", NODE_IP + "/24");
-            t.veth(node, "n1", "10.20.10.1/24", backend, "p0", BACKEND_IP + "/24");
-            backend.ip("route", "add", "10.20.0.0/16", "via", "10.20.10.1");
-            client.ip("route", "add", "10.20.0.0/16", "via", NODE_IP);
-            node.exec("sysctl", "-qw", "net.ipv4.ip_forward=1");
-            // The backend closes first and keeps TIME_WAIT; the client reaches the same backend 4-tuples through other
-            // destinations (pod IP, NodePort), so its new SYNs would meet TIME_WAIT sockets of an earlier variant and
-            // wait for 1 s retransmits: that would measure the variants' order, not the datapath.
-            backend.exec("sysctl", "-qw", "net.ipv4.tcp_max_tw_buckets=0");
+        Map<Integer, LoadBalancer> lbs = new LinkedHashMap<>();
+        try (Topology t = Topology.create("e4jnpb");
+             BpfObject noop = loadNoop()) {
+            NetNamespace[] ebpf = path(t, "", servers), ipt = path(t, "i", servers);
+            node = ebpf[1];
+            iptNode = ipt[1];
             t.verifyIsolated();
-            servers.add(BenchSupport.startReady(List.of("nsenter", "--net=" + backend.path(), BenchSupport.tool("http_server"),
-                    BACKEND_IP, Integer.toString(HTTP_PORT))));
-            connect("warmup", BACKEND_IP, HTTP_PORT, 1, 500);
-
-            measure("direct", BACKEND_IP, UDP_PORT, HTTP_PORT);
-            for (NodePortAcceleration a : List.of(NodePortAcceleration.NONE, NodePortAcceleration.XDP_NATIVE)) {
-                String mode = a.xdp() ? "xdp" : "tcx";
+            int top = SCALES[SCALES.length - 1];
+            for (int services : SCALES) {
+                LoadBalancer lb = LoadBalancer.load(LbConfig.forNode("bench-node").withNodePortAcceleration(NodePortAcceleration.XDP_NATIVE));
+                lbs.put(services, lb);
+                counted.add(lb);
+                lb.controller().sync(snapshot(services));
+            }
+            List<Variant> variants = new ArrayList<>();
+            variants.add(new Variant("direct", ebpf[0], ebpf[2], BACKEND_IP, UDP_PORT, HTTP_PORT, () -> () -> { }, Check.NONE));
+            for (int services : SCALES) {
+                LoadBalancer lb = lbs.get(services);
+                variants.add(nodePort("ebpf-tcx-" + services, ebpf, () -> attach(lb, null), Check.TCX));
+                variants.add(nodePort("ebpf-xdp-" + services, ebpf, () -> attach(lb, NodePortAcceleration.XDP_NATIVE), Check.XDP));
+            }
+            LoadBalancer topLb = lbs.get(top);
+            variants.add(nodePort("ebpf-xdp-generic-" + top, ebpf, () -> attach(topLb, NodePortAcceleration.XDP_GENERIC), Check.XDP));
+            // The price of native XDP on a veth by itself: a program that only counts, in front of tcx.
+            variants.add(nodePort("ebpf-tcx-" + top + "-behind-noop-xdp", ebpf, () -> {
+                AutoCloseable tcx = attach(topLb, null);
+                Link x = node.call(() -> XdpProgram.of(noop.program("xdp_count")).attach("n0", XdpMode.NATIVE));
+                return () -> {
+                    x.close();
+                    tcx.close();
+                };
+            }, Check.TCX));
+            variants.add(new Variant("direct-iptables-ns", ipt[0], ipt[2], BACKEND_IP, UDP_PORT, HTTP_PORT, () -> {
+                restore("legacy", "*nat\nCOMMIT\n");
+                restore("nft", "*nat\nCOMMIT\n");
+                return () -> { };
+            }, Check.NONE));
+            for (String flavour : List.of("legacy", "nft")) {
+                String other = flavour.equals("legacy") ? "nft" : "legacy";
                 for (int services : SCALES) {
-                    LbConfig config = LbConfig.forNode("bench-node").withNodePortAcceleration(a);
-                    try (LoadBalancer lb = LoadBalancer.load(config);
-                         PerCpuArrayMap<Long> stats = PerCpuArrayMap.of(lb.object().map(LbObject.NODE_PORT_STATS_MAP), Codec.u64())) {
-                        lb.controller().sync(snapshot(services));
-                        node.run(() -> lb.attachNodePort("n0"));
-                        String variant = "ebpf-" + mode + "-" + services;
-                        measure(variant, NODE_IP, NODE_PORT_UDP, NODE_PORT_TCP);
-                        long xdp = sum(stats, 1), tcx = sum(stats, 0);
-                        out.row(variant, "packets_dnat_at_xdp", xdp, "packets");
-                        out.row(variant, "packets_dnat_at_tcx", tcx, "packets");
-                        // The acceleration must really be what carried the traffic, and without it tcx.
-                        if (a.xdp() ? xdp == 0 || tcx != 0 : xdp != 0 || tcx == 0) {
-                            throw new IllegalStateException(variant + ": DNAT at XDP " + xdp + ", at tcx " + tcx);
-                        }
-                        if (!a.xdp() && services == SCALES[SCALES.length - 1]) {
-                            // The price of native XDP on a veth by itself: a program that only counts, in front of tcx.
-                            try (BpfObject noop = BpfObjects.open(BpfObjects.XDP_COUNTER).load()) {
-                                Link l = node.call(() -> XdpProgram.of(noop.program("xdp_count")).attach("n0", XdpMode.NATIVE));
-                                try {
-                                    measure("ebpf-tcx-" + services + "-behind-noop-xdp", NODE_IP, NODE_PORT_UDP, NODE_PORT_TCP);
-                                } finally {
-                                    l.close();
-                                }
-                            }
-                        }
-                    }
+                    String rules = rules(services);
+                    variants.add(nodePort("iptables-" + flavour + "-" + services, ipt, () -> {
+                        restore(other, "*nat\nCOMMIT\n");
+                        restore(flavour, rules);
+                        return () -> { };
+                    }, Check.NONE));
                 }
             }
-            // Generic XDP on the same veth, for comparison with native (which switches veth to its XDP receive path).
-            int top = SCALES[SCALES.length - 1];
-            try (LoadBalancer lb = LoadBalancer.load(LbConfig.forNode("bench-node")
-                    .withNodePortAcceleration(NodePortAcceleration.XDP_GENERIC))) {
-                lb.controller().sync(snapshot(top));
-                node.run(() -> lb.attachNodePort("n0"));
-                measure("ebpf-xdp-generic-" + top, NODE_IP, NODE_PORT_UDP, NODE_PORT_TCP);
+            connect(ebpf[0], "warmup", BACKEND_IP, HTTP_PORT, 500);
+            connect(ipt[0], "warmup", BACKEND_IP, HTTP_PORT, 500);
+            for (int round = 0; round < ROUNDS; round++) {
+                System.out.println("== round " + (round + 1) + " of " + ROUNDS);
+                for (Variant v : variants) measure(v);
             }
+            report(variants);
             programCost("tcx");
             programCost("xdp");
-            for (String flavour : List.of("legacy", "nft")) {
-                for (int services : SCALES) {
-                    restore(flavour, rules(services));
-                    measure("iptables-" + flavour + "-" + services, NODE_IP, NODE_PORT_UDP, NODE_PORT_TCP);
-                }
-                restore(flavour, "*nat\nCOMMIT\n");
-            }
-            measure("direct-again", BACKEND_IP, UDP_PORT, HTTP_PORT);
             ratios();
         } finally {
+            for (LoadBalancer lb : lbs.values()) lb.close();
             BenchSupport.stop(servers);
         }
         out.write(file);
+    }
+
+    private static BpfObject loadNoop() {
+        try (var spec = BpfObjects.open(BpfObjects.XDP_COUNTER)) {
+            return spec.load();
+        }
+    }
+
+    /** client, node and backend namespaces (roles prefixed), the backend's servers started. */
+    private NetNamespace[] path(Topology t, String prefix, List<Process> servers) throws Exception {
+        NetNamespace c = t.namespace(prefix + "cl"), n = t.namespace(prefix + "node"), b = t.namespace(prefix + "b0");
+        t.veth(c, "c0", "10.20.1.2/24", n, "n0", NODE_IP + "/24");
+        t.veth(n, "n1", "10.20.10.1/24", b, "p0", BACKEND_IP + "/24");
+        b.ip("route", "add", "10.20.0.0/16", "via", "10.20.10.1");
+        c.ip("route", "add", "10.20.0.0/16", "via", NODE_IP);
+        n.exec("sysctl", "-qw", "net.ipv4.ip_forward=1");
+        // The backend closes first and keeps TIME_WAIT; the client reaches the same backend 4-tuples through other
+        // destinations (pod IP, NodePort), so its new SYNs would meet TIME_WAIT sockets of an earlier variant and
+        // wait for 1 s retransmits: that would measure the variants' order, not the datapath.
+        b.exec("sysctl", "-qw", "net.ipv4.tcp_max_tw_buckets=0");
+        servers.add(BenchSupport.startReady(List.of("nsenter", "--net=" + b.path(), BenchSupport.tool("http_server"),
+                BACKEND_IP, Integer.toString(HTTP_PORT))));
+        return new NetNamespace[] {c, n, b};
+    }
+
+    private static Variant nodePort(String name, NetNamespace[] path, Setup setup, Check check) {
+        return new Variant(name, path[0], path[2], NODE_IP, NODE_PORT_UDP, NODE_PORT_TCP, setup, check);
+    }
+
+    /** The tcx programs of lb on the node's n0, and its XDP program in front with an acceleration. */
+    private AutoCloseable attach(LoadBalancer lb, NodePortAcceleration acceleration) {
+        List<Link> links = node.call(() -> {
+            List<Link> l = new ArrayList<>();
+            l.add(TcProgram.of(lb.object().program(LbObject.NODE_PORT_INGRESS)).attach("n0", TcDirection.INGRESS));
+            l.add(TcProgram.of(lb.object().program(LbObject.NODE_PORT_REPLY)).attach("n0", TcDirection.EGRESS));
+            if (acceleration != null) l.add(NodePortXdp.attach(lb.object(), "n0", acceleration));
+            return l;
+        });
+        return () -> {
+            for (Link l : links.reversed()) l.close();
+        };
+    }
+
+    private final Map<String, List<double[]>> samples = new LinkedHashMap<>();
+    private final List<LoadBalancer> counted = new ArrayList<>();
+
+    /** One round of v: {packets/s, conn/s, connect p50, connect p99, SYN retransmits}. */
+    void measure(Variant v) throws Exception {
+        try (AutoCloseable on = v.setup().on()) {
+            long[] c0 = dnatCounts();
+            double pps = flood(v);
+            double[] tcp = connect(v.client(), v.name(), v.ip(), v.tcpPort(), CONNS);
+            long[] c1 = dnatCounts();
+            long tcx = c1[0] - c0[0], xdp = c1[1] - c0[1];
+            boolean ok = switch (v.check()) {
+                case NONE -> tcx == 0 && xdp == 0;
+                case TCX -> tcx > 0 && xdp == 0;
+                case XDP -> xdp > 0 && tcx == 0;
+            };
+            if (!ok) throw new IllegalStateException(v.name() + ": DNAT at tcx " + tcx + ", at XDP " + xdp + " (expected " + v.check() + ")");
+            samples.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(new double[] {pps, tcp[2], tcp[0], tcp[1], tcp[3]});
+            System.out.printf("%-34s %,10.0f packets/s %9.0f conn/s   p50 %7.1f us   p99 %9.1f us   %.0f SYN retransmits%n",
+                    v.name(), pps, tcp[2], tcp[0], tcp[1], tcp[3]);
+        }
+    }
+
+    /** DNAT packets at tcx and at XDP, summed over every loaded LoadBalancer and CPU. */
+    private long[] dnatCounts() {
+        long tcx = 0, xdp = 0;
+        for (LoadBalancer lb : counted) {
+            try (PerCpuArrayMap<Long> stats = PerCpuArrayMap.of(lb.object().map(LbObject.NODE_PORT_STATS_MAP), Codec.u64())) {
+                tcx += sum(stats, 0);
+                xdp += sum(stats, 1);
+            }
+        }
+        return new long[] {tcx, xdp};
     }
 
     private static long sum(PerCpuArrayMap<Long> stats, int slot) {
         return stats.get(slot).orElseThrow().stream().mapToLong(Long::longValue).sum();
     }
 
-    void measure(String variant, String ip, int udpPort, int tcpPort) throws Exception {
-        flood(variant, ip, udpPort);
-        connect(variant, ip, tcpPort, ROUNDS, CONNS);
-    }
-
-    void flood(String variant, String ip, int port) throws Exception {
-        double[] r = new double[ROUNDS];
+    double flood(Variant v) throws Exception {
         String tool = BenchSupport.tool("udp_flood"), secs = Double.toString(SECONDS);
-        for (int i = 0; i < ROUNDS; i++) {
-            Process recv = BenchSupport.startReady(List.of("nsenter", "--net=" + backend.path(), tool, "recv",
-                    Integer.toString(UDP_PORT), secs));
-            try {
-                BenchSupport.run(List.of("nsenter", "--net=" + client.path(), tool, "send", ip, Integer.toString(port),
-                        Double.toString(SECONDS + 0.5)));
-                r[i] = Double.parseDouble(new String(recv.getInputStream().readAllBytes()).trim());
-                recv.waitFor();
-            } finally {
-                BenchSupport.stop(List.of(recv));
-            }
+        Process recv = BenchSupport.startReady(List.of("nsenter", "--net=" + v.backend().path(), tool, "recv",
+                Integer.toString(UDP_PORT), secs));
+        try {
+            BenchSupport.run(List.of("nsenter", "--net=" + v.client().path(), tool, "send", v.ip(), Integer.toString(v.udpPort()),
+                    Double.toString(SECONDS + 0.5)));
+            double r = Double.parseDouble(new String(recv.getInputStream().readAllBytes()).trim());
+            recv.waitFor();
+            if (r <= 0) throw new IllegalStateException(v.name() + ": no packets arrived");
+            return r;
+        } finally {
+            BenchSupport.stop(List.of(recv));
         }
-        double m = BenchSupport.median(r);
-        if (m <= 0) throw new IllegalStateException(variant + ": no packets arrived");
-        pps.put(variant, m);
-        out.row(variant, "packets_per_s", m, "packets/s");
-        out.row(variant, "ns_per_packet", 1e9 / m, "ns");
-        System.out.printf("%-28s %,12.0f packets/s", variant, m);
     }
 
-    void connect(String variant, String ip, int port, int rounds, int conns) {
-        double[] lat = new double[rounds], tail = new double[rounds], rate = new double[rounds];
+    /** {p50 us, p99 us, conn/s, SYN retransmits} of conns sequential connections from client. */
+    double[] connect(NetNamespace client, String variant, String ip, int port, int conns) {
         long syn0 = ClusterBench.synRetransmits(client);
-        for (int r = 0; r < rounds; r++) {
-            String[] f = BenchSupport.run(List.of("nsenter", "--net=" + client.path(), BenchSupport.tool("http_client"),
-                    ip, Integer.toString(port), Integer.toString(conns))).trim().split(" ");
-            if (Integer.parseInt(f[3]) != 0) throw new IllegalStateException(variant + ": " + f[3] + " failed connections");
-            lat[r] = Double.parseDouble(f[0]);
-            tail[r] = Double.parseDouble(f[1]);
-            rate[r] = Double.parseDouble(f[2]);
+        String[] f = BenchSupport.run(List.of("nsenter", "--net=" + client.path(), BenchSupport.tool("http_client"),
+                ip, Integer.toString(port), Integer.toString(conns))).trim().split(" ");
+        if (Integer.parseInt(f[3]) != 0) throw new IllegalStateException(variant + ": " + f[3] + " failed connections");
+        return new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                ClusterBench.synRetransmits(client) - syn0};
+    }
+
+    /** Median per variant over the rounds. */
+    void report(List<Variant> variants) {
+        for (Variant v : variants) {
+            List<double[]> s = samples.get(v.name());
+            double pps = median(s, 0), cps = median(s, 1), p50v = median(s, 2), p99 = median(s, 3);
+            double syn = s.stream().mapToDouble(x -> x[4]).sum();
+            out.row(v.name(), "packets_per_s", pps, "packets/s");
+            out.row(v.name(), "ns_per_packet", 1e9 / pps, "ns");
+            out.row(v.name(), "connections_per_s", cps, "conn/s");
+            out.row(v.name(), "connect_p50", p50v, "us");
+            out.row(v.name(), "connect_p99", p99, "us");
+            out.row(v.name(), "syn_retransmits", syn, "per " + ROUNDS * CONNS + " conns");
         }
-        if (variant.equals("warmup")) return;
-        double l = BenchSupport.median(lat), c = BenchSupport.median(rate);
-        p50.put(variant, l);
-        cps.put(variant, c);
-        out.row(variant, "connect_p50", l, "us");
-        out.row(variant, "connections_per_s", c, "conn/s");
-        out.row(variant, "connect_p99", BenchSupport.median(tail), "us");
-        long syn = ClusterBench.synRetransmits(client) - syn0;
-        out.row(variant, "syn_retransmits", syn, "per " + rounds * conns + " conns");
-        System.out.printf("   %9.0f conn/s   p50 %7.1f us   p99 %9.1f us   %d SYN retransmits%n", c, l, BenchSupport.median(tail), syn);
+    }
+
+    private static double median(List<double[]> s, int k) {
+        return BenchSupport.median(s.stream().mapToDouble(x -> x[k]).toArray());
+    }
+
+    /** Median over rounds of a's metric k divided by b's. */
+    private double ratio(String a, String b, int k) {
+        List<double[]> x = samples.get(a), y = samples.get(b);
+        double[] r = new double[x.size()];
+        for (int i = 0; i < r.length; i++) r[i] = x.get(i)[k] / y.get(i)[k];
+        return BenchSupport.median(r);
     }
 
     /**
@@ -322,12 +407,12 @@ public final class NodePortBench {
         return chains.append(body).append("COMMIT\n").toString();
     }
 
-    /** Replaces the node namespace's nat table with iptables-{legacy,nft}-restore. */
+    /** Replaces the iptables node namespace's nat table with iptables-{legacy,nft}-restore. */
     void restore(String flavour, String rules) throws Exception {
         Path f = Files.createTempFile("e4jnp-rules", ".txt");
         try {
             Files.writeString(f, rules);
-            Process p = new ProcessBuilder("nsenter", "--net=" + node.path(), "iptables-" + flavour + "-restore")
+            Process p = new ProcessBuilder("nsenter", "--net=" + iptNode.path(), "iptables-" + flavour + "-restore")
                     .redirectInput(f.toFile()).redirectErrorStream(true).start();
             String msg = new String(p.getInputStream().readAllBytes());
             if (p.waitFor() != 0) throw new IllegalStateException("iptables-" + flavour + "-restore: " + msg);
@@ -337,51 +422,45 @@ public final class NodePortBench {
     }
 
     void ratios() {
+        final int pps = 0, cps = 1, p50 = 2;
         int lo = SCALES[0], hi = SCALES[SCALES.length - 1];
-        double base = (pps.get("direct") + pps.get("direct-again")) / 2;
-        out.row("direct-mean", "packets_per_s", base, "packets/s");
-        double r = pps.get("direct-again") / pps.get("direct");
-        out.ratio("direct_again_vs_direct_pps_noise", r, "(info)", true);
-        r = pps.get("ebpf-xdp-" + hi) / pps.get("ebpf-tcx-" + hi);
-        out.ratio("xdp_vs_tcx_pps_" + hi, r, ">= 1.5", r >= 1.5);
-        r = pps.get("ebpf-xdp-" + lo) / pps.get("ebpf-tcx-" + lo);
-        out.ratio("xdp_vs_tcx_pps_" + lo, r, ">= 1.5", r >= 1.5);
-        r = cps.get("ebpf-xdp-" + hi) / cps.get("ebpf-tcx-" + hi);
-        out.ratio("xdp_vs_tcx_conn_per_s_" + hi, r, "(info)", true);
+        out.ratio("direct_iptables_ns_vs_direct_pps", ratio("direct-iptables-ns", "direct", pps), "(info)", true);
+        for (int n : new int[] {lo, hi}) {
+            double r = ratio("ebpf-xdp-" + n, "ebpf-tcx-" + n, pps);
+            out.ratio("xdp_vs_tcx_pps_" + n, r, ">= 1.5", r >= 1.5);
+            out.ratio("xdp_vs_tcx_conn_per_s_" + n, ratio("ebpf-xdp-" + n, "ebpf-tcx-" + n, cps), "(info)", true);
+        }
+        out.ratio("xdp_generic_vs_tcx_pps_" + hi, ratio("ebpf-xdp-generic-" + hi, "ebpf-tcx-" + hi, pps), "(info)", true);
+        out.ratio("tcx_behind_noop_xdp_vs_tcx_pps_" + hi, ratio("ebpf-tcx-" + hi + "-behind-noop-xdp", "ebpf-tcx-" + hi, pps),
+                "(info)", true);
         for (String mode : List.of("xdp", "tcx")) {
-            r = pps.get("ebpf-" + mode + "-" + hi) / pps.get("ebpf-" + mode + "-" + lo);
+            double r = ratio("ebpf-" + mode + "-" + hi, "ebpf-" + mode + "-" + lo, pps);
             out.ratio(mode + "_pps_" + hi + "_vs_" + lo + "_flatness", r, "0.90-1.10", r >= 0.90 && r <= 1.10);
-            r = cps.get("ebpf-" + mode + "-" + hi) / cps.get("ebpf-" + mode + "-" + lo);
+            r = ratio("ebpf-" + mode + "-" + hi, "ebpf-" + mode + "-" + lo, cps);
             out.ratio(mode + "_conn_per_s_" + hi + "_vs_" + lo + "_flatness", r, "0.90-1.10", r >= 0.90 && r <= 1.10);
         }
         for (String flavour : List.of("legacy", "nft")) {
-            r = pps.get("ebpf-tcx-" + hi) / pps.get("iptables-" + flavour + "-" + hi);
-            out.ratio("tcx_vs_iptables_" + flavour + "_pps_" + hi, r, flavour.equals("legacy") ? ">= 3" : "(info)", r >= 3);
-            r = cps.get("ebpf-tcx-" + hi) / cps.get("iptables-" + flavour + "-" + hi);
-            out.ratio("tcx_vs_iptables_" + flavour + "_conn_per_s_" + hi, r, flavour.equals("legacy") ? ">= 3" : "(info)", r >= 3);
-            r = cps.get("iptables-" + flavour + "-" + hi) / cps.get("iptables-" + flavour + "-" + lo);
-            out.ratio("iptables_" + flavour + "_conn_per_s_" + hi + "_vs_" + lo, r, "(info)", true);
+            String ipt = "iptables-" + flavour + "-" + hi;
+            boolean target = flavour.equals("legacy");
+            double r = ratio("ebpf-tcx-" + hi, ipt, pps);
+            out.ratio("tcx_vs_iptables_" + flavour + "_pps_" + hi, r, target ? ">= 3" : "(info)", r >= 3);
+            r = ratio("ebpf-tcx-" + hi, ipt, cps);
+            out.ratio("tcx_vs_iptables_" + flavour + "_conn_per_s_" + hi, r, target ? ">= 3" : "(info)", r >= 3);
+            out.ratio("iptables_" + flavour + "_vs_tcx_connect_p50_" + hi, ratio(ipt, "ebpf-tcx-" + hi, p50), "(info: stall-robust)", true);
+            out.ratio("iptables_" + flavour + "_conn_per_s_" + hi + "_vs_" + lo, ratio(ipt, "iptables-" + flavour + "-" + lo, cps),
+                    "(info)", true);
         }
-        r = pps.get("ebpf-tcx-" + hi) / base;
-        out.ratio("tcx_pps_vs_direct_" + hi, r, "(info)", true);
-        r = pps.get("ebpf-xdp-" + hi) / base;
-        out.ratio("xdp_pps_vs_direct_" + hi, r, "(info)", true);
-        for (String flavour : List.of("legacy", "nft")) {
-            r = p50.get("iptables-" + flavour + "-" + hi) / p50.get("ebpf-tcx-" + hi);
-            out.ratio("iptables_" + flavour + "_vs_tcx_connect_p50_" + hi, r, "(info: stall-robust)", true);
-        }
+        out.ratio("tcx_pps_vs_direct_" + hi, ratio("ebpf-tcx-" + hi, "direct", pps), "(info)", true);
         // Where the time goes: the whole path per packet against what the programs themselves take.
-        double perPacket = 1e9 / pps.get("ebpf-tcx-" + hi);
-        out.check("path_ns_per_packet_tcx_" + hi, perPacket, "ns", "(info)", true);
-        out.check("path_ns_per_packet_xdp_" + hi, 1e9 / pps.get("ebpf-xdp-" + hi), "ns", "(info)", true);
-        out.check("path_ns_per_packet_direct", 1e9 / base, "ns", "(info)", true);
+        double tcxNs = 1e9 / median(samples.get("ebpf-tcx-" + hi), pps);
+        out.check("path_ns_per_packet_direct", 1e9 / median(samples.get("direct"), pps), "ns", "(info)", true);
+        out.check("path_ns_per_packet_tcx_" + hi, tcxNs, "ns", "(info)", true);
+        out.check("path_ns_per_packet_xdp_" + hi, 1e9 / median(samples.get("ebpf-xdp-" + hi), pps), "ns", "(info)", true);
         out.check("program_ns_per_packet_tcx_ingress", programNs.get("tcx"), "ns", "(info)", true);
         out.check("program_ns_per_packet_xdp", programNs.get("xdp"), "ns", "(info)", true);
         out.check("program_ns_per_packet_tcx_ingress_not_a_frontend", programNs.get("miss"), "ns", "(info)", true);
-        out.check("lb_share_of_path_tcx_percent", 100 * programNs.get("tcx") / perPacket, "%", "(info)", true);
-        r = pps.get("ebpf-xdp-generic-" + hi) / pps.get("ebpf-tcx-" + hi);
-        out.ratio("xdp_generic_vs_tcx_pps_" + hi, r, "(info)", true);
-        double noop = 1e9 / pps.get("ebpf-tcx-" + hi + "-behind-noop-xdp");
-        out.check("native_xdp_on_veth_added_ns_per_packet", noop - perPacket, "ns", "(info: a counting XDP program)", true);
+        out.check("lb_share_of_path_tcx_percent", 100 * programNs.get("tcx") / tcxNs, "%", "(info)", true);
+        out.check("native_xdp_on_veth_added_ns_per_packet",
+                1e9 / median(samples.get("ebpf-tcx-" + hi + "-behind-noop-xdp"), pps) - tcxNs, "ns", "(info: a counting XDP program)", true);
     }
 }
