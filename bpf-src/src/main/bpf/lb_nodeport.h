@@ -553,6 +553,21 @@ struct {
 	__type(value, __u64);
 } lb_nodeport_stats SEC(".maps");
 
+/*
+ * lb_nodeport_xdp leaves this in the packet's XDP metadata when it translated it, and lb_nodeport_ingress then leaves
+ * the packet alone: the destination is a backend now, which the node-port entry (any address, that port) would match
+ * again when the backend's port is some Service's node port. Metadata reaches the tc hooks of the same device.
+ */
+#define LB_XDP_MARK 0x65347870 /* "e4xp" */
+
+static __always_inline bool lb_xdp_translated(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	__u32 *meta = (void *)(long)skb->data_meta;
+
+	return (void *)(meta + 1) <= data && *meta == LB_XDP_MARK;
+}
+
 /* Per-CPU: no atomic needed, a program runs on one CPU to the end. */
 static __always_inline void lb_np_count(__u32 slot)
 {
@@ -709,7 +724,7 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 	__u64 now;
 	int r;
 
-	if (parse(skb, &f))
+	if (lb_xdp_translated(skb) || parse(skb, &f))
 		return TCX_NEXT;
 	now = bpf_ktime_get_ns();
 	if (f.dsr) {

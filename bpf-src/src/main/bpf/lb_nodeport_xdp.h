@@ -7,8 +7,8 @@
  *
  * Everything else goes up untouched (XDP_PASS) to the tcx program behind it: fragments, IP options (including the
  * DSR option), non-IPv4, replies to SNATed flows, and flows to remote backends in SNAT or DSR mode (those need
- * bpf_redirect_neigh and bpf_skb_adjust_room, which XDP lacks). A packet translated here no longer has a frontend as
- * destination, so the tcx program finds neither a forward entry nor a service for it and leaves it alone.
+ * bpf_redirect_neigh and bpf_skb_adjust_room, which XDP lacks). A packet translated here carries LB_XDP_MARK in its
+ * XDP metadata, and the tcx program leaves it alone (its destination, a backend, could match a node-port entry).
  *
  * Checksums are updated incrementally (RFC 1624) on the complete checksums a packet from the wire carries. A packet
  * sent with a partial checksum (CHECKSUM_PARTIAL: a local socket through a veth pair) holds only the pseudo-header
@@ -138,6 +138,21 @@ static __always_inline bool lb_is_snat_reply(const struct flow *f)
 	return bpf_map_lookup_elem(&lb_snat, &k) != NULL;
 }
 
+/* Tells lb_nodeport_ingress this packet is translated (LB_XDP_MARK). A driver without metadata support refuses the
+ * room; tcx then finds the backend address, which it leaves alone unless the backend's port is a node port. */
+static __always_inline void lb_xdp_mark(struct xdp_md *ctx)
+{
+	void *data;
+	__u32 *meta;
+
+	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta)))
+		return;
+	data = (void *)(long)ctx->data;
+	meta = (void *)(long)ctx->data_meta;
+	if ((void *)(meta + 1) <= data)
+		*meta = LB_XDP_MARK;
+}
+
 SEC("xdp")
 int lb_nodeport_xdp(struct xdp_md *ctx)
 {
@@ -165,6 +180,7 @@ int lb_nodeport_xdp(struct xdp_md *ctx)
 	lb_np_count(LB_NP_STAT_XDP_DNAT);
 	if (v.new_flow)
 		lb_emit_nodeport_xdp(ctx, &f, v.addr, v.port);
+	lb_xdp_mark(ctx);
 	return XDP_PASS;
 }
 

@@ -60,7 +60,9 @@ import static org.junit.jupiter.api.Assertions.*;
 class NodePortXdpIT {
     private static final String NODE = "172.16.0.1";
     private static final String CLIENT = "198.51.100.9";
-    private static final int TCX_DNAT = 0, XDP_DNAT = 1;
+    private static final int TCX_DNAT = 0, XDP_DNAT = 1, SAME_PORT = 30090;
+    /** LB_XDP_MARK as lb_nodeport_xdp stores it (a __u32 on this little-endian machine) in front of the frame. */
+    private static final byte[] MARK = {0x70, 0x78, 0x34, 0x65};
 
     private static Service service() {
         return new Service(new ServiceName("default", "web"), ServiceType.NODE_PORT, List.of(InetAddress.ofLiteral("10.96.0.10")),
@@ -72,9 +74,16 @@ class NodePortXdpIT {
     private static ClusterSnapshot snapshot(String prefix, int backends) {
         List<Endpoint> eps = new ArrayList<>();
         for (int i = 1; i <= backends; i++) eps.add(Endpoint.ready(InetAddress.ofLiteral(prefix.formatted(i)), "n1"));
-        return ClusterSnapshot.of(List.of(service()), List.of(new EndpointSlice("default", "web-1",
-                new ServiceName("default", "web"), AddressType.IPV4, eps,
-                List.of(new EndpointPort("http", Protocol.TCP, 8080), new EndpointPort("dns", Protocol.UDP, 5353)))), 1);
+        // "same": its pods listen on the node port itself (targetPort = nodePort), which the translated destination keeps.
+        ServiceName same = new ServiceName("default", "same");
+        return ClusterSnapshot.of(List.of(service(), new Service(same, ServiceType.NODE_PORT,
+                        List.of(InetAddress.ofLiteral("10.96.0.11")),
+                        List.of(new ServicePort("http", Protocol.TCP, 80, TargetPort.of(SAME_PORT), SAME_PORT)), List.of(), List.of(),
+                        SessionAffinity.NONE, TrafficPolicy.CLUSTER, TrafficPolicy.CLUSTER)),
+                List.of(new EndpointSlice("default", "web-1", new ServiceName("default", "web"), AddressType.IPV4, eps,
+                                List.of(new EndpointPort("http", Protocol.TCP, 8080), new EndpointPort("dns", Protocol.UDP, 5353))),
+                        new EndpointSlice("default", "same-1", same, AddressType.IPV4, eps.subList(0, 1),
+                                List.of(new EndpointPort("http", Protocol.TCP, SAME_PORT)))), 1);
     }
 
     private static byte[] tcp(String src, int sport, String dst, int dport, int flags) {
@@ -129,7 +138,7 @@ class NodePortXdpIT {
             ProgramTester ingress = ProgramTester.of(TcProgram.of(obj.program(LbObject.NODE_PORT_INGRESS)));
             ProgramTester reply = ProgramTester.of(TcProgram.of(obj.program(LbObject.NODE_PORT_REPLY)));
 
-            TestRun synRun = xdp.run(tcp(CLIENT, 40000, NODE, 30080, Packets.TCP_SYN));
+            TestRun synRun = marked(xdp.run(tcp(CLIENT, 40000, NODE, 30080, Packets.TCP_SYN)));
             ParsedPacket syn = checked(synRun, TestRun.XDP_PASS);
             String backend = syn.ip().orElseThrow().destination().getHostAddress();
             assertTrue(backend.startsWith("10.1.0."), backend);
@@ -142,7 +151,7 @@ class NodePortXdpIT {
 
             // One conntrack: the flow keeps its backend at XDP and at tcx (XDP detached), and replies go back.
             for (int i = 0; i < 5; i++) {
-                assertEquals(backend, checked(xdp.run(tcp(CLIENT, 40000, NODE, 30080, Packets.TCP_ACK)), TestRun.XDP_PASS)
+                assertEquals(backend, checked(marked(xdp.run(tcp(CLIENT, 40000, NODE, 30080, Packets.TCP_ACK))), TestRun.XDP_PASS)
                         .ip().orElseThrow().destination().getHostAddress());
                 assertEquals(backend, checked(ingress.run(tcp(CLIENT, 40000, NODE, 30080, Packets.TCP_ACK)), TestRun.TCX_NEXT)
                         .ip().orElseThrow().destination().getHostAddress());
@@ -154,12 +163,12 @@ class NodePortXdpIT {
             assertEquals(6, sum(stats, XDP_DNAT));
             assertEquals(5, sum(stats, TCX_DNAT));
 
-            ParsedPacket dns = checked(xdp.run(udp(CLIENT, 5000, NODE, 30053, 40)), TestRun.XDP_PASS);
+            ParsedPacket dns = checked(marked(xdp.run(udp(CLIENT, 5000, NODE, 30053, 40))), TestRun.XDP_PASS);
             assertEquals(5353, dns.l4().orElseThrow().destinationPort());
             byte[] noSum = udp(CLIENT, 5001, NODE, 30053, 40);
             noSum[14 + 20 + 6] = 0;
             noSum[14 + 20 + 7] = 0;
-            byte[] out = xdp.run(noSum).output();
+            byte[] out = marked(xdp.run(noSum)).output();
             assertEquals(0, out[40] | out[41], "a UDP checksum of 0 (none) stays 0");
             assertTrue(ParsedPacket.parse(out).ip().orElseThrow().checksumValid());
             assertEquals(5353, ParsedPacket.parse(out).l4().orElseThrow().destinationPort());
@@ -218,6 +227,13 @@ class NodePortXdpIT {
         }
     }
 
+    /** A run of the XDP program that translated: its output starts with LB_XDP_MARK (metadata), returned without it. */
+    private static TestRun marked(TestRun run) {
+        byte[] o = run.output();
+        assertArrayEquals(MARK, Arrays.copyOf(o, 4), "LB_XDP_MARK in the metadata in front of the frame");
+        return new TestRun(run.verdict(), Arrays.copyOfRange(o, 4, o.length), run.nanosPerRun(), run.context());
+    }
+
     private static String ip(byte[] frame, int off) {
         return (frame[off] & 0xff) + "." + (frame[off + 1] & 0xff) + "." + (frame[off + 2] & 0xff) + "." + (frame[off + 3] & 0xff);
     }
@@ -239,6 +255,11 @@ class NodePortXdpIT {
                 String name = "b" + i;
                 InetAddress addr = InetAddress.ofLiteral("10.1." + i + ".1");
                 ServerSocket ss = b.call(() -> new ServerSocket(8080, 50, addr));
+                if (i == 1) {
+                    ServerSocket same = b.call(() -> new ServerSocket(SAME_PORT, 50, addr));
+                    servers.add(same);
+                    Thread.ofPlatform().daemon().start(() -> serve(same, "same"));
+                }
                 DatagramSocket ds = b.call(() -> new DatagramSocket(new InetSocketAddress(addr, 5353)));
                 servers.add(ss);
                 servers.add(ds);
@@ -264,11 +285,20 @@ class NodePortXdpIT {
                 }));
             }
             assertEquals(Set.of("b1", "b2", "b3"), seen);
+            // Translated to 10.1.1.1:30090, a destination whose port is a node port: tcx must not translate it again.
+            for (int i = 0; i < 5; i++) {
+                assertEquals("same", ext.call(() -> {
+                    try (Socket s = new Socket()) {
+                        s.connect(new InetSocketAddress("10.0.0.1", SAME_PORT), 2000);
+                        return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+                    }
+                }));
+            }
             for (int i = 0; i < 10; i++) assertTrue(udpExchange(ext, 100).matches("b[123] 100"));
             long xdp = sum(stats, XDP_DNAT), tcx = sum(stats, TCX_DNAT);
             System.out.println("NodePort over native XDP: " + xdp + " packets DNATed at XDP, " + tcx + " at tcx");
             // Each connection: SYN, ACK, FIN/ACK at least; each datagram one packet.
-            assertTrue(xdp >= 30 * 3 + 10, "XDP translated " + xdp);
+            assertTrue(xdp >= 35 * 3 + 10, "XDP translated " + xdp);
             assertEquals(0, tcx, "tcx translated nothing XDP could");
 
             // 3000 bytes over a 1500-byte MTU: fragments, which XDP leaves to tcx.
