@@ -6,7 +6,7 @@
 # (BPF_PROG_TEST_RUN), to tell them from the veth and stack cost. Prints the ratios against their targets and writes
 # results/nodeport.csv (benchmark,variant,metric,value,unit).
 #
-#   benchmarks/run-nodeport-bench.sh          5 rounds, each variant once per round: 2 s of UDP, 2,000 connections (~8 min)
+#   benchmarks/run-nodeport-bench.sh          5 rounds, each variant once per round: 2 s of UDP, 2,000 connections (~5 min)
 #   SCALES=10,1000 ROUNDS=1 SECONDS_PER_ROUND=1 CONNS=300 benchmarks/run-nodeport-bench.sh   a quick look
 #
 # Needs root, gcc, iptables (iptables-legacy and iptables-nft). Not part of the test suite.
