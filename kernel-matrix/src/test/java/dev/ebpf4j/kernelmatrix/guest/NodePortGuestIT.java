@@ -2,6 +2,8 @@ package dev.ebpf4j.kernelmatrix.guest;
 
 import dev.ebpf4j.core.features.KernelVersion;
 import dev.ebpf4j.k8s.lb.LbConfig;
+import dev.ebpf4j.k8s.lb.LbObject;
+import dev.ebpf4j.k8s.lb.NodePortAcceleration;
 import dev.ebpf4j.k8s.lb.LoadBalancer;
 import dev.ebpf4j.k8s.model.AddressType;
 import dev.ebpf4j.k8s.model.Endpoint;
@@ -16,6 +18,8 @@ import dev.ebpf4j.k8s.model.SessionAffinity;
 import dev.ebpf4j.k8s.model.TargetPort;
 import dev.ebpf4j.k8s.model.TrafficPolicy;
 import dev.ebpf4j.k8s.source.ClusterSnapshot;
+import dev.ebpf4j.maps.PerCpuArrayMap;
+import dev.ebpf4j.maps.codec.Codec;
 import dev.ebpf4j.programs.TcDirection;
 import dev.ebpf4j.programs.TcProgram;
 import dev.ebpf4j.testkit.FdLeakCheck;
@@ -57,9 +61,19 @@ class NodePortGuestIT {
 
     @Test
     void externalClientReachesTheBackendsThroughTheNodePort() throws Exception {
+        reachBackends(NodePortAcceleration.NONE);
+    }
+
+    /** The same with the XDP program in front (native on the veth): it must load, attach and do the translations. */
+    @Test
+    void externalClientReachesTheBackendsThroughXdpAcceleration() throws Exception {
+        reachBackends(NodePortAcceleration.XDP_NATIVE);
+    }
+
+    private void reachBackends(NodePortAcceleration acceleration) throws Exception {
         List<ServerSocket> servers = new ArrayList<>();
         try (Topology topo = Topology.create("e4jgnp");
-             LoadBalancer lb = LoadBalancer.load(LbConfig.forNode("n1"))) {
+             LoadBalancer lb = LoadBalancer.load(LbConfig.forNode("n1").withNodePortAcceleration(acceleration))) {
             NetNamespace ext = topo.namespace("ext");
             NetNamespace node = topo.namespace("node");
             topo.veth(ext, "eth0", "10.0.0.2/24", node, "ext0", "10.0.0.1/24");
@@ -105,6 +119,17 @@ class NodePortGuestIT {
                 }));
             }
             assertEquals(Set.of("b1", "b2"), seen, "backends reached through 10.0.0.1:30080 (" + (tcx ? "tcx" : "clsact") + ")");
+            long[] dnat = new long[2]; // packets DNATed at tc, at XDP
+            try (PerCpuArrayMap<Long> stats = PerCpuArrayMap.of(lb.object().map(LbObject.NODE_PORT_STATS_MAP), Codec.u64())) {
+                for (int slot = 0; slot < 2; slot++) for (long v : stats.get(slot).orElseThrow()) dnat[slot] += v;
+            }
+            System.out.printf("NodePort on linux %s, acceleration %s: %d packets DNATed at tc, %d at XDP%n",
+                    KernelVersion.running(), acceleration, dnat[0], dnat[1]);
+            if (acceleration.xdp()) {
+                assertTrue(dnat[1] > 0 && dnat[0] == 0, "XDP translated, tc did not: tc " + dnat[0] + ", XDP " + dnat[1]);
+            } else {
+                assertTrue(dnat[0] > 0 && dnat[1] == 0, "tc translated: tc " + dnat[0] + ", XDP " + dnat[1]);
+            }
         } finally {
             for (ServerSocket s : servers) s.close();
         }
