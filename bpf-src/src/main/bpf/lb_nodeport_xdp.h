@@ -138,8 +138,10 @@ static __always_inline bool lb_is_snat_reply(const struct flow *f)
 	return bpf_map_lookup_elem(&lb_snat, &k) != NULL;
 }
 
-/* Tells lb_nodeport_ingress this packet is translated (LB_XDP_MARK). A driver without metadata support refuses the
- * room; tcx then finds the backend address, which it leaves alone unless the backend's port is a node port. */
+/*
+ * Tells lb_nodeport_ingress this packet is translated (LB_XDP_MARK). A driver without metadata support refuses the
+ * room; tcx then finds the backend address, which it leaves alone unless the backend's port is a node port.
+ */
 static __always_inline void lb_xdp_mark(struct xdp_md *ctx)
 {
 	void *data;
