@@ -8,7 +8,9 @@
  * martian on input.
  * A frontend without a usable backend is passed up unchanged: for a node port the node's own stack then
  * answers with a TCP RST or ICMP port unreachable, so clients are refused at once instead of timing out.
- * New translations and refusals are reported to lb_events (lb_events.h).
+ * New translations and refusals are reported to lb_events (lb_events.h). Fragmented datagrams are translated
+ * whole: the first fragment's ports are kept in lb_frag for the fragments after it. The XDP program in front of
+ * lb_nodeport_ingress (lb_nodeport_xdp.h, optional) shares lb_np_decide and the conntrack with it.
  *
  * Remote backends (reached back out through the device the request came in on, as the FIB says) need the reply
  * to come back through this node, or to carry the frontend to the backend's node:
@@ -131,17 +133,48 @@ struct flow {
 	__u8 proto;
 	__u8 tcp_flags;
 	__u8 dsr;          /* the packet carries a DSR option (its frontend below) */
+	__u8 frag;         /* a fragment after the first: no L4 header, the ports come from lb_frag */
 	__be16 dsr_port;
 	__be32 dsr_addr;
 };
 
-static __always_inline int parse(struct __sk_buff *skb, struct flow *f)
+/* lb_frag key (12 bytes): one IPv4 datagram on the wire (RFC 791's reassembly key). */
+struct lb_frag_key {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 id;
+	__u8 proto;
+	__u8 pad;
+};
+
+/* lb_frag value: the ports of the datagram, from its first fragment. */
+struct lb_frag_ports {
+	__be16 sport;
+	__be16 dport;
+};
+
+/*
+ * The ports of fragmented datagrams the tcx programs saw the first fragment of, so that the later fragments (which
+ * carry no L4 header) are translated like it. Fragments arriving before their first one are passed untranslated
+ * (and are lost to reassembly), as in Cilium's fragment tracking. LRU: entries need no cleanup.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct lb_frag_key);
+	__type(value, struct lb_frag_ports);
+} lb_frag SEC(".maps");
+
+/*
+ * Parses an Ethernet frame (of a tcx or an XDP program) into f; -1 for anything but IPv4 TCP/UDP. Fragments only
+ * with frags (tcx): the first one's ports are recorded in lb_frag, the later ones take them from there.
+ */
+static __always_inline int parse_pkt(void *data, void *data_end, struct flow *f, bool frags)
 {
-	void *data = (void *)(long)skb->data;
-	void *data_end = (void *)(long)skb->data_end;
+	struct lb_frag_key fk = {};
 	struct ethhdr *eth = data;
 	struct iphdr *ip;
-	__be16 *ports;
+	__be16 *ports, frag;
 	__u32 ihl;
 
 	if ((void *)(eth + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP))
@@ -150,10 +183,31 @@ static __always_inline int parse(struct __sk_buff *skb, struct flow *f)
 	if ((void *)(ip + 1) > data_end)
 		return -1;
 	ihl = ip->ihl * 4;
-	if (ihl < sizeof(*ip) || (ip->frag_off & bpf_htons(0x3fff)))
+	frag = ip->frag_off & bpf_htons(0x3fff); /* more fragments, or an offset */
+	if (ihl < sizeof(*ip) || (frag && !frags))
 		return -1;
 	if (ip->protocol != LB_IPPROTO_TCP && ip->protocol != LB_IPPROTO_UDP)
 		return -1;
+	if (frag) {
+		fk.saddr = ip->saddr;
+		fk.daddr = ip->daddr;
+		fk.id = ip->id;
+		fk.proto = ip->protocol;
+	}
+	if (frag & bpf_htons(0x1fff)) {
+		struct lb_frag_ports *fp = bpf_map_lookup_elem(&lb_frag, &fk);
+
+		if (!fp)
+			return -1;
+		f->frag = 1;
+		f->l4_off = ETH_HLEN + ihl;
+		f->saddr = ip->saddr;
+		f->daddr = ip->daddr;
+		f->sport = fp->sport;
+		f->dport = fp->dport;
+		f->proto = ip->protocol;
+		return 0;
+	}
 	ports = (void *)ip + ihl;
 	if ((void *)(ports + 2) > data_end)
 		return -1;
@@ -181,7 +235,17 @@ static __always_inline int parse(struct __sk_buff *skb, struct flow *f)
 	f->sport = ports[0];
 	f->dport = ports[1];
 	f->proto = ip->protocol;
+	if (frag) {
+		struct lb_frag_ports fp = { .sport = f->sport, .dport = f->dport };
+
+		bpf_map_update_elem(&lb_frag, &fk, &fp, BPF_ANY);
+	}
 	return 0;
+}
+
+static __always_inline int parse(struct __sk_buff *skb, struct flow *f)
+{
+	return parse_pkt((void *)(long)skb->data, (void *)(long)skb->data_end, f, true);
 }
 
 /* Rewrites one address and its port (source or destination) with incremental L3 and L4 checksum updates. */
@@ -192,6 +256,12 @@ static __always_inline void rewrite(struct __sk_buff *skb, const struct flow *f,
 	/* A UDP checksum of 0 means "none": keep it so, and never produce 0 from a real sum. */
 	__u64 l4flags = f->proto == LB_IPPROTO_UDP ? BPF_F_MARK_MANGLED_0 : 0;
 
+	if (f->frag) {
+		/* No L4 header here: the first fragment's checksum already covers the whole datagram's change. */
+		bpf_l3_csum_replace(skb, IP_CSUM_OFF, old_addr, new_addr, sizeof(new_addr));
+		bpf_skb_store_bytes(skb, dst ? IP_DST_OFF : IP_SRC_OFF, &new_addr, sizeof(new_addr), 0);
+		return;
+	}
 	bpf_l4_csum_replace(skb, csum_off, old_addr, new_addr, l4flags | BPF_F_PSEUDO_HDR | sizeof(new_addr));
 	bpf_l4_csum_replace(skb, csum_off, old_port, new_port, l4flags | sizeof(new_port));
 	bpf_l3_csum_replace(skb, IP_CSUM_OFF, old_addr, new_addr, sizeof(new_addr));
@@ -214,8 +284,8 @@ static __always_inline __u64 flow_hash(const struct flow *f)
 #define LB_TCP_SYN 0x02
 #define LB_TCP_ACK 0x10
 
-/* The device the FIB sends dst out of (0 when there is no route). */
-static __always_inline __u32 lb_fib_ifindex(struct __sk_buff *skb, __be32 src, __be32 dst)
+/* The device the FIB sends dst out of (0 when there is no route); ctx is the skb or the xdp_md, in_ifindex its device. */
+static __always_inline __u32 lb_fib_ifindex(void *ctx, __u32 in_ifindex, __be32 src, __be32 dst)
 {
 	struct bpf_fib_lookup fib = {};
 	long r;
@@ -223,8 +293,8 @@ static __always_inline __u32 lb_fib_ifindex(struct __sk_buff *skb, __be32 src, _
 	fib.family = LB_AF_INET;
 	fib.ipv4_src = src;
 	fib.ipv4_dst = dst;
-	fib.ifindex = skb->ingress_ifindex;
-	r = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
+	fib.ifindex = in_ifindex;
+	r = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
 	if (r != BPF_FIB_LKUP_RET_SUCCESS && r != BPF_FIB_LKUP_RET_NO_NEIGH)
 		return 0;
 	return fib.ifindex;
@@ -392,7 +462,8 @@ static __always_inline int lb_to_remote(struct __sk_buff *skb, const struct flow
 		bool first = f->proto == LB_IPPROTO_UDP || (f->tcp_flags & (LB_TCP_SYN | LB_TCP_ACK)) == LB_TCP_SYN;
 
 		/* Only a plain 20-byte header takes the option where the backend's node looks for it. */
-		if (first && (f->l4_off != ETH_HLEN + sizeof(struct iphdr) || lb_dsr_push(skb, f->daddr, f->dport)))
+		/* A later fragment carries no option: the backend's node learnt the frontend from the first. */
+		if (first && !f->frag && (f->l4_off != ETH_HLEN + sizeof(struct iphdr) || lb_dsr_push(skb, f->daddr, f->dport)))
 			return TC_ACT_SHOT;
 	} else {
 		return TCX_NEXT; /* the next program of the chain (an observer, another owner's) sees it too */
@@ -426,7 +497,7 @@ static __always_inline int lb_snat_reply(struct __sk_buff *skb, const struct flo
 		n->last_seen_ns = now;
 		lb_ct_touch_forward(v.client, v.client_port, v.frontend, v.frontend_port, f->proto, state, now);
 	}
-	ifindex = lb_fib_ifindex(skb, v.frontend, v.client);
+	ifindex = lb_fib_ifindex(skb, skb->ingress_ifindex, v.frontend, v.client);
 	if (!ifindex)
 		return TC_ACT_SHOT;
 	rewrite(skb, f, true, f->daddr, v.client, f->dport, v.client_port);
@@ -453,8 +524,68 @@ static __always_inline void lb_dsr_record(const struct flow *f, __u64 now)
 	bpf_map_update_elem(&lb_ct, &rkey, &rval, BPF_ANY);
 }
 
-SEC("tcx/ingress")
-int lb_nodeport_ingress(struct __sk_buff *skb)
+/* lb_np_decide's answers. */
+#define LB_NP_PASS 0       /* not NodePort traffic: leave it alone */
+#define LB_NP_DNAT 1       /* translate to v->addr:v->port (then SNAT / DSR as v->flags say) */
+#define LB_NP_DROP 2       /* refuse: outside the source ranges, or no NAT port left */
+#define LB_NP_NO_BACKEND 3 /* a frontend without a usable backend: the node's stack refuses it */
+#define LB_NP_DEFER 4      /* XDP only: a flow to a remote backend, which the tcx program forwards */
+
+/* Where lb_np_decide sends a packet. */
+struct lb_np_verdict {
+	__be32 addr;
+	__be16 port;
+	__be16 nat_port; /* LB_CT_F_SNAT */
+	__u32 flags;     /* LB_CT_F_* */
+	__u32 new_flow;  /* conntrack entries were created for this packet (report it) */
+};
+
+/* lb_nodeport_stats slots: who translated NodePort packets (the ITs and benchmarks read them). */
+#define LB_NP_STAT_TCX_DNAT 0  /* packets DNATed by lb_nodeport_ingress */
+#define LB_NP_STAT_XDP_DNAT 1  /* packets DNATed by lb_nodeport_xdp */
+#define LB_NP_STAT_XDP_TO_TCX 2 /* frontend packets lb_nodeport_xdp left to tcx (remote backend, no backend) */
+#define LB_NP_STAT_SLOTS 4
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LB_NP_STAT_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} lb_nodeport_stats SEC(".maps");
+
+/*
+ * lb_nodeport_xdp leaves this in the packet's XDP metadata when it translated it, and lb_nodeport_ingress then leaves
+ * the packet alone: the destination is a backend now, which the node-port entry (any address, that port) would match
+ * again when the backend's port is some Service's node port. Metadata reaches the tc hooks of the same device.
+ */
+#define LB_XDP_MARK 0x65347870 /* "e4xp" */
+
+static __always_inline bool lb_xdp_translated(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	__u32 *meta = (void *)(long)skb->data_meta;
+
+	return (void *)(meta + 1) <= data && *meta == LB_XDP_MARK;
+}
+
+/* Per-CPU: no atomic needed, a program runs on one CPU to the end. */
+static __always_inline void lb_np_count(__u32 slot)
+{
+	__u64 *n = bpf_map_lookup_elem(&lb_nodeport_stats, &slot);
+
+	if (n)
+		*n += 1;
+}
+
+/*
+ * The NodePort decision for a parsed packet f from outside, shared by the tcx and XDP ingress programs so that both
+ * keep one conntrack: an established flow keeps its backend (refreshing its entries), a new flow to a frontend gets
+ * one (lb_select) and its forward and reply entries. ctx and in_ifindex are the program's context and device (for
+ * the FIB). With xdp, a flow that needs SNAT or DSR (a remote backend) is answered LB_NP_DEFER before anything is
+ * written, so that the tcx program, which can redirect and grow the packet, decides it from scratch.
+ */
+static __always_inline int lb_np_decide(void *ctx, __u32 in_ifindex, const struct flow *f, __u64 now, bool xdp,
+					struct lb_np_verdict *v)
 {
 	struct lb_ct_key fkey = {}, rkey = {};
 	struct lb_svc_key skey = {};
@@ -463,30 +594,15 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 	struct lb_backend *b, backend_copy;
 	struct lb_svc *svc, svc_copy;
 	struct lb_ct *ct;
-	struct flow f = {};
 	struct ct_lifetimes lt = LB_CT_LIFETIMES;
 	__u32 backend_id = 0, flags = 0, state;
 	__be16 nat_port = 0;
-	__u64 now;
-	int r;
 
-	if (parse(skb, &f))
-		return TCX_NEXT;
-	now = bpf_ktime_get_ns();
-	if (f.dsr) {
-		lb_dsr_record(&f, now);
-		return TCX_NEXT;
-	}
-	if (lb_snat_ip4 && f.daddr == lb_snat_ip4) {
-		r = lb_snat_reply(skb, &f, now);
-		if (r >= 0)
-			return r;
-	}
-	fkey.saddr = f.saddr;
-	fkey.daddr = f.daddr;
-	fkey.sport = f.sport;
-	fkey.dport = f.dport;
-	fkey.proto = f.proto;
+	fkey.saddr = f->saddr;
+	fkey.daddr = f->daddr;
+	fkey.sport = f->sport;
+	fkey.dport = f->dport;
+	fkey.proto = f->proto;
 	fkey.dir = LB_CT_FORWARD;
 	ct = bpf_map_lookup_elem(&lb_ct, &fkey);
 	if (ct) {
@@ -497,33 +613,39 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 		 * is an expired one (ct_age.h), collected or not.
 		 */
 		if (!((ct_copy.flags & LB_CT_F_SNAT) && !lb_snat_ip4) && !((ct_copy.flags & LB_CT_F_DSR) && !lb_dsr)
-		    && !ct_expired(&lt, f.proto, lb_ct_state(&ct_copy), ct_copy.last_seen_ns, now, f.tcp_flags)) {
+		    && !ct_expired(&lt, f->proto, lb_ct_state(&ct_copy), ct_copy.last_seen_ns, now, f->tcp_flags)) {
+			if (xdp && (ct_copy.flags & (LB_CT_F_SNAT | LB_CT_F_DSR)))
+				return LB_NP_DEFER;
 			/* Established flow: keeps its backend even if that backend is now terminating. */
-			state = ct_next_state(lb_ct_state(&ct_copy), f.proto, f.tcp_flags);
+			state = ct_next_state(lb_ct_state(&ct_copy), f->proto, f->tcp_flags);
 			if (ct_needs_refresh(&lt, lb_ct_state(&ct_copy), state, ct_copy.last_seen_ns, now)) {
 				ct->flags = lb_ct_with_state(ct_copy.flags, state);
 				ct->last_seen_ns = now;
-				lb_ct_touch_reply(&f, &ct_copy, state, now);
+				lb_ct_touch_reply(f, &ct_copy, state, now);
 			}
-			rewrite(skb, &f, true, f.daddr, ct_copy.addr, f.dport, ct_copy.port);
-			return lb_to_remote(skb, &f, ct_copy.flags, ct_copy.nat_port);
+			v->addr = ct_copy.addr;
+			v->port = ct_copy.port;
+			v->nat_port = ct_copy.nat_port;
+			v->flags = ct_copy.flags & (LB_CT_F_SNAT | LB_CT_F_DSR);
+			v->new_flow = 0;
+			return LB_NP_DNAT;
 		}
 	}
-	skey.addr.w[0] = f.daddr;
-	skey.port = f.dport;
-	skey.proto = f.proto;
+	skey.addr.w[0] = f->daddr;
+	skey.port = f->dport;
+	skey.proto = f->proto;
 	skey.family = LB_AF_INET;
 	svc = bpf_map_lookup_elem(&lb_services, &skey);
 	if (!svc) {
 		skey.addr.w[0] = 0; /* node port: any address of this node */
 		svc = bpf_map_lookup_elem(&lb_services, &skey);
 		if (!svc)
-			return TCX_NEXT;
+			return LB_NP_PASS;
 	}
-	client.w[0] = f.saddr;
+	client.w[0] = f->saddr;
 	/* A client outside the frontend's loadBalancerSourceRanges is dropped, as kube-proxy's firewall chain does. */
 	if (!lb_source_allowed(&skey, &client))
-		return TC_ACT_SHOT;
+		return LB_NP_DROP;
 	/* Replaced elements are recycled at once: choose from copies, and again on failure (see lb_sock.h). */
 	b = NULL;
 	/* Unrolled: before 6.3 the verifier refuses a loop whose back-edge is a fall-through (seen on 5.10 and 6.1). */
@@ -536,7 +658,7 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 		}
 		svc_copy = *svc;
 		lb_barrier();
-		b = lb_select(&svc_copy, flow_hash(&f), 0, &client, &backend_id);
+		b = lb_select(&svc_copy, flow_hash(f), 0, &client, &backend_id);
 		if (b) {
 			backend_copy = *b;
 			lb_barrier();
@@ -548,18 +670,18 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 		if (!svc_copy.count && attempt)
 			break;
 	}
-	if (!b || b->family != LB_AF_INET) {
-		lb_emit_nodeport(skb, 0, 0);
-		return TCX_NEXT;
-	}
+	if (!b || b->family != LB_AF_INET)
+		return LB_NP_NO_BACKEND;
 	/* A backend behind the device the request came in on is on another node. */
-	if ((lb_dsr || lb_snat_ip4) && lb_fib_ifindex(skb, f.saddr, b->addr.w[0]) == skb->ingress_ifindex) {
+	if ((lb_dsr || lb_snat_ip4) && lb_fib_ifindex(ctx, in_ifindex, f->saddr, b->addr.w[0]) == in_ifindex) {
+		if (xdp)
+			return LB_NP_DEFER;
 		if (lb_dsr) {
 			flags = LB_CT_F_DSR;
 		} else {
-			nat_port = lb_snat_alloc(&f, b->addr.w[0], b->port, now);
+			nat_port = lb_snat_alloc(f, b->addr.w[0], b->port, now);
 			if (!nat_port)
-				return TC_ACT_SHOT;
+				return LB_NP_DROP;
 			flags = LB_CT_F_SNAT;
 		}
 	}
@@ -567,18 +689,18 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 	fval.port = b->port;
 	fval.nat_port = nat_port;
 	fval.backend_id = backend_id;
-	state = ct_next_state(0, f.proto, f.tcp_flags);
+	state = ct_next_state(0, f->proto, f->tcp_flags);
 	fval.flags = lb_ct_with_state(flags, state);
 	fval.last_seen_ns = now;
 	if (!flags) {
 		rkey.saddr = b->addr.w[0];
-		rkey.daddr = f.saddr;
+		rkey.daddr = f->saddr;
 		rkey.sport = b->port;
-		rkey.dport = f.sport;
-		rkey.proto = f.proto;
+		rkey.dport = f->sport;
+		rkey.proto = f->proto;
 		rkey.dir = LB_CT_REPLY;
-		rval.addr = f.daddr;
-		rval.port = f.dport;
+		rval.addr = f->daddr;
+		rval.port = f->dport;
 		rval.backend_id = backend_id;
 		rval.flags = lb_ct_with_state(0, state);
 		rval.last_seen_ns = now;
@@ -586,9 +708,50 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 		bpf_map_update_elem(&lb_ct, &rkey, &rval, BPF_ANY);
 	}
 	bpf_map_update_elem(&lb_ct, &fkey, &fval, BPF_ANY);
-	lb_emit_nodeport(skb, fval.addr, fval.port);
-	rewrite(skb, &f, true, f.daddr, fval.addr, f.dport, fval.port);
-	return lb_to_remote(skb, &f, flags, nat_port);
+	v->addr = fval.addr;
+	v->port = fval.port;
+	v->nat_port = nat_port;
+	v->flags = flags;
+	v->new_flow = 1;
+	return LB_NP_DNAT;
+}
+
+SEC("tcx/ingress")
+int lb_nodeport_ingress(struct __sk_buff *skb)
+{
+	struct lb_np_verdict v = {};
+	struct flow f = {};
+	__u64 now;
+	int r;
+
+	if (lb_xdp_translated(skb) || parse(skb, &f))
+		return TCX_NEXT;
+	now = bpf_ktime_get_ns();
+	if (f.dsr) {
+		lb_dsr_record(&f, now);
+		return TCX_NEXT;
+	}
+	if (lb_snat_ip4 && f.daddr == lb_snat_ip4) {
+		r = lb_snat_reply(skb, &f, now);
+		if (r >= 0)
+			return r;
+	}
+	switch (lb_np_decide(skb, skb->ingress_ifindex, &f, now, false, &v)) {
+	case LB_NP_DNAT:
+		break;
+	case LB_NP_DROP:
+		return TC_ACT_SHOT;
+	case LB_NP_NO_BACKEND:
+		lb_emit_nodeport(skb, 0, 0);
+		return TCX_NEXT;
+	default:
+		return TCX_NEXT;
+	}
+	lb_np_count(LB_NP_STAT_TCX_DNAT);
+	if (v.new_flow)
+		lb_emit_nodeport(skb, v.addr, v.port);
+	rewrite(skb, &f, true, f.daddr, v.addr, f.dport, v.port);
+	return lb_to_remote(skb, &f, v.flags, v.nat_port);
 }
 
 SEC("tcx/egress")

@@ -54,7 +54,8 @@ public final class BpfObjects {
 
     /**
      * The Service load balancer: cgroup sock_addr programs (connect, sendmsg, recvmsg, getpeername for IPv4 and IPv6)
-     * for ClusterIP and tcx programs {@code lb_nodeport_ingress}/{@code lb_nodeport_reply} for NodePort, sharing the maps
+     * for ClusterIP and tcx programs {@code lb_nodeport_ingress}/{@code lb_nodeport_reply} for NodePort (with the optional
+     * XDP program {@code lb_nodeport_xdp} in front of the ingress one), sharing the maps
      * described in {@code lb_common.h}; written by {@code dev.ebpf4j.k8s.lb.KernelLbDatapath}. Translations and
      * refusals are reported as flow events ({@code observe_event.h}) to the ring buffer {@code lb_events}, losses
      * counted in {@code lb_events_lost}; {@code .rodata} {@code lb_flow_events = false} turns reporting off.

@@ -65,6 +65,7 @@ public final class Agent implements AutoCloseable {
     private final LbController controller;
     private final List<BpfLink> links;
     private final ConntrackGc conntrack;
+    private final dev.ebpf4j.k8s.lb.NodePortAcceleration acceleration;
     private StartReport report;
     private boolean closed;
 
@@ -74,6 +75,7 @@ public final class Agent implements AutoCloseable {
         this.links = new ArrayList<>(links);
         this.datapath = KernelLbDatapath.of(object);
         this.controller = new LbController(config, datapath, adopted);
+        this.acceleration = config.acceleration();
         // NodePort flows age out in the datapath; the sweep frees their entries before LRU eviction has to.
         this.conntrack = config.nodePorts()
                 ? ConntrackGc.forLoadBalancer(object, config.conntrack()).start(config.conntrack().gcInterval()) : null;
@@ -182,7 +184,7 @@ public final class Agent implements AutoCloseable {
         if (!object.program(LbObject.NODE_PORT_INGRESS).isLoaded()) {
             throw new IllegalStateException("started without the NodePort programs: use an LbConfig with nodePorts = true");
         }
-        links.addAll(NodePortLinks.attach(object, pinDir, devices));
+        links.addAll(NodePortLinks.attach(object, pinDir, devices, acceleration));
     }
 
     /** The control loop over the (adopted) maps. */
@@ -261,7 +263,10 @@ public final class Agent implements AutoCloseable {
         LbConfig config = new LbConfig(options.node(), Selection.RANDOM, nodePort.enabled()).withConntrack(options.conntrack());
         if (options.zone().isPresent()) config = config.withZone(options.zone().get());
         config = options.loadBalancing().applyTo(config);
-        if (nodePort.enabled()) config = config.withNodePortMode(nodePort.mode(), nodePort.resolveNodeIp());
+        if (nodePort.enabled()) {
+            config = config.withNodePortMode(nodePort.mode(), nodePort.resolveNodeIp())
+                    .withNodePortAcceleration(nodePort.acceleration());
+        }
         AtomicReference<Agent> running = new AtomicReference<>();
         AtomicReference<AgentStatus> status = new AtomicReference<>();
         // Serving before the load lets the readiness probe say 503 (not refused) while the datapath loads.

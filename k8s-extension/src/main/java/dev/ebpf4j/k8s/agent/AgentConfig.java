@@ -28,7 +28,8 @@ import java.util.TreeMap;
  * (pins live under their join), {@code cgroup}, {@code health.port}, {@code flows} ({@code enabled}: serve the node's
  * flows for {@code observe --cluster}; {@code port}, default 4244; {@code address}, default loopback),
  * {@code nodePort} ({@code devices}: the interfaces serving NodePorts, none by default; {@code nodeIP}: the SNAT
- * address; {@code mode}: {@code snat} or {@code dsr}), {@code maxEntries} (map name to size) and {@code policy}
+ * address; {@code mode}: {@code snat} or {@code dsr}; {@code acceleration}: {@code none}, the default, {@code xdp} or
+ * {@code xdp-generic}), {@code maxEntries} (map name to size) and {@code policy}
  * ({@code enabled}: enforce NetworkPolicy; {@code interfaces}: {@code host-routes}, the default, or a mapping of
  * {@code namespace/name} to the pod's node-side interface; {@code hostAddresses}: the node's own addresses, default
  * every address on its interfaces) and {@code conntrack} ({@code tcpEstablished}, {@code tcpSyn}, {@code tcpClosing},
@@ -232,7 +233,7 @@ record AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> 
     }
 
     private static NodePortOptions nodePort(Object section, String origin) {
-        Map<String, Object> m = mapping(section, "nodePort", Set.of("devices", "nodeIP", "mode"), origin);
+        Map<String, Object> m = mapping(section, "nodePort", Set.of("devices", "nodeIP", "mode", "acceleration"), origin);
         java.util.List<String> devices = new java.util.ArrayList<>();
         if (m.containsKey("devices")) {
             if (!(m.get("devices") instanceof java.util.List<?> list)) {
@@ -255,8 +256,15 @@ record AgentConfig(Optional<Path> manifests, boolean kubernetes, Optional<Path> 
                 throw new IllegalArgumentException(origin + ": nodePort.mode must be snat or dsr, got '" + v + "'");
             }
         }).orElse(dev.ebpf4j.k8s.lb.NodePortMode.SNAT);
+        var acceleration = string(m, "acceleration", origin, "nodePort.").map(v -> {
+            try {
+                return NodePortOptions.acceleration(v);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(origin + ": nodePort.acceleration must be none, xdp or xdp-generic, got '" + v + "'");
+            }
+        }).orElse(dev.ebpf4j.k8s.lb.NodePortAcceleration.NONE);
         try {
-            return new NodePortOptions(devices, nodeIp, mode);
+            return new NodePortOptions(devices, nodeIp, mode, acceleration);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(origin + ": nodePort.devices: " + e.getMessage(), e);
         }

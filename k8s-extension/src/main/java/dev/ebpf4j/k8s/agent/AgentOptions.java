@@ -60,6 +60,9 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
               --nodeport-mode snat|dsr  how backends on other nodes are reached: snat (default; replies come
                                back through this node) or dsr (the backend's node answers the client directly;
                                every node needs --devices)
+              --nodeport-acceleration none|xdp|xdp-generic  also translate NodePort traffic to local
+                               backends at XDP on the devices (xdp: native, generic where the driver
+                               refuses; tcx still handles replies, fragments and remote backends)
               --flows-port N   observe the datapath and serve its flows on 127.0.0.1:N for observe --cluster
                                (4244 is what observe --cluster looks for)
               --flows-address ADDR  listen for flows on ADDR instead of loopback (0.0.0.0: every address)
@@ -197,6 +200,8 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
                     }
                 }
                 case "--nodeport-mode" -> nodePort = nodePort.withMode(NodePortOptions.mode(value(args, ++i)));
+                case "--nodeport-acceleration" ->
+                        nodePort = nodePort.withAcceleration(NodePortOptions.acceleration(value(args, ++i)));
                 case "--policy-interface" -> {
                     String v = value(args, ++i);
                     int eq = v.indexOf('=');
@@ -220,8 +225,9 @@ public record AgentOptions(Optional<Path> manifests, boolean kubernetes, Optiona
         if (!uninstall) {
             if ((manifests == null) == !kube) throw new IllegalArgumentException("give one of --manifests DIR or --kubeconfig\n" + USAGE);
             if (cgroup == null) throw new IllegalArgumentException("--cgroup PATH is required\n" + USAGE);
-            if (!nodePort.enabled() && (nodePort.nodeIp().isPresent() || nodePort.mode() != NodePortOptions.DISABLED.mode())) {
-                throw new IllegalArgumentException("--node-ip and --nodeport-mode need --devices\n" + USAGE);
+            if (!nodePort.enabled() && (nodePort.nodeIp().isPresent() || nodePort.mode() != NodePortOptions.DISABLED.mode()
+                    || nodePort.acceleration().xdp())) {
+                throw new IllegalArgumentException("--node-ip, --nodeport-mode and --nodeport-acceleration need --devices\n" + USAGE);
             }
             if (flowsAddress != null && flowsPort < 0) throw new IllegalArgumentException("--flows-address needs --flows-port\n" + USAGE);
         }

@@ -2,10 +2,13 @@ package dev.ebpf4j.k8s.agent;
 
 import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.k8s.lb.LbObject;
+import dev.ebpf4j.k8s.lb.NodePortAcceleration;
+import dev.ebpf4j.k8s.lb.NodePortXdp;
 import dev.ebpf4j.programs.BpfLink;
 import dev.ebpf4j.programs.Link;
 import dev.ebpf4j.programs.TcDirection;
 import dev.ebpf4j.programs.TcProgram;
+import dev.ebpf4j.programs.XdpProgram;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +21,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The NodePort programs' tcx links on the node's devices, pinned under {@code PIN_DIR/nodeport/links/} so that they
+ * The NodePort programs' tcx links on the node's devices (and with a {@link NodePortAcceleration} the XDP program's
+ * link, {@code xdp-DEVICE}), pinned under {@code PIN_DIR/nodeport/links/} so that they
  * outlive the agent like the socket links. A pinned link of an earlier run is switched to the new program (atomic link
  * update); a pin that no longer works (its device was recreated) is replaced; pins of devices no longer configured
  * are removed, which detaches them. The links are not part of the versioned map layout: they refer to programs only.
@@ -35,12 +39,13 @@ final class NodePortLinks {
     }
 
     /**
-     * Attaches (or re-adopts) ingress and egress on each device of the calling thread's network namespace.
+     * Attaches (or re-adopts) ingress and egress on each device of the calling thread's network namespace, and XDP as
+     * {@code acceleration} asks (a pinned XDP link of an earlier run without acceleration is removed like any other).
      *
      * @return the links, which the caller closes (they stay attached through their pins)
      * @throws IllegalArgumentException when a device does not exist
      */
-    static List<BpfLink> attach(BpfObject object, Path pinDir, List<String> devices) {
+    static List<BpfLink> attach(BpfObject object, Path pinDir, List<String> devices, NodePortAcceleration acceleration) {
         Path dir = dir(pinDir);
         List<BpfLink> links = new ArrayList<>();
         Set<Path> wanted = new HashSet<>();
@@ -52,6 +57,11 @@ final class NodePortLinks {
                     Path pin = dir.resolve("tcx-" + device + "-" + direction.name().toLowerCase());
                     wanted.add(pin);
                     links.add(adoptOrAttach(TcProgram.of(object.program(program)), device, direction, pin));
+                }
+                if (acceleration.xdp()) {
+                    Path pin = dir.resolve("xdp-" + device);
+                    wanted.add(pin);
+                    links.add(adoptOrAttachXdp(object, device, acceleration, pin));
                 }
             }
             try (Stream<Path> s = Files.list(dir)) {
@@ -70,6 +80,34 @@ final class NodePortLinks {
             links.forEach(BpfLink::close);
             throw e;
         }
+    }
+
+    /* Like adoptOrAttach; a pinned link keeps the mode it was attached in (switching native/generic needs a new pin). */
+    private static BpfLink adoptOrAttachXdp(BpfObject object, String device, NodePortAcceleration acceleration, Path pin)
+            throws IOException {
+        XdpProgram program = XdpProgram.of(object.program(LbObject.NODE_PORT_XDP));
+        if (Files.exists(pin)) {
+            BpfLink old = Link.openPinned(pin);
+            try {
+                old.update(program);
+                return old;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "replacing " + pin + ": " + e.getMessage());
+                old.close();
+                Files.deleteIfExists(pin);
+            }
+        }
+        if (java.net.NetworkInterface.getByName(device) == null) {
+            throw new IllegalArgumentException("NodePort device " + device + " does not exist in this network namespace");
+        }
+        Link link = NodePortXdp.attach(object, device, acceleration);
+        if (!(link instanceof BpfLink bpf)) {
+            link.close();
+            throw new IllegalStateException("the kernel attached XDP on " + device
+                    + " without a bpf_link (kernel 5.9+ needed for pinned NodePort links)");
+        }
+        bpf.pin(pin);
+        return bpf;
     }
 
     private static BpfLink adoptOrAttach(TcProgram program, String device, TcDirection direction, Path pin) throws IOException {

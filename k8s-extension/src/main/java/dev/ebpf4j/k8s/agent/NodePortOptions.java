@@ -1,5 +1,6 @@
 package dev.ebpf4j.k8s.agent;
 
+import dev.ebpf4j.k8s.lb.NodePortAcceleration;
 import dev.ebpf4j.k8s.lb.NodePortMode;
 
 import java.net.Inet4Address;
@@ -17,14 +18,22 @@ import java.util.Optional;
  * @param devices the interfaces (empty: NodePort service off)
  * @param nodeIp  the SNAT address; empty means the first device's first IPv4 address, read at start
  * @param mode    SNAT or DSR for backends on other nodes
+ * @param acceleration whether the devices also get the XDP program in front of tcx
  */
-public record NodePortOptions(List<String> devices, Optional<Inet4Address> nodeIp, NodePortMode mode) {
+public record NodePortOptions(List<String> devices, Optional<Inet4Address> nodeIp, NodePortMode mode,
+                              NodePortAcceleration acceleration) {
     /** No devices: only ClusterIPs are served. */
     public static final NodePortOptions DISABLED = new NodePortOptions(List.of(), Optional.empty(), NodePortMode.SNAT);
+
+    /** Without acceleration. */
+    public NodePortOptions(List<String> devices, Optional<Inet4Address> nodeIp, NodePortMode mode) {
+        this(devices, nodeIp, mode, NodePortAcceleration.NONE);
+    }
 
     /** Checks the device names. */
     public NodePortOptions {
         devices = List.copyOf(devices);
+        java.util.Objects.requireNonNull(acceleration, "acceleration");
         for (String d : devices) {
             if (d.isEmpty() || d.length() > 15 || d.contains("/") || d.isBlank()) {
                 throw new IllegalArgumentException("--devices wants interface names of 1-15 characters, got '" + d + "'");
@@ -38,15 +47,19 @@ public record NodePortOptions(List<String> devices, Optional<Inet4Address> nodeI
     }
 
     NodePortOptions withDevices(List<String> d) {
-        return new NodePortOptions(d, nodeIp, mode);
+        return new NodePortOptions(d, nodeIp, mode, acceleration);
     }
 
     NodePortOptions withNodeIp(Inet4Address ip) {
-        return new NodePortOptions(devices, Optional.of(ip), mode);
+        return new NodePortOptions(devices, Optional.of(ip), mode, acceleration);
     }
 
     NodePortOptions withMode(NodePortMode m) {
-        return new NodePortOptions(devices, nodeIp, m);
+        return new NodePortOptions(devices, nodeIp, m, acceleration);
+    }
+
+    NodePortOptions withAcceleration(NodePortAcceleration a) {
+        return new NodePortOptions(devices, nodeIp, mode, a);
     }
 
     /**
@@ -84,5 +97,15 @@ public record NodePortOptions(List<String> devices, Optional<Inet4Address> nodeI
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--nodeport-mode wants snat or dsr, got " + value);
         }
+    }
+
+    /** {@code none}, {@code xdp} (native, generic where the driver refuses) or {@code xdp-generic}. */
+    static NodePortAcceleration acceleration(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "none" -> NodePortAcceleration.NONE;
+            case "xdp" -> NodePortAcceleration.XDP_NATIVE;
+            case "xdp-generic" -> NodePortAcceleration.XDP_GENERIC;
+            default -> throw new IllegalArgumentException("--nodeport-acceleration wants none, xdp or xdp-generic, got " + value);
+        };
     }
 }

@@ -30,10 +30,12 @@ import java.util.Optional;
  *                     {@value #MIN_MAGLEV_TABLE}; Cilium's {@code bpf-lb-maglev-table-size}), so it never resizes as
  *                     backends come and go; a Service with more backends than that gets the automatic size. 0 (the
  *                     default): automatic, the smallest prime above 100 × backends, kept while it stays within 4× of that
+ * @param acceleration whether NodePort traffic is also translated at XDP on the external interfaces
+ *                     ({@link NodePortAcceleration#NONE} by default: tcx only)
  */
 public record LbConfig(String nodeName, Selection selection, boolean nodePorts, NodePortMode nodePortMode,
                        Optional<Inet4Address> nodeAddress, ConntrackTimeouts conntrack, Optional<String> zone,
-                       int maglevTableSize) {
+                       int maglevTableSize, NodePortAcceleration acceleration) {
     /** The smallest fixed Maglev table size accepted (Cilium's smallest too). */
     public static final int MIN_MAGLEV_TABLE = 251;
 
@@ -45,11 +47,23 @@ public record LbConfig(String nodeName, Selection selection, boolean nodePorts, 
         Objects.requireNonNull(nodeAddress, "nodeAddress");
         Objects.requireNonNull(conntrack, "conntrack");
         Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(acceleration, "acceleration");
+        if (acceleration.xdp() && !nodePorts) {
+            throw new IllegalArgumentException("NodePort acceleration " + acceleration + " needs nodePorts = true");
+        }
         if (maglevTableSize != 0 && (maglevTableSize < MIN_MAGLEV_TABLE || !Maglev.isPrime(maglevTableSize)
                 || maglevTableSize > Maglev.MAX_TABLE)) {
             throw new IllegalArgumentException("a Maglev table size must be a prime from " + MIN_MAGLEV_TABLE + " to "
                     + Maglev.MAX_TABLE + " (such as 16381 or 65521), or 0 for automatic; got " + maglevTableSize);
         }
+    }
+
+    /** Without NodePort acceleration. */
+    public LbConfig(String nodeName, Selection selection, boolean nodePorts, NodePortMode nodePortMode,
+                    Optional<Inet4Address> nodeAddress, ConntrackTimeouts conntrack, Optional<String> zone,
+                    int maglevTableSize) {
+        this(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, zone, maglevTableSize,
+                NodePortAcceleration.NONE);
     }
 
     /** With the automatic Maglev table size. */
@@ -82,27 +96,32 @@ public record LbConfig(String nodeName, Selection selection, boolean nodePorts, 
 
     /** This configuration with another selection algorithm. */
     public LbConfig withSelection(Selection s) {
-        return new LbConfig(nodeName, s, nodePorts, nodePortMode, nodeAddress, conntrack, zone, maglevTableSize);
+        return new LbConfig(nodeName, s, nodePorts, nodePortMode, nodeAddress, conntrack, zone, maglevTableSize, acceleration);
     }
 
     /** This configuration forwarding NodePort traffic for remote backends in {@code mode}, from {@code address}. */
     public LbConfig withNodePortMode(NodePortMode mode, Inet4Address address) {
-        return new LbConfig(nodeName, selection, nodePorts, mode, Optional.of(address), conntrack, zone, maglevTableSize);
+        return new LbConfig(nodeName, selection, nodePorts, mode, Optional.of(address), conntrack, zone, maglevTableSize, acceleration);
     }
 
     /** This configuration with other conntrack timeouts. */
     public LbConfig withConntrack(ConntrackTimeouts timeouts) {
-        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, timeouts, zone, maglevTableSize);
+        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, timeouts, zone, maglevTableSize, acceleration);
     }
 
     /** This configuration for a node in {@code zone}. */
     public LbConfig withZone(String zone) {
         if (zone.isEmpty()) throw new IllegalArgumentException("an empty zone: leave the zone out instead");
-        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, Optional.of(zone), maglevTableSize);
+        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, Optional.of(zone), maglevTableSize, acceleration);
     }
 
     /** This configuration with every Maglev table of {@code size} entries (a prime), or automatic sizes with 0. */
     public LbConfig withMaglevTableSize(int size) {
-        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, zone, size);
+        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, zone, size, acceleration);
+    }
+
+    /** This configuration translating NodePort traffic at XDP too ({@link NodePortAcceleration}), or not. */
+    public LbConfig withNodePortAcceleration(NodePortAcceleration a) {
+        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, zone, maglevTableSize, a);
     }
 }

@@ -36,6 +36,16 @@ public final class LbObject {
     /** Both tcx programs. */
     public static final List<String> NODE_PORT_PROGRAMS = List.of(NODE_PORT_INGRESS, NODE_PORT_REPLY);
     /**
+     * XDP of the same interface, loaded only with a {@link NodePortAcceleration}: the DNAT of flows to local backends
+     * before tcx, in the same conntrack; what it cannot do it passes to {@link #NODE_PORT_INGRESS} untouched.
+     */
+    public static final String NODE_PORT_XDP = "lb_nodeport_xdp";
+    /**
+     * Per-CPU array of NodePort packet counts: slot 0 DNATed at tcx, 1 DNATed at XDP, 2 frontend packets XDP left to
+     * tcx (remote backends, no backend).
+     */
+    public static final String NODE_PORT_STATS_MAP = "lb_nodeport_stats";
+    /**
      * Ring buffer of flow events in the common format of {@code observe_event.h}: Service translations (VIP to
      * backend) and refusals for lack of a backend; read it with {@code DatapathObserver.addRing}.
      */
@@ -63,11 +73,13 @@ public final class LbObject {
     }
 
     /**
-     * Sets what {@code config} decides before load: the NodePort programs' autoload, how they reach remote
-     * backends ({@link NodePortMode}), their conntrack lifetimes, and with NodePorts the calling thread's network
-     * namespace as the node's (loopback NodePorts are load-balanced there only).
+     * Sets what {@code config} decides before load: the NodePort programs' autoload (the XDP one only with a
+     * {@link NodePortAcceleration}), how they reach remote backends ({@link NodePortMode}), their conntrack lifetimes,
+     * and with NodePorts the calling thread's network namespace as the node's (loopback NodePorts are load-balanced
+     * there only).
      */
     public static BpfObjectSpec configure(BpfObjectSpec spec, LbConfig config) {
+        spec.autoload(NODE_PORT_XDP, config.acceleration().xdp());
         if (!config.nodePorts()) {
             NODE_PORT_PROGRAMS.forEach(p -> spec.autoload(p, false));
             return spec;

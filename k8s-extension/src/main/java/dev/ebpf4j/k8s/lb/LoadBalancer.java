@@ -33,6 +33,7 @@ public final class LoadBalancer implements AutoCloseable {
     private final BpfObject object;
     private final KernelLbDatapath datapath;
     private final LbController controller;
+    private final NodePortAcceleration acceleration;
     private final List<Link> links = new ArrayList<>();
     private boolean closed;
 
@@ -40,6 +41,7 @@ public final class LoadBalancer implements AutoCloseable {
         this.object = object;
         this.datapath = KernelLbDatapath.of(object);
         this.controller = new LbController(config, datapath);
+        this.acceleration = config.acceleration();
     }
 
     /** Loads the socket and, when {@code config.nodePorts()} is on, the TC programs. */
@@ -74,7 +76,8 @@ public final class LoadBalancer implements AutoCloseable {
 
     /**
      * Attaches the NodePort programs to an interface of the calling thread's network namespace: DNAT at its tcx
-     * ingress, reverse translation at its tcx egress.
+     * ingress, reverse translation at its tcx egress, and with a {@link NodePortAcceleration} the XDP program in
+     * front of them ({@link NodePortXdp#attach}).
      *
      * @throws IllegalStateException when the load balancer was loaded without node ports
      */
@@ -85,6 +88,7 @@ public final class LoadBalancer implements AutoCloseable {
         }
         links.add(TcProgram.of(object.program(LbObject.NODE_PORT_INGRESS)).attach(ifname, TcDirection.INGRESS));
         links.add(TcProgram.of(object.program(LbObject.NODE_PORT_REPLY)).attach(ifname, TcDirection.EGRESS));
+        if (acceleration.xdp()) links.add(NodePortXdp.attach(object, ifname, acceleration));
     }
 
     /**

@@ -166,6 +166,22 @@ class AgentConfigTest {
     }
 
     @Test
+    void nodePortAcceleration(@TempDir Path tmp) throws IOException {
+        assertEquals(dev.ebpf4j.k8s.lb.NodePortAcceleration.XDP_NATIVE,
+                AgentConfig.parse("nodePort: {devices: [eth0], acceleration: xdp}", "t").nodePort().acceleration());
+        assertEquals(dev.ebpf4j.k8s.lb.NodePortAcceleration.NONE,
+                AgentConfig.parse("nodePort: {devices: [eth0]}", "t").nodePort().acceleration(), "off by default");
+        assertMessage("nodePort.acceleration must be none, xdp or xdp-generic, got 'fast'",
+                "nodePort: {devices: [eth0], acceleration: fast}\n");
+        Path file = Files.writeString(tmp.resolve("agent.yaml"), "source: in-cluster\ncgroup: /c\nnodePort: {devices: [eth0]}\n");
+        assertEquals(dev.ebpf4j.k8s.lb.NodePortAcceleration.XDP_GENERIC, AgentOptions.parse("--config", file.toString(),
+                "--nodeport-acceleration", "xdp-generic").nodePort().acceleration());
+        Path noDevices = Files.writeString(tmp.resolve("none.yaml"), "source: in-cluster\ncgroup: /c\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("--config", noDevices.toString(),
+                "--nodeport-acceleration", "xdp")).getMessage().contains("need --devices"));
+    }
+
+    @Test
     void flagsOverrideTheFile(@TempDir Path tmp) throws IOException {
         Path file = Files.writeString(tmp.resolve("agent.yaml"), shippedAgentYaml());
         AgentOptions o = AgentOptions.parse("--manifests", "/m", "--config", file.toString(), "--cgroup", "/c",

@@ -1,8 +1,14 @@
 package dev.ebpf4j.kernelmatrix.guest;
 
 import dev.ebpf4j.core.features.KernelVersion;
+import dev.ebpf4j.core.BpfObject;
+import dev.ebpf4j.core.BpfObjectSpec;
+import dev.ebpf4j.k8s.lb.KernelLbDatapath;
 import dev.ebpf4j.k8s.lb.LbConfig;
-import dev.ebpf4j.k8s.lb.LoadBalancer;
+import dev.ebpf4j.k8s.lb.LbController;
+import dev.ebpf4j.k8s.lb.LbObject;
+import dev.ebpf4j.k8s.lb.NodePortAcceleration;
+import dev.ebpf4j.k8s.lb.NodePortXdp;
 import dev.ebpf4j.k8s.model.AddressType;
 import dev.ebpf4j.k8s.model.Endpoint;
 import dev.ebpf4j.k8s.model.EndpointPort;
@@ -16,6 +22,9 @@ import dev.ebpf4j.k8s.model.SessionAffinity;
 import dev.ebpf4j.k8s.model.TargetPort;
 import dev.ebpf4j.k8s.model.TrafficPolicy;
 import dev.ebpf4j.k8s.source.ClusterSnapshot;
+import dev.ebpf4j.maps.PerCpuArrayMap;
+import dev.ebpf4j.maps.codec.Codec;
+import dev.ebpf4j.programs.Link;
 import dev.ebpf4j.programs.TcDirection;
 import dev.ebpf4j.programs.TcProgram;
 import dev.ebpf4j.testkit.FdLeakCheck;
@@ -57,9 +66,32 @@ class NodePortGuestIT {
 
     @Test
     void externalClientReachesTheBackendsThroughTheNodePort() throws Exception {
+        reachBackends(NodePortAcceleration.NONE);
+    }
+
+    /** The same with the XDP program in front (native on the veth): it must load, attach and do the translations. */
+    @Test
+    void externalClientReachesTheBackendsThroughXdpAcceleration() throws Exception {
+        reachBackends(NodePortAcceleration.XDP_NATIVE);
+    }
+
+    /*
+     * The object without its socket programs (SocketLbGuestIT covers them), so that the NodePort programs are what
+     * this checks on every kernel; attached as LoadBalancer.attachNodePort does.
+     */
+    private void reachBackends(NodePortAcceleration acceleration) throws Exception {
         List<ServerSocket> servers = new ArrayList<>();
-        try (Topology topo = Topology.create("e4jgnp");
-             LoadBalancer lb = LoadBalancer.load(LbConfig.forNode("n1"))) {
+        List<Link> links = new ArrayList<>();
+        LbConfig config = LbConfig.forNode("n1").withNodePortAcceleration(acceleration);
+        BpfObject object;
+        try (BpfObjectSpec spec = LbObject.open()) {
+            LbObject.configure(spec, config);
+            LbObject.SOCKET_PROGRAMS.forEach(p -> spec.autoload(p, false));
+            object = spec.load();
+        }
+        try (Topology topo = Topology.create("e4jgnp"); BpfObject obj = object;
+             KernelLbDatapath datapath = KernelLbDatapath.of(obj)) {
+            LbController controller = new LbController(config, datapath);
             NetNamespace ext = topo.namespace("ext");
             NetNamespace node = topo.namespace("node");
             topo.veth(ext, "eth0", "10.0.0.2/24", node, "ext0", "10.0.0.1/24");
@@ -77,18 +109,23 @@ class NodePortGuestIT {
             }
             node.exec("sysctl", "-qw", "net.ipv4.ip_forward=1");
             topo.verifyIsolated();
-            lb.controller().sync(ClusterSnapshot.of(List.of(service()), List.of(new EndpointSlice("default", "web-1", WEB,
+            controller.sync(ClusterSnapshot.of(List.of(service()), List.of(new EndpointSlice("default", "web-1", WEB,
                     AddressType.IPV4, endpoints, List.of(new EndpointPort("http", Protocol.TCP, 8080)))), 1));
 
             boolean tcx = node.call(() -> TcProgram.hasTcx(NetworkInterface.getByName("ext0").getIndex(), TcDirection.INGRESS));
             if (KernelVersion.running().atLeast(6, 6)) assertTrue(tcx, "kernel " + KernelVersion.running() + " should have tcx (6.6+)");
-            node.run(() -> lb.attachNodePort("ext0"));
+            node.run(() -> {
+                links.add(TcProgram.of(obj.program(LbObject.NODE_PORT_INGRESS)).attach("ext0", TcDirection.INGRESS));
+                links.add(TcProgram.of(obj.program(LbObject.NODE_PORT_REPLY)).attach("ext0", TcDirection.EGRESS));
+                if (acceleration.xdp()) links.add(NodePortXdp.attach(obj, "ext0", acceleration));
+            });
             String ingressFilters = node.tc("filter", "show", "dev", "ext0", "ingress");
             String egressFilters = node.tc("filter", "show", "dev", "ext0", "egress");
             System.out.printf("NodePort attach path on linux %s: %s%n", KernelVersion.running(), tcx ? "tcx" : "clsact");
             if (tcx) {
                 assertFalse(ingressFilters.contains("lb_nodeport"), "tcx path but a cls_bpf filter: " + ingressFilters);
             } else {
+                // The kernel keeps 15 characters of a program's name (BPF_OBJ_NAME_LEN).
                 assertTrue(ingressFilters.contains("lb_nodeport_ing") && ingressFilters.contains("direct-action"),
                         "clsact fallback: cls_bpf ingress filter expected, tc shows: " + ingressFilters);
                 assertTrue(egressFilters.contains("lb_nodeport_rep"), "clsact egress filter, tc shows: " + egressFilters);
@@ -105,7 +142,19 @@ class NodePortGuestIT {
                 }));
             }
             assertEquals(Set.of("b1", "b2"), seen, "backends reached through 10.0.0.1:30080 (" + (tcx ? "tcx" : "clsact") + ")");
+            long[] dnat = new long[2]; // packets DNATed at tc, at XDP
+            try (PerCpuArrayMap<Long> stats = PerCpuArrayMap.of(obj.map(LbObject.NODE_PORT_STATS_MAP), Codec.u64())) {
+                for (int slot = 0; slot < 2; slot++) for (long v : stats.get(slot).orElseThrow()) dnat[slot] += v;
+            }
+            System.out.printf("NodePort on linux %s, acceleration %s: %d packets DNATed at tc, %d at XDP%n",
+                    KernelVersion.running(), acceleration, dnat[0], dnat[1]);
+            if (acceleration.xdp()) {
+                assertTrue(dnat[1] > 0 && dnat[0] == 0, "XDP translated, tc did not: tc " + dnat[0] + ", XDP " + dnat[1]);
+            } else {
+                assertTrue(dnat[0] > 0 && dnat[1] == 0, "tc translated: tc " + dnat[0] + ", XDP " + dnat[1]);
+            }
         } finally {
+            for (Link l : links.reversed()) l.close();
             for (ServerSocket s : servers) s.close();
         }
     }
