@@ -35,15 +35,10 @@ struct {
 	__type(value, __u64);
 } lb_events_lost SEC(".maps");
 
-/*
- * A socket-level translation (backend != NULL) or refusal (backend == NULL) of frontend vip:vip_port (network
- * order port). A real call, not inlined: it keeps the event code out of the eight hook bodies.
- */
-static __noinline void lb_emit_sock(struct bpf_sock_addr *ctx, const struct lb_svc_key *vip,
-				    const struct lb_backend *backend, __u64 cookie)
+/* An event record zeroed and timed, or NULL when the ring is full (counted in lb_events_lost). */
+static __always_inline struct observe_event *lb_event_reserve(void)
 {
 	struct observe_event *e = bpf_ringbuf_reserve(&lb_events, sizeof(*e), 0);
-	struct bpf_sock *sk;
 
 	if (!e) {
 		__u32 zero = 0;
@@ -51,10 +46,25 @@ static __noinline void lb_emit_sock(struct bpf_sock_addr *ctx, const struct lb_s
 
 		if (n)
 			__sync_fetch_and_add(n, 1);
-		return;
+		return NULL;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts_ns = bpf_ktime_get_ns();
+	return e;
+}
+
+/*
+ * A socket-level translation (backend != NULL) or refusal (backend == NULL) of frontend vip:vip_port (network
+ * order port). A real call, not inlined: it keeps the event code out of the eight hook bodies.
+ */
+static __noinline void lb_emit_sock(struct bpf_sock_addr *ctx, const struct lb_svc_key *vip,
+				    const struct lb_backend *backend, __u64 cookie)
+{
+	struct observe_event *e = lb_event_reserve();
+	struct bpf_sock *sk;
+
+	if (!e)
+		return;
 	e->family = vip->family;
 	e->l4_proto = vip->proto;
 	e->direction = OBS_DIR_EGRESS;

@@ -98,17 +98,9 @@ static __always_inline void lb_emit_nodeport_xdp(struct xdp_md *ctx, const struc
 
 	if (!lb_flow_events)
 		return;
-	e = bpf_ringbuf_reserve(&lb_events, sizeof(*e), 0);
-	if (!e) {
-		__u32 zero = 0;
-		__u64 *n = bpf_map_lookup_elem(&lb_events_lost, &zero);
-
-		if (n)
-			__sync_fetch_and_add(n, 1);
+	e = lb_event_reserve();
+	if (!e)
 		return;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
-	e->ts_ns = bpf_ktime_get_ns();
 	e->kind = OBS_KIND_TRACE;
 	e->verdict = OBS_VERDICT_TRANSLATED;
 	e->family = LB_AF_INET;

@@ -7,6 +7,7 @@ import dev.ebpf4j.k8s.lb.NodePortXdp;
 import dev.ebpf4j.programs.BpfLink;
 import dev.ebpf4j.programs.Link;
 import dev.ebpf4j.programs.TcDirection;
+import dev.ebpf4j.programs.Program;
 import dev.ebpf4j.programs.TcProgram;
 import dev.ebpf4j.programs.XdpProgram;
 
@@ -86,31 +87,22 @@ final class NodePortLinks {
     private static BpfLink adoptOrAttachXdp(BpfObject object, String device, NodePortAcceleration acceleration, Path pin)
             throws IOException {
         XdpProgram program = XdpProgram.of(object.program(LbObject.NODE_PORT_XDP));
-        if (Files.exists(pin)) {
-            BpfLink old = Link.openPinned(pin);
-            try {
-                old.update(program);
-                return old;
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "replacing " + pin + ": " + e.getMessage());
-                old.close();
-                Files.deleteIfExists(pin);
-            }
-        }
-        if (java.net.NetworkInterface.getByName(device) == null) {
-            throw new IllegalArgumentException("NodePort device " + device + " does not exist in this network namespace");
-        }
-        Link link = NodePortXdp.attach(object, device, acceleration);
-        if (!(link instanceof BpfLink bpf)) {
-            link.close();
-            throw new IllegalStateException("the kernel attached XDP on " + device
-                    + " without a bpf_link (kernel 5.9+ needed for pinned NodePort links)");
-        }
-        bpf.pin(pin);
-        return bpf;
+        BpfLink adopted = adopt(program, pin, device);
+        return adopted != null ? adopted : pinned(NodePortXdp.attach(object, device, acceleration), pin,
+                "the kernel attached XDP on " + device + " without a bpf_link (kernel 5.9+ needed for pinned NodePort links)");
     }
 
     private static BpfLink adoptOrAttach(TcProgram program, String device, TcDirection direction, Path pin) throws IOException {
+        BpfLink adopted = adopt(program, pin, device);
+        return adopted != null ? adopted : pinned(program.attach(device, direction), pin, "the kernel attached " + device
+                + " " + direction + " without a tcx link (kernel 6.6+ needed for pinned NodePort links)");
+    }
+
+    /**
+     * The pinned link at {@code pin} switched to {@code program}, or null when there is none (or it would not switch
+     * and was removed) and {@code device} exists, so that the caller attaches anew.
+     */
+    private static BpfLink adopt(Program program, Path pin, String device) throws IOException {
         if (Files.exists(pin)) {
             BpfLink old = Link.openPinned(pin);
             try {
@@ -126,11 +118,14 @@ final class NodePortLinks {
         if (java.net.NetworkInterface.getByName(device) == null) {
             throw new IllegalArgumentException("NodePort device " + device + " does not exist in this network namespace");
         }
-        Link link = program.attach(device, direction);
+        return null;
+    }
+
+    /** Pins a new link, which must be a bpf_link: a netlink attachment cannot be pinned (then it is detached). */
+    private static BpfLink pinned(Link link, Path pin, String notBpfLink) {
         if (!(link instanceof BpfLink bpf)) {
             link.close();
-            throw new IllegalStateException("the kernel attached " + device + " " + direction
-                    + " without a tcx link (kernel 6.6+ needed for pinned NodePort links)");
+            throw new IllegalStateException(notBpfLink);
         }
         bpf.pin(pin);
         return bpf;

@@ -117,14 +117,29 @@ public final class KernelPolicyMaps implements PolicyMapWriter, AutoCloseable {
 
     @Override
     public void putAll(String map, List<byte[]> keys, List<byte[]> values) {
-        if (keys.size() == 1) put(map, keys.get(0), values.get(0));
-        else map(map).putAll(keys, values, dev.ebpf4j.maps.PutMode.ANY);
+        if (keys.size() == 1) {
+            put(map, keys.get(0), values.get(0));
+            return;
+        }
+        try {
+            map(map).putAll(keys, values, dev.ebpf4j.maps.PutMode.ANY);
+        } catch (dev.ebpf4j.core.BpfException e) {
+            // Kernels before batch support for LPM tries (5.10 says ENOTSUPP part way): puts are idempotent, redo one by one.
+            for (int i = 0; i < keys.size(); i++) put(map, keys.get(i), values.get(i));
+        }
     }
 
     @Override
     public void deleteAll(String map, List<byte[]> keys) {
-        if (keys.size() == 1) delete(map, keys.get(0));
-        else map(map).removeAll(keys);
+        if (keys.size() == 1) {
+            delete(map, keys.get(0));
+            return;
+        }
+        try {
+            map(map).removeAll(keys);
+        } catch (dev.ebpf4j.core.BpfException e) {
+            for (byte[] k : keys) delete(map, k);
+        }
     }
 
     @Override
