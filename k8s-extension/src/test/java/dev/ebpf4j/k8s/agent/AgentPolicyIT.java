@@ -69,12 +69,21 @@ class AgentPolicyIT {
                             new Expect("other/client", "shop/web", 80, "TCP", true), new Expect("shop/web", "shop/db", 81, "TCP", false));
                 }
             } finally {
-                assertEquals(0, AgentProcess.uninstall(pinDir, log), "agent --uninstall exit code");
+                int exit = AgentProcess.uninstall(pinDir, log);
+                if (exit != 0) removeLeftovers(pinDir); // a failed uninstall must not leave pins on the machine
+                assertEquals(0, exit, "agent --uninstall exit code");
             }
             assertFalse(Files.exists(pinDir), "uninstall removes the pin directory");
             eventually(pods, "uninstalled: nothing enforced", new Expect("shop/web", "shop/db", 81, "TCP", true));
         }
         assertTrue(Topology.leftoverNamespaces(ScenarioPods.PREFIX).isEmpty(), "namespaces left behind");
+    }
+
+    private static void removeLeftovers(Path pinDir) throws java.io.IOException {
+        if (!Files.exists(pinDir)) return;
+        try (var paths = Files.walk(pinDir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     private static void expect(ScenarioPods pods, String when, Expect... expects) {
