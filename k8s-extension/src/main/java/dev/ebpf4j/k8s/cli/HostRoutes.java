@@ -1,6 +1,7 @@
 package dev.ebpf4j.k8s.cli;
 
 import dev.ebpf4j.k8s.internal.Interfaces;
+import dev.ebpf4j.k8s.observe.Addresses;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ import java.util.Optional;
 final class HostRoutes {
     private HostRoutes() {}
 
-    /** Destination address (as {@link Addresses#text} prints it) to the interface of its host route. */
+    /** Destination address (as {@link Addresses#text(byte[])} prints it) to the interface of its host route. */
     static Map<String, Interfaces.Interface> read() {
         Map<String, Interfaces.Interface> out = new HashMap<>();
         // Iface Destination Gateway Flags RefCnt Use Metric Mask ...; addresses as little-endian hex of the raw u32

@@ -4,6 +4,7 @@ import dev.ebpf4j.k8s.internal.Interfaces;
 import dev.ebpf4j.k8s.internal.Introspection;
 import dev.ebpf4j.k8s.internal.NetAttachments;
 import dev.ebpf4j.k8s.internal.PinnedMaps;
+import dev.ebpf4j.k8s.observe.Addresses;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -9,11 +9,21 @@ public final class Addresses {
 
     /** {@code 10.0.0.1}, {@code fd00::1}. */
     public static String text(InetAddress a) {
-        if (!(a instanceof Inet6Address)) return a.getHostAddress();
-        byte[] b = a.getAddress();
+        return a instanceof Inet6Address ? text(a.getAddress()) : a.getHostAddress();
+    }
+
+    /**
+     * The same for an address as raw bytes, as maps hold them.
+     *
+     * @param raw 4 or 16 bytes in network order
+     * @return the address text
+     */
+    public static String text(byte[] raw) {
+        if (raw.length == 4) return (raw[0] & 0xFF) + "." + (raw[1] & 0xFF) + "." + (raw[2] & 0xFF) + "." + (raw[3] & 0xFF);
+        if (raw.length != 16) throw new IllegalArgumentException("an address has 4 or 16 bytes, not " + raw.length);
         int[] g = new int[8];
-        for (int i = 0; i < 8; i++) g[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);
-        int bestStart = -1, bestLen = 1;
+        for (int i = 0; i < 8; i++) g[i] = ((raw[2 * i] & 0xFF) << 8) | (raw[2 * i + 1] & 0xFF);
+        int bestStart = -1, bestLen = 1; // a single zero group is not shortened
         for (int i = 0; i < 8; ) {
             if (g[i] != 0) { i++; continue; }
             int j = i;

@@ -1,4 +1,4 @@
-package dev.ebpf4j.k8s.cli;
+package dev.ebpf4j.k8s.observe;
 
 import org.junit.jupiter.api.Test;
 
