@@ -1,16 +1,13 @@
 package dev.ebpf4j.maps;
 
-import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.core.MapType;
 import dev.ebpf4j.maps.codec.Codec;
 import dev.ebpf4j.maps.codec.Unsigned;
 import dev.ebpf4j.testkit.FdLeakCheck;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -31,19 +28,8 @@ class ObjectMapsIT {
 
     record Short4(int addr, short port, short weight, int hits, int pad) {}
 
-    @TempDir
-    static Path temp;
-    static BpfObject obj;
-
-    @BeforeAll
-    static void load() throws Exception {
-        obj = TestObjects.load(temp);
-    }
-
-    @AfterAll
-    static void close() {
-        if (obj != null) obj.close();
-    }
+    @RegisterExtension
+    static final LoadedTestObject obj = new LoadedTestObject();
 
     @Test
     void narrowsWithMatchingLayoutAndBorrowsTheFd() {

@@ -1,22 +1,18 @@
 package dev.ebpf4j.maps;
 
 import dev.ebpf4j.core.BpfException;
-import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.core.Errno;
 import dev.ebpf4j.core.MapFullException;
 import dev.ebpf4j.core.MapType;
 import dev.ebpf4j.maps.codec.Codec;
 import dev.ebpf4j.maps.ringbuf.PerfBufferReader;
 import dev.ebpf4j.testkit.FdLeakCheck;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,19 +24,8 @@ import static org.junit.jupiter.api.Assertions.*;
 @Tag("kernel")
 @ExtendWith(FdLeakCheck.class)
 class OtherMapTypesIT {
-    @TempDir
-    static Path temp;
-    static BpfObject obj;
-
-    @BeforeAll
-    static void load() throws Exception {
-        obj = TestObjects.load(temp);
-    }
-
-    @AfterAll
-    static void close() {
-        if (obj != null) obj.close();
-    }
+    @RegisterExtension
+    static final LoadedTestObject obj = new LoadedTestObject();
 
     @Test
     void queueAndStack() {
