@@ -313,8 +313,7 @@ public final class Agent implements AutoCloseable {
         }
         ClusterSource source = options.manifests().isPresent()
                 ? new ManifestDirectorySource(options.manifests().get(), options.serviceProxyName())
-                : options.serviceProxyName().isEmpty() ? InformerSource.connect()
-                : InformerSource.connect().serviceProxyName(options.serviceProxyName());
+                : informers(options);
         CountDownLatch stop = new CountDownLatch(1);
         HealthCheckNodePorts healthChecksRef = healthChecks;
         AgentFlows flowsRef = flows;
@@ -351,5 +350,13 @@ public final class Agent implements AutoCloseable {
         }
         agentStatus.synced(synced);
         stop.await();
+    }
+
+    /** The API server source: this node's host ports come with the node-port datapath that serves them. */
+    private static InformerSource informers(AgentOptions options) {
+        InformerSource source = InformerSource.connect();
+        if (!options.serviceProxyName().isEmpty()) source.serviceProxyName(options.serviceProxyName());
+        if (options.nodePort().enabled()) source.hostPortsOf(options.node());
+        return source;
     }
 }

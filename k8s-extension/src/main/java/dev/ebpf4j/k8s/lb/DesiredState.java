@@ -7,6 +7,7 @@ import dev.ebpf4j.k8s.model.EndpointSlice;
 import dev.ebpf4j.k8s.model.Service;
 import dev.ebpf4j.k8s.model.ServiceName;
 import dev.ebpf4j.k8s.model.ServicePort;
+import dev.ebpf4j.k8s.model.ServiceType;
 import dev.ebpf4j.k8s.model.TrafficPolicy;
 import dev.ebpf4j.k8s.source.ClusterSnapshot;
 
@@ -99,8 +100,9 @@ public record DesiredState(Map<Frontend, FrontendSpec> frontends, Map<Backend.Ke
     static ServicePart part(Service svc, List<EndpointSlice> slices, LbConfig config) {
         List<Map.Entry<Frontend, FrontendSpec>> frontends = new ArrayList<>();
         Map<Backend.Key, BackendState> backends = new HashMap<>();
+        if (svc.type() == ServiceType.HOST_PORT && !onThisNode(slices, config)) return new ServicePart(List.of(), backends);
         for (ServicePort port : svc.ports()) {
-            for (InetAddress family : families(svc)) {
+            for (InetAddress family : svc.type() == ServiceType.HOST_PORT ? hostPortFamilies(slices) : families(svc)) {
                 boolean v6 = family instanceof Inet6Address;
                 for (Frontend f : frontendsOf(svc, port, v6, config)) {
                     TrafficPolicy policy = f.kind().external() ? svc.externalTrafficPolicy() : svc.internalTrafficPolicy();
@@ -121,8 +123,38 @@ public record DesiredState(Map<Frontend, FrontendSpec> frontends, Map<Backend.Ke
         return out;
     }
 
+    /** Whether the pod of a host-port Service runs here: another node's host ports are that node's business. */
+    private static boolean onThisNode(List<EndpointSlice> slices, LbConfig config) {
+        for (EndpointSlice s : slices) {
+            for (Endpoint e : s.endpoints()) {
+                if (e.nodeName().map(config.nodeName()::equals).orElse(false)) return true;
+            }
+        }
+        return false;
+    }
+
+    /** One address per family the pod of a host-port Service has (its slices, one per family). */
+    private static List<InetAddress> hostPortFamilies(List<EndpointSlice> slices) {
+        List<InetAddress> out = new ArrayList<>();
+        for (EndpointSlice s : slices) {
+            if (!s.endpoints().isEmpty()) out.add(s.endpoints().getFirst().address());
+        }
+        return out;
+    }
+
     private static List<Frontend> frontendsOf(Service svc, ServicePort port, boolean v6, LbConfig config) {
         List<Frontend> out = new ArrayList<>();
+        if (svc.type() == ServiceType.HOST_PORT) {
+            // Forwarded on the pod's own node only: elsewhere the port is left to the node's stack.
+            if (config.nodePorts() && svc.externalIps().isEmpty()) {
+                out.add(new Frontend(InetAddress.ofLiteral(v6 ? "::" : "0.0.0.0"), port.port(),
+                        port.protocol(), FrontendKind.HOST_PORT));
+            }
+            for (InetAddress ip : config.nodePorts() ? svc.externalIps() : List.<InetAddress>of()) {
+                if ((ip instanceof Inet6Address) == v6) out.add(new Frontend(ip, port.port(), port.protocol(), FrontendKind.HOST_PORT));
+            }
+            return out;
+        }
         for (InetAddress ip : svc.clusterIps()) {
             if ((ip instanceof Inet6Address) == v6) out.add(new Frontend(ip, port.port(), port.protocol(), FrontendKind.CLUSTER_IP));
         }

@@ -9,7 +9,12 @@ public enum FrontendKind {
     /** A {@code spec.externalIPs} address; served by TC; externalTrafficPolicy applies. */
     EXTERNAL_IP,
     /** A load-balancer ingress IP; served by TC; externalTrafficPolicy applies. */
-    LOAD_BALANCER;
+    LOAD_BALANCER,
+    /**
+     * A pod's {@code hostPort} on its own node: on every node address (wildcard, like a node port) or on its
+     * {@code hostIP}; served by TC from outside and by the socket hooks from the node; only that pod backs it.
+     */
+    HOST_PORT;
 
     /** Whether external traffic policy (rather than internal) governs this kind. */
     public boolean external() {

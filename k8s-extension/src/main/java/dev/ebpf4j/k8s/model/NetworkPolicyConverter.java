@@ -56,7 +56,14 @@ public final class NetworkPolicyConverter {
                         throw new IllegalArgumentException(where + ": a container port has no containerPort number");
                     }
                     String name = p.getName() == null || p.getName().isEmpty() ? "" : LabelSyntax.portName(p.getName(), where);
-                    ports.add(new ContainerPort(name, p.getContainerPort(), L4Protocol.parse(p.getProtocol())));
+                    int hostPort = p.getHostPort() == null ? 0 : p.getHostPort();
+                    var hostIp = p.getHostIP() == null || p.getHostIP().isEmpty() ? java.util.Optional.<InetAddress>empty()
+                            : java.util.Optional.of(Cidr.address(p.getHostIP()));
+                    try {
+                        ports.add(new ContainerPort(name, p.getContainerPort(), L4Protocol.parse(p.getProtocol()), hostPort, hostIp));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+                    }
                 }
             }
         }

@@ -91,7 +91,7 @@ public record Service(ServiceName id, ServiceType type, List<InetAddress> cluste
 
     /** Whether the Service has no cluster IP ({@code clusterIP: None}) and so nothing to load-balance. */
     public boolean headless() {
-        return clusterIps.isEmpty();
+        return clusterIps.isEmpty() && type != ServiceType.HOST_PORT;
     }
 
     /** The port with this name. */

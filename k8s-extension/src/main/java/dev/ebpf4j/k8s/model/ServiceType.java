@@ -7,7 +7,12 @@ public enum ServiceType {
     /** ClusterIP plus a port on every node. */
     NODE_PORT,
     /** NodePort plus external load-balancer ingress IPs. */
-    LOAD_BALANCER;
+    LOAD_BALANCER,
+    /**
+     * Not an API type: the {@code hostPort}s of one pod, forwarded from the node it runs on only. Made by
+     * {@link HostPortServices}; it has no cluster IP and is not headless.
+     */
+    HOST_PORT;
 
     /** Parses the API spelling ({@code ClusterIP}, {@code NodePort}, {@code LoadBalancer}); {@code null} is ClusterIP. */
     public static ServiceType parse(String value) {
@@ -23,6 +28,6 @@ public enum ServiceType {
 
     /** Whether Services of this type open a port on every node. */
     public boolean hasNodePorts() {
-        return this != CLUSTER_IP;
+        return this == NODE_PORT || this == LOAD_BALANCER;
     }
 }

@@ -1,6 +1,7 @@
 package dev.ebpf4j.k8s.source;
 
 import dev.ebpf4j.k8s.model.EndpointSliceConverter;
+import dev.ebpf4j.k8s.model.NetworkPolicyConverter;
 import dev.ebpf4j.k8s.model.ServiceConverter;
 import dev.ebpf4j.k8s.model.ServiceName;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -16,8 +17,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * Services and EndpointSlices from an API server through two fabric8 shared informers (all namespaces). Objects the
- * load balancer cannot use (ExternalName Services, Services another proxy serves, FQDN slices, slices without a
+ * Services and EndpointSlices (and, if asked, this node's pods) from an API server through fabric8 shared informers
+ * (all namespaces). Objects the load balancer cannot use (ExternalName Services, Services another proxy serves, FQDN slices, slices without a
  * Service) are skipped; a Service relabelled for another proxy is withdrawn; malformed
  * objects are logged and skipped, so one bad object does not stop the others.
  *
@@ -27,16 +28,20 @@ import java.util.function.Consumer;
  *     source.start(Duration.ofSeconds(30));
  * }
  * }
- * Requires RBAC {@code list} and {@code watch} on {@code services} and {@code endpointslices.discovery.k8s.io}.
+ * Requires RBAC {@code list} and {@code watch} on {@code services} and {@code endpointslices.discovery.k8s.io}, and
+ * on {@code pods} with {@link #hostPortsOf}: the pods of one node (a field selector), whose {@code hostPort}s become
+ * {@link dev.ebpf4j.k8s.model.HostPortServices host-port Services}.
  */
 public final class InformerSource implements ClusterSource {
 
     private final KubernetesClient client;
     private final boolean ownsClient;
     private volatile String proxyName = "";
+    private volatile String hostPortNode = "";
     private final SnapshotStore store = new SnapshotStore("ebpf4j-k8s-informer-notify");
     private SharedIndexInformer<io.fabric8.kubernetes.api.model.Service> services;
     private SharedIndexInformer<EndpointSlice> slices;
+    private SharedIndexInformer<io.fabric8.kubernetes.api.model.Pod> pods;
     private boolean closed;
     private final RejectedObjects rejected = new RejectedObjects();
 
@@ -65,6 +70,17 @@ public final class InformerSource implements ClusterSource {
         return this;
     }
 
+    /**
+     * Also serves the {@code hostPort}s of the pods running on {@code nodeName} (pods with {@code hostNetwork: true}
+     * bind the node's port themselves and finished pods none). Before {@link #start}.
+     */
+    public synchronized InformerSource hostPortsOf(String nodeName) {
+        if (services != null) throw new IllegalStateException("set the host-port node before start");
+        if (nodeName == null || nodeName.isEmpty()) throw new IllegalArgumentException("hostPortsOf needs this node's name");
+        this.hostPortNode = nodeName;
+        return this;
+    }
+
     @Override
     public synchronized void start(Duration timeout) {
         if (closed) throw new IllegalStateException("source is closed");
@@ -77,8 +93,18 @@ public final class InformerSource implements ClusterSource {
         slices.addEventHandler(rejected.handler(s -> EndpointSliceConverter.convert(s).ifPresentOrElse(store::putSlice,
                         () -> store.removeSlice(key(s))),
                 s -> store.removeSlice(key(s))));
+        CompletableFuture<?> podsStarted = CompletableFuture.completedFuture(null);
+        if (!hostPortNode.isEmpty()) {
+            HostPortPods hostPorts = new HostPortPods(store);
+            pods = client.pods().inAnyNamespace().withField("spec.nodeName", hostPortNode).runnableInformer(0);
+            pods.addEventHandler(rejected.handler(p -> {
+                if (PolicyInformerSource.enforceable(p) && !hostNetwork(p)) hostPorts.put(NetworkPolicyConverter.pod(p));
+                else hostPorts.remove(podKey(p));
+            }, p -> hostPorts.remove(podKey(p))));
+            podsStarted = pods.start().toCompletableFuture();
+        }
         try {
-            CompletableFuture.allOf(services.start().toCompletableFuture(), slices.start().toCompletableFuture())
+            CompletableFuture.allOf(services.start().toCompletableFuture(), slices.start().toCompletableFuture(), podsStarted)
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new IllegalStateException("informers did not finish their initial list within " + timeout, e);
@@ -95,6 +121,15 @@ public final class InformerSource implements ClusterSource {
         return new ServiceName(s.getMetadata().getNamespace(), s.getMetadata().getName());
     }
 
+    private static boolean hostNetwork(io.fabric8.kubernetes.api.model.Pod p) {
+        return p.getSpec() != null && Boolean.TRUE.equals(p.getSpec().getHostNetwork());
+    }
+
+    private static String podKey(io.fabric8.kubernetes.api.model.Pod p) {
+        String ns = p.getMetadata().getNamespace();
+        return (ns == null ? "default" : ns) + "/" + p.getMetadata().getName();
+    }
+
     private static String key(EndpointSlice s) {
         return s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
     }
@@ -107,7 +142,8 @@ public final class InformerSource implements ClusterSource {
     /** Whether both informers' watches are open (fabric8 re-lists and re-watches with backoff after an outage). */
     @Override
     public synchronized boolean connected() {
-        return services != null && !closed && services.isWatching() && slices.isWatching();
+        return services != null && !closed && services.isWatching() && slices.isWatching()
+                && (pods == null || pods.isWatching());
     }
 
     @Override
@@ -131,6 +167,7 @@ public final class InformerSource implements ClusterSource {
         closed = true;
         if (services != null) services.close();
         if (slices != null) slices.close();
+        if (pods != null) pods.close();
         store.close();
         if (ownsClient) client.close();
     }

@@ -2,6 +2,8 @@ package dev.ebpf4j.k8s.source;
 
 import dev.ebpf4j.k8s.model.EndpointSlice;
 import dev.ebpf4j.k8s.model.EndpointSliceConverter;
+import dev.ebpf4j.k8s.model.HostPortServices;
+import dev.ebpf4j.k8s.model.NetworkPolicyConverter;
 import dev.ebpf4j.k8s.model.Service;
 import dev.ebpf4j.k8s.model.ServiceConverter;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -20,7 +22,8 @@ import java.util.function.Consumer;
  * {@code *.json}; several documents per file separated by {@code ---}, and {@code List} kinds, are fine), for running
  * without a cluster. The directory is watched: after any change the whole directory is re-read and replaces the
  * state at once. A file that fails to parse (say, caught half-written) keeps the objects of its last good version
- * and is logged. Other kinds are ignored.
+ * and is logged. Pods contribute their {@code hostPort}s ({@link HostPortServices}; a pod needs {@code status.podIPs} and
+ * {@code spec.nodeName} for that). Other kinds are ignored.
  *
  * {@snippet :
  * try (ManifestDirectorySource source = new ManifestDirectorySource(Path.of("manifests"))) {
@@ -92,6 +95,13 @@ public final class ManifestDirectorySource implements ClusterSource {
         switch (o) {
             case io.fabric8.kubernetes.api.model.Service s -> ServiceConverter.convert(s, proxyName).ifPresent(services::add);
             case io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice s -> EndpointSliceConverter.convert(s).ifPresent(slices::add);
+            case io.fabric8.kubernetes.api.model.Pod p when PolicyInformerSource.enforceable(p)
+                    && (p.getSpec() == null || !Boolean.TRUE.equals(p.getSpec().getHostNetwork())) -> {
+                // host ports of every pod: the load balancer forwards those of its own node's pods only
+                HostPortServices hp = HostPortServices.of(NetworkPolicyConverter.pod(p));
+                services.addAll(hp.services());
+                slices.addAll(hp.slices());
+            }
             default -> { }
         }
     }
