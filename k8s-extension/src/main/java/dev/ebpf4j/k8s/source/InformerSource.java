@@ -38,6 +38,7 @@ public final class InformerSource implements ClusterSource {
     private final boolean ownsClient;
     private volatile String proxyName = "";
     private volatile String hostPortNode = "";
+    private volatile boolean podFieldSelector = true;
     private final SnapshotStore store = new SnapshotStore("ebpf4j-k8s-informer-notify");
     private SharedIndexInformer<io.fabric8.kubernetes.api.model.Service> services;
     private SharedIndexInformer<EndpointSlice> slices;
@@ -74,10 +75,19 @@ public final class InformerSource implements ClusterSource {
      * Also serves the {@code hostPort}s of the pods running on {@code nodeName} (pods with {@code hostNetwork: true}
      * bind the node's port themselves and finished pods none). Before {@link #start}.
      */
-    public synchronized InformerSource hostPortsOf(String nodeName) {
+    public InformerSource hostPortsOf(String nodeName) {
+        return hostPortsOf(nodeName, true);
+    }
+
+    /**
+     * {@link #hostPortsOf(String)}, optionally without the server-side {@code spec.nodeName} field selector (the
+     * fabric8 mock server does not implement it); the load balancer skips other nodes' host ports either way.
+     */
+    synchronized InformerSource hostPortsOf(String nodeName, boolean fieldSelector) {
         if (services != null) throw new IllegalStateException("set the host-port node before start");
         if (nodeName == null || nodeName.isEmpty()) throw new IllegalArgumentException("hostPortsOf needs this node's name");
         this.hostPortNode = nodeName;
+        this.podFieldSelector = fieldSelector;
         return this;
     }
 
@@ -96,7 +106,9 @@ public final class InformerSource implements ClusterSource {
         CompletableFuture<?> podsStarted = CompletableFuture.completedFuture(null);
         if (!hostPortNode.isEmpty()) {
             HostPortPods hostPorts = new HostPortPods(store);
-            pods = client.pods().inAnyNamespace().withField("spec.nodeName", hostPortNode).runnableInformer(0);
+            pods = podFieldSelector
+                    ? client.pods().inAnyNamespace().withField("spec.nodeName", hostPortNode).runnableInformer(0)
+                    : client.pods().inAnyNamespace().runnableInformer(0);
             pods.addEventHandler(rejected.handler(p -> {
                 if (PolicyInformerSource.enforceable(p) && !hostNetwork(p)) hostPorts.put(NetworkPolicyConverter.pod(p));
                 else hostPorts.remove(podKey(p));

@@ -168,4 +168,41 @@ class InformerSourceTest {
         for (String ip : terminating) out.add(endpoint(ip, true));
         return out;
     }
+
+    private static io.fabric8.kubernetes.api.model.Pod hostPortPod(String ns, String name, String node, String ip, Integer hostPort) {
+        return new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withNamespace(ns).withName(name).endMetadata()
+                .withNewSpec().withNodeName(node).addNewContainer().withName("c").withImage("x")
+                .addNewPort().withName("http").withContainerPort(8080).withProtocol("TCP").withHostPort(hostPort).endPort()
+                .endContainer().endSpec()
+                .withNewStatus().withPhase("Running").addNewPodIP().withIp(ip).endPodIP().endStatus().build();
+    }
+
+    @Test
+    void hostPortsOfThisNodesPodsReachTheDatapathAndLeaveWithThePort() throws Exception {
+        String ns = "hostports";
+        InetAddress any = InetAddress.ofLiteral("0.0.0.0");
+        client.pods().inNamespace(ns).resource(hostPortPod(ns, "here", "n1", "10.1.0.5", 8081)).create();
+        client.pods().inNamespace(ns).resource(hostPortPod(ns, "there", "n2", "10.2.0.5", 8082)).create();
+        // The mock API server matches no pod against a spec.nodeName field selector: watch every pod here (a real server
+        // would send this node's only); the other node's pod then shows that the load balancer skips it by itself.
+        try (var source = InformerSource.of(client).hostPortsOf("n1", false); var dp = new SimulatedLbDatapath()) {
+            var controller = new LbController(LbConfig.forNode("n1"), dp);
+            controller.follow(source);
+            source.start(Duration.ofSeconds(20));
+            await(() -> dp.activeBackends(any, 8081, Protocol.TCP).stream()
+                    .anyMatch(b -> b.address().getHostAddress().equals("10.1.0.5") && b.port() == 8080), "this node's host port");
+            assertTrue(dp.service(any, 8082, Protocol.TCP).isEmpty(), "another node's pod's host port is not this node's");
+
+            client.pods().inNamespace(ns).resource(hostPortPod(ns, "here", "n1", "10.1.0.5", null)).update();
+            await(() -> dp.service(any, 8081, Protocol.TCP).isEmpty(), "the host port to go with the pod's port");
+            client.pods().inNamespace(ns).resource(hostPortPod(ns, "here", "n1", "10.1.0.5", 8083)).update();
+            await(() -> !dp.activeBackends(any, 8083, Protocol.TCP).isEmpty(), "a new host port");
+            client.pods().inNamespace(ns).withName("here").delete();
+            await(() -> dp.service(any, 8083, Protocol.TCP).isEmpty(), "the deleted pod's host port to close");
+            assertTrue(source.snapshot().services().keySet().stream().noneMatch(n -> n.name().startsWith("here.")),
+                    "nothing of the pod is left: " + source.snapshot().services().keySet());
+            assertTrue(source.snapshot().slices().keySet().stream().noneMatch(k -> k.startsWith(ns + "/here.")),
+                    "nor of its slices: " + source.snapshot().slices().keySet());
+        }
+    }
 }

@@ -77,4 +77,30 @@ class ManifestDirectorySourceTest {
     void rejectsAMissingDirectory(@TempDir Path dir) {
         assertThrows(IllegalArgumentException.class, () -> new ManifestDirectorySource(dir.resolve("nope")));
     }
+
+    @Test
+    void podsContributeTheirHostPorts(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("pod.yaml"), """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: dns, namespace: kube-system}
+                spec:
+                  nodeName: n1
+                  containers:
+                  - name: c
+                    image: x
+                    ports: [{name: dns, containerPort: 53, protocol: UDP, hostPort: 5353}, {containerPort: 9153}]
+                status: {phase: Running, podIPs: [{ip: 10.1.0.9}]}
+                """);
+        try (var source = new ManifestDirectorySource(dir)) {
+            source.start(Duration.ofSeconds(5));
+            ServiceName id = new ServiceName("kube-system", "dns.hostport");
+            var svc = source.snapshot().services().get(id);
+            assertNotNull(svc, "host-port Service of the pod: " + source.snapshot().services().keySet());
+            assertEquals(dev.ebpf4j.k8s.model.ServiceType.HOST_PORT, svc.type());
+            assertEquals(1, svc.ports().size(), "only the port with a hostPort: " + svc.ports());
+            assertEquals(5353, svc.ports().getFirst().port());
+            assertEquals(53, source.snapshot().slicesOf(id).getFirst().ports().getFirst().port());
+        }
+    }
 }
