@@ -17,7 +17,6 @@ import dev.ebpf4j.k8s.source.ClusterSnapshot;
 import dev.ebpf4j.testkit.FdLeakCheck;
 import dev.ebpf4j.testkit.NetNamespace;
 import dev.ebpf4j.testkit.Topology;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -53,8 +52,6 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 @Tag("kernel")
 @ExtendWith(FdLeakCheck.class)
-@Disabled("flaky, open bug: in about half the runs the first TCP connection's SYN-ACK reaches the client correctly"
-        + " translated ([fd00::1]:30080, right ack) and the client answers RST; every later connection works")
 class NodePort6TrafficIT {
     private static final String NODE = "fd00::1", CLIENT = "fd00::2", STRANGER = "fd00::99";
     private static final String EXTERNAL_IP = "fd02::10", LB_IP = "fd03::20";
@@ -99,6 +96,7 @@ class NodePort6TrafficIT {
             }
             node.exec("sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
             topo.verifyIsolated();
+            topo.awaitIpv6Ready();
             lb.controller().sync(snapshot(2, 1));
             node.run(() -> lb.attachNodePort("ext0"));
 
@@ -187,4 +185,5 @@ class NodePort6TrafficIT {
             }
         }
     }
+
 }
