@@ -716,6 +716,8 @@ static __always_inline int lb_np_decide(void *ctx, __u32 in_ifindex, const struc
 	return LB_NP_DNAT;
 }
 
+#include "lb_nodeport6.h"
+
 SEC("tcx/ingress")
 int lb_nodeport_ingress(struct __sk_buff *skb)
 {
@@ -724,6 +726,8 @@ int lb_nodeport_ingress(struct __sk_buff *skb)
 	__u64 now;
 	int r;
 
+	if (skb->protocol == bpf_htons(ETH_P_IPV6))
+		return lb_np6_ingress(skb);
 	if (lb_xdp_translated(skb) || parse(skb, &f))
 		return TCX_NEXT;
 	now = bpf_ktime_get_ns();
@@ -764,6 +768,8 @@ int lb_nodeport_reply(struct __sk_buff *skb)
 	__u32 state;
 	__u64 now;
 
+	if (skb->protocol == bpf_htons(ETH_P_IPV6))
+		return lb_np6_reply(skb);
 	if (parse(skb, &f))
 		return TCX_NEXT;
 	key.saddr = f.saddr;

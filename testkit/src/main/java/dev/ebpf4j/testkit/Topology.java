@@ -94,6 +94,24 @@ public final class Topology implements AutoCloseable {
     }
 
     /**
+     * Waits until no namespace of this topology has a tentative IPv6 address. {@link #veth} adds its addresses without
+     * duplicate address detection, but the kernel still runs it on the link-local address of every new link, and
+     * until it ends neighbour discovery on that link goes unanswered: the first packets across it are lost.
+     *
+     * @throws IllegalStateException if an address is still tentative after 5 s
+     */
+    public synchronized void awaitIpv6Ready() throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        for (NetNamespace ns : namespaces.values()) {
+            String tentative;
+            while (!(tentative = ns.ip("-6", "addr", "show", "tentative")).isBlank()) {
+                if (System.nanoTime() > deadline) throw new IllegalStateException(ns + " still has tentative addresses: " + tentative);
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /**
      * Checks that no namespace of this topology can send anywhere outside it: no default route (IPv4 and IPv6), and
      * no interface other than loopback and the veths made here. Throws {@link IllegalStateException} naming the offender.
      */

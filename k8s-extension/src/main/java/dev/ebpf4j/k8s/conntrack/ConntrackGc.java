@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Frees the conntrack entries the datapath already treats as absent: one {@link #sweep()} reads a table with a batch
  * lookup, re-reads each expired entry just before deleting it (so a flow that has just reused the entry keeps it)
  * and deletes them with batch deletes. Deleting an lb_ct forward entry deletes its reply entry and its lb_snat
- * entry with it; the datapath refreshes the two directions together, so they expire together anyway.
+ * entry with it; the datapath refreshes the two directions together, so they expire together anyway. The IPv6 tables
+ * (lb_ct6, lb_snat6, in objects that have them) are swept entry by entry on expiry alone, which that same refresh
+ * makes enough: a forward entry and its partner age out within one refresh interval of each other.
  * {@link #start(Duration)} sweeps periodically on a daemon thread.
  *
  * {@snippet class="dev.ebpf4j.k8s.conntrack.PackageSnippets" region="gc"}
@@ -58,13 +60,18 @@ public final class ConntrackGc implements AutoCloseable {
     }
 
     /**
-     * @param lbObject the loaded lb_datapath object (its lb_ct and lb_snat maps)
+     * @param lbObject the loaded lb_datapath object (its lb_ct and lb_snat maps, and lb_ct6 and lb_snat6 if present)
      * @param timeouts the timeouts it was loaded with
      * @return a sweep of its NodePort conntrack
      * @throws IllegalArgumentException when a map is missing or of another size
      */
     public static ConntrackGc forLoadBalancer(BpfObject lbObject, ConntrackTimeouts timeouts) {
-        return new ConntrackGc(lbObject, timeouts, List.of(ConntrackTable.LB_CT, ConntrackTable.LB_SNAT));
+        List<ConntrackTable> tables = new ArrayList<>(List.of(ConntrackTable.LB_CT, ConntrackTable.LB_SNAT));
+        // Objects built before the IPv6 NodePort path have no lb_ct6 / lb_snat6.
+        for (ConntrackTable t : List.of(ConntrackTable.LB_CT6, ConntrackTable.LB_SNAT6)) {
+            if (lbObject.maps().stream().anyMatch(m -> m.name().equals(t.map))) tables.add(t);
+        }
+        return new ConntrackGc(lbObject, timeouts, tables);
     }
 
     /**
@@ -89,6 +96,9 @@ public final class ConntrackGc implements AutoCloseable {
         int n = 0;
         if (maps.containsKey(ConntrackTable.LB_CT)) {
             n += sweepLb(before, after);
+            for (ConntrackTable t : List.of(ConntrackTable.LB_CT6, ConntrackTable.LB_SNAT6)) {
+                if (maps.containsKey(t)) n += sweepSimple(t, before, after);
+            }
         } else {
             n += sweepSimple(ConntrackTable.POLICY, before, after);
         }

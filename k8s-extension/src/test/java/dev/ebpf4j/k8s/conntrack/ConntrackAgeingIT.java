@@ -268,6 +268,34 @@ class ConntrackAgeingIT {
         return new byte[][] {k.array(), v.array()};
     }
 
+    /** An lb_ct6 key and value (struct lb_ct6_key / struct lb_ct6) of a UDP flow from client, last seen at {@code seen}. */
+    private static byte[][] ct6Entry(String client, int dir, long seen) {
+        java.nio.ByteBuffer k = java.nio.ByteBuffer.allocate(40);
+        k.put(InetAddress.ofLiteral(client).getAddress()).put(InetAddress.ofLiteral("fd00::1").getAddress())
+                .putShort((short) 5000).putShort((short) 30053).put((byte) UDP).put((byte) dir);
+        java.nio.ByteBuffer v = java.nio.ByteBuffer.allocate(40).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        v.put(InetAddress.ofLiteral("fd01:1::1").getAddress()).putShort((short) 0).putShort((short) 0).putInt(1)
+                .putInt(0).putInt(0).putLong(seen);
+        return new byte[][] {k.array(), v.array()};
+    }
+
+    @Test
+    void sweepDeletesExpiredIpv6Entries() {
+        try (BpfObject obj = LbObject.configure(LbObject.open(), LbConfig.forNode("n1").withConntrack(TIMEOUTS)).load();
+             ConntrackGc gc = ConntrackGc.forLoadBalancer(obj, TIMEOUTS);
+             LruHashMap<byte[], byte[]> ct6 = LruHashMap.of(obj.map("lb_ct6"), ConntrackTable.LB_CT6.key, ConntrackTable.LB_CT6.value)) {
+            long now = System.nanoTime(), old = now - 2_000_000_000L; // past the 1 s UDP lifetime
+            byte[][] gone = ct6Entry("fd00::7", 0, old), kept = ct6Entry("fd00::8", 0, now);
+            ct6.put(gone[0], gone[1]);
+            ct6.put(kept[0], kept[1]);
+            ConntrackGc.Sweep sweep = gc.sweep();
+            assertEquals(1, sweep.deleted(), sweep.toString());
+            assertTrue(ct6.get(gone[0]).isEmpty(), "expired IPv6 entry deleted");
+            assertTrue(ct6.get(kept[0]).isPresent(), "live IPv6 entry kept");
+            assertEquals(1L, gc.entries().get("lb_ct6"));
+        }
+    }
+
     @Test
     void sweepDeletesTheSnatEntryOfAnExpiredForwardEntry() {
         try (BpfObject obj = LbObject.configure(LbObject.open(), LbConfig.forNode("n1").withConntrack(TIMEOUTS)).load();
@@ -293,7 +321,7 @@ class ConntrackAgeingIT {
             assertTrue(ct.get(fwdA).isEmpty() && snat.get(snatA[0]).isEmpty(), "flow A gone with its SNAT entry");
             assertTrue(ct.get(fwdB).isPresent() && snat.get(snatB[0]).isPresent(), "flow B kept");
             assertTrue(snat.get(snatC[0]).isEmpty(), "expired SNAT entry gone");
-            assertEquals(java.util.Map.of("lb_ct", 1L, "lb_snat", 1L), gc.entries());
+            assertEquals(java.util.Map.of("lb_ct", 1L, "lb_snat", 1L, "lb_ct6", 0L, "lb_snat6", 0L), gc.entries());
         }
     }
 

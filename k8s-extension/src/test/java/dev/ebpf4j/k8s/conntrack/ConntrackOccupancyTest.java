@@ -41,7 +41,7 @@ class ConntrackOccupancyTest {
     @Test
     void unknownTablesAndSizesAreRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> ConntrackOccupancy.empty("lb_services").plus(new byte[16], new byte[24]));
-        assertEquals("not a conntrack table: lb_services (known: [lb_ct, lb_snat, policy_conntrack])", e.getMessage());
+        assertEquals("not a conntrack table: lb_services (known: [lb_ct, lb_snat, lb_ct6, lb_snat6, policy_conntrack])", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ConntrackOccupancy.empty("lb_ct").plus(new byte[16], new byte[32]));
         assertEquals("lb_ct entries are 16/24 bytes, got 16/32: a datapath of another layout", e.getMessage());
     }
