@@ -265,7 +265,8 @@ public final class Agent implements AutoCloseable {
         config = options.loadBalancing().applyTo(config);
         if (nodePort.enabled()) {
             config = config.withNodePortMode(nodePort.mode(), nodePort.resolveNodeIp())
-                    .withNodePortAcceleration(nodePort.acceleration());
+                    .withNodePortAcceleration(nodePort.acceleration())
+                    .withNodeAddresses(dev.ebpf4j.k8s.lb.NodeAddresses.ofThisNamespace()); // pods' host ports
         }
         AtomicReference<Agent> running = new AtomicReference<>();
         AtomicReference<AgentStatus> status = new AtomicReference<>();

@@ -123,6 +123,15 @@ public record DesiredState(Map<Frontend, FrontendSpec> frontends, Map<Backend.Ke
         return out;
     }
 
+    /** The address without an interface scope (NetworkInterface lists IPv6 addresses with one; map keys have none). */
+    private static InetAddress unscoped(InetAddress ip) {
+        try {
+            return InetAddress.getByAddress(ip.getAddress());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("4 or 16 address bytes are always an address", e);
+        }
+    }
+
     /** Whether the pod of a host-port Service runs here: another node's host ports are that node's business. */
     private static boolean onThisNode(List<EndpointSlice> slices, LbConfig config) {
         for (EndpointSlice s : slices) {
@@ -145,13 +154,18 @@ public record DesiredState(Map<Frontend, FrontendSpec> frontends, Map<Backend.Ke
     private static List<Frontend> frontendsOf(Service svc, ServicePort port, boolean v6, LbConfig config) {
         List<Frontend> out = new ArrayList<>();
         if (svc.type() == ServiceType.HOST_PORT) {
-            // Forwarded on the pod's own node only: elsewhere the port is left to the node's stack.
-            if (config.nodePorts() && svc.externalIps().isEmpty()) {
-                out.add(new Frontend(InetAddress.ofLiteral(v6 ? "::" : "0.0.0.0"), port.port(),
-                        port.protocol(), FrontendKind.HOST_PORT));
-            }
-            for (InetAddress ip : config.nodePorts() ? svc.externalIps() : List.<InetAddress>of()) {
-                if ((ip instanceof Inet6Address) == v6) out.add(new Frontend(ip, port.port(), port.protocol(), FrontendKind.HOST_PORT));
+            /*
+             * On this node's own addresses exactly (or its hostIP, if that is one of them), never the node-port wildcard:
+             * the tcx program matches a wildcard entry for any destination, so a host port 80 under it would take traffic
+             * forwarded to other pods' port 80. Not on loopback: the socket programs run for pods too, whose 127.0.0.1
+             * is their own.
+             */
+            if (!config.nodePorts()) return out;
+            for (InetAddress ip : config.nodeAddresses()) {
+                if ((ip instanceof Inet6Address) != v6 || ip.isLoopbackAddress() || ip.isLinkLocalAddress()) continue;
+                if (svc.externalIps().isEmpty() || svc.externalIps().contains(ip)) {
+                    out.add(new Frontend(unscoped(ip), port.port(), port.protocol(), FrontendKind.HOST_PORT));
+                }
             }
             return out;
         }

@@ -11,8 +11,10 @@ public enum FrontendKind {
     /** A load-balancer ingress IP; served by TC; externalTrafficPolicy applies. */
     LOAD_BALANCER,
     /**
-     * A pod's {@code hostPort} on its own node: on every node address (wildcard, like a node port) or on its
-     * {@code hostIP}; served by TC from outside and by the socket hooks from the node; only that pod backs it.
+     * A pod's {@code hostPort} on its own node: on each of the node's addresses ({@link LbConfig#nodeAddresses()}) or
+     * on its {@code hostIP} if that is one of them, exactly (not under the node-port wildcard, which the TC program
+     * matches for any destination); served by TC from outside and by the socket hooks from the node and its pods;
+     * only that pod backs it.
      */
     HOST_PORT;
 

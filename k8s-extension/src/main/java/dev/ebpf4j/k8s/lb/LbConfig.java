@@ -3,6 +3,8 @@ package dev.ebpf4j.k8s.lb;
 import dev.ebpf4j.k8s.conntrack.ConntrackTimeouts;
 
 import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -32,10 +34,13 @@ import java.util.Optional;
  *                     default): automatic, the smallest prime above 100 × backends, kept while it stays within 4× of that
  * @param acceleration whether NodePort traffic is also translated at XDP on the external interfaces
  *                     ({@link NodePortAcceleration#NONE} by default: tcx only)
+ * @param nodeAddresses this node's addresses ({@link NodeAddresses#ofThisNamespace()}): pods' {@code hostPort}s are
+ *                     served on them (exactly, so that traffic to other addresses on that port is left alone); empty:
+ *                     no host ports
  */
 public record LbConfig(String nodeName, Selection selection, boolean nodePorts, NodePortMode nodePortMode,
                        Optional<Inet4Address> nodeAddress, ConntrackTimeouts conntrack, Optional<String> zone,
-                       int maglevTableSize, NodePortAcceleration acceleration) {
+                       int maglevTableSize, NodePortAcceleration acceleration, List<InetAddress> nodeAddresses) {
     /** The smallest fixed Maglev table size accepted (Cilium's smallest too). */
     public static final int MIN_MAGLEV_TABLE = 251;
 
@@ -48,6 +53,7 @@ public record LbConfig(String nodeName, Selection selection, boolean nodePorts, 
         Objects.requireNonNull(conntrack, "conntrack");
         Objects.requireNonNull(zone, "zone");
         Objects.requireNonNull(acceleration, "acceleration");
+        nodeAddresses = List.copyOf(nodeAddresses);
         if (acceleration.xdp() && !nodePorts) {
             throw new IllegalArgumentException("NodePort acceleration " + acceleration + " needs nodePorts = true");
         }
@@ -56,6 +62,14 @@ public record LbConfig(String nodeName, Selection selection, boolean nodePorts, 
             throw new IllegalArgumentException("a Maglev table size must be a prime from " + MIN_MAGLEV_TABLE + " to "
                     + Maglev.MAX_TABLE + " (such as 16381 or 65521), or 0 for automatic; got " + maglevTableSize);
         }
+    }
+
+    /** Without node addresses (so without host ports). */
+    public LbConfig(String nodeName, Selection selection, boolean nodePorts, NodePortMode nodePortMode,
+                    Optional<Inet4Address> nodeAddress, ConntrackTimeouts conntrack, Optional<String> zone,
+                    int maglevTableSize, NodePortAcceleration acceleration) {
+        this(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, zone, maglevTableSize, acceleration,
+                List.of());
     }
 
     /** Without NodePort acceleration. */
@@ -96,32 +110,38 @@ public record LbConfig(String nodeName, Selection selection, boolean nodePorts, 
 
     /** This configuration with another selection algorithm. */
     public LbConfig withSelection(Selection s) {
-        return new LbConfig(nodeName, s, nodePorts, nodePortMode, nodeAddress, conntrack, zone, maglevTableSize, acceleration);
+        return new LbConfig(nodeName, s, nodePorts, nodePortMode, nodeAddress, conntrack, zone, maglevTableSize, acceleration, nodeAddresses);
     }
 
     /** This configuration forwarding NodePort traffic for remote backends in {@code mode}, from {@code address}. */
     public LbConfig withNodePortMode(NodePortMode mode, Inet4Address address) {
-        return new LbConfig(nodeName, selection, nodePorts, mode, Optional.of(address), conntrack, zone, maglevTableSize, acceleration);
+        return new LbConfig(nodeName, selection, nodePorts, mode, Optional.of(address), conntrack, zone, maglevTableSize, acceleration, nodeAddresses);
     }
 
     /** This configuration with other conntrack timeouts. */
     public LbConfig withConntrack(ConntrackTimeouts timeouts) {
-        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, timeouts, zone, maglevTableSize, acceleration);
+        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, timeouts, zone, maglevTableSize, acceleration, nodeAddresses);
     }
 
     /** This configuration for a node in {@code zone}. */
     public LbConfig withZone(String zone) {
         if (zone.isEmpty()) throw new IllegalArgumentException("an empty zone: leave the zone out instead");
-        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, Optional.of(zone), maglevTableSize, acceleration);
+        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, Optional.of(zone), maglevTableSize, acceleration, nodeAddresses);
     }
 
     /** This configuration with every Maglev table of {@code size} entries (a prime), or automatic sizes with 0. */
     public LbConfig withMaglevTableSize(int size) {
-        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, zone, size, acceleration);
+        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, zone, size, acceleration, nodeAddresses);
     }
 
     /** This configuration translating NodePort traffic at XDP too ({@link NodePortAcceleration}), or not. */
     public LbConfig withNodePortAcceleration(NodePortAcceleration a) {
-        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, zone, maglevTableSize, a);
+        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, zone, maglevTableSize, a, nodeAddresses);
+    }
+
+    /** This configuration serving pods' host ports on {@code addresses}, this node's. */
+    public LbConfig withNodeAddresses(List<InetAddress> addresses) {
+        return new LbConfig(nodeName, selection, nodePorts, nodePortMode, nodeAddress, conntrack, zone, maglevTableSize,
+                acceleration, addresses);
     }
 }

@@ -13,7 +13,8 @@ import java.util.Optional;
  * address the pod's ports bind (every node address, or a {@code hostIP}), each with an EndpointSlice per address
  * family holding the pod alone. The load balancer then forwards {@code <node address>:hostPort} to
  * {@code <pod IP>:containerPort} on the pod's node only, through the same maps and programs as node ports (as
- * Cilium's kube-proxy replacement does), so no other node forwards it and no iptables rule is needed.
+ * Cilium's kube-proxy replacement does), so no other node forwards it and no iptables rule is needed. It needs the
+ * node's addresses for that ({@code LbConfig.withNodeAddresses}).
  *
  * <p>The Services are named {@code <pod>.hostport} (and {@code <pod>.hostport.<hostIP>}): Service names are DNS
  * labels without dots, so no real Service has such a name.

@@ -32,13 +32,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Pods' {@code hostPort}s with real traffic: an external client reaches {@code nodeIP:hostPort} through the tcx
- * program and lands on the pod's container port; the node reaches it on its own address and on loopback through the
- * socket programs; a {@code hostIP} binds one node address only; a host port of a pod on another node is left to this
- * node's own stack; a deleted pod's host port closes.
+ * program and lands on the pod's container port; the node reaches it on its own addresses through the
+ * socket programs, and so do its pods; a {@code hostIP} binds one node address only; traffic the node forwards to
+ * another address on the host port number is not taken; a host port of a pod on another node is left to this node's
+ * own stack; a deleted pod's host port closes.
  *
  * <p>Topology: node namespace {@code nd} (the datapath is loaded and attached there) with an external client
- * {@code ex} (10.0.0.2) on {@code ext0} (node 10.0.0.1) and a pod {@code po} (10.1.1.1, serving 8080) on {@code vpo}
- * (node 10.1.1.254). No namespace has a route out.
+ * {@code ex} (10.0.0.2) on {@code ext0} (node 10.0.0.1), a pod {@code po} (10.1.1.1, serving 8080) on {@code vpo}
+ * (node 10.1.1.254) and a pod {@code p2} (10.1.2.1) serving the host port number itself. No namespace has a route out.
  */
 @Tag("kernel")
 @ExtendWith(FdLeakCheck.class)
@@ -70,16 +71,23 @@ class HostPortIT {
     void hostPortsForwardToTheirPodOnItsNodeOnly() throws Exception {
         try (Topology net = Topology.create("e4jhp"); TestCgroup cgroup = TestCgroup.create("e4j-hostport")) {
             NetNamespace node = net.namespace("nd"), ext = net.namespace("ex"), pod = net.namespace("po");
+            NetNamespace other = net.namespace("p2");
             net.veth(ext, "eth0", "10.0.0.2/24", node, "ext0", "10.0.0.1/24");
             net.veth(node, "vpo", "10.1.1.254/24", pod, "eth0", "10.1.1.1/24");
+            net.veth(node, "vp2", "10.1.2.254/24", other, "eth0", "10.1.2.1/24");
             node.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
             node.ip("link", "set", "lo", "up");
             pod.ip("route", "add", "10.0.0.0/24", "via", "10.1.1.254");
+            other.ip("route", "add", "10.0.0.0/24", "via", "10.1.2.254");
+            ext.ip("route", "add", "10.1.0.0/16", "via", "10.0.0.1");
             net.verifyIsolated();
+            LbConfig config = LbConfig.forNode("n1").withNodeAddresses(node.call(NodeAddresses::ofThisNamespace));
             try (ServerSocket app = pod.call(() -> new ServerSocket(8080, 50, POD_IP));
+                 ServerSocket otherApp = other.call(() -> new ServerSocket(8081, 50, InetAddress.ofLiteral("10.1.2.1")));
                  ServerSocket hostProcess = node.call(() -> new ServerSocket(9090, 50, InetAddress.ofLiteral("0.0.0.0")));
-                 LoadBalancer lb = node.call(() -> LoadBalancer.load(LbConfig.forNode("n1")))) {
+                 LoadBalancer lb = node.call(() -> LoadBalancer.load(config))) {
                 Thread.ofPlatform().daemon().start(() -> greet(app, "po"));
+                Thread.ofPlatform().daemon().start(() -> greet(otherApp, "p2"));
                 Thread.ofPlatform().daemon().start(() -> greet(hostProcess, "node"));
                 ContainerPort any = new ContainerPort("http", 8080, L4Protocol.TCP).withHostPort(8081);
                 ContainerPort onExt = new ContainerPort("alt", 8080, L4Protocol.TCP, 8082, Optional.of(InetAddress.ofLiteral("10.0.0.1")));
@@ -91,9 +99,10 @@ class HostPortIT {
                 assertEquals("po", ext.call(() -> answer("10.0.0.1", 8081)), "external client to nodeIP:hostPort");
                 assertEquals("po", ext.call(() -> answer("10.0.0.1", 8082)), "external client to hostIP:hostPort");
                 assertEquals("node", ext.call(() -> answer("10.0.0.1", 9090)), "another node's pod's host port is left alone");
+                assertEquals("p2", ext.call(() -> answer("10.1.2.1", 8081)), "traffic forwarded to another address on the host port");
                 cgroup.runInside(() -> {
                     assertEquals("po", node.call(() -> answer("10.1.1.254", 8081)), "the node's other address, from the node");
-                    assertEquals("po", node.call(() -> answer("127.0.0.1", 8081)), "loopback, from the node");
+                    assertEquals("po", pod.call(() -> answer("10.1.1.254", 8081)), "the node's address, from a pod");
                     assertEquals("refused", node.call(() -> answer("10.1.1.254", 8082)), "hostIP binds that address only");
                     return null;
                 });

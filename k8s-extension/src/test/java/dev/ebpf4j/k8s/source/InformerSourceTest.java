@@ -180,13 +180,13 @@ class InformerSourceTest {
     @Test
     void hostPortsOfThisNodesPodsReachTheDatapathAndLeaveWithThePort() throws Exception {
         String ns = "hostports";
-        InetAddress any = InetAddress.ofLiteral("0.0.0.0");
+        InetAddress any = InetAddress.ofLiteral("192.0.2.1"); // the node's address
         client.pods().inNamespace(ns).resource(hostPortPod(ns, "here", "n1", "10.1.0.5", 8081)).create();
         client.pods().inNamespace(ns).resource(hostPortPod(ns, "there", "n2", "10.2.0.5", 8082)).create();
         // The mock API server matches no pod against a spec.nodeName field selector: watch every pod here (a real server
         // would send this node's only); the other node's pod then shows that the load balancer skips it by itself.
         try (var source = InformerSource.of(client).hostPortsOf("n1", false); var dp = new SimulatedLbDatapath()) {
-            var controller = new LbController(LbConfig.forNode("n1"), dp);
+            var controller = new LbController(LbConfig.forNode("n1").withNodeAddresses(List.of(any)), dp);
             controller.follow(source);
             source.start(Duration.ofSeconds(20));
             await(() -> dp.activeBackends(any, 8081, Protocol.TCP).stream()
