@@ -40,7 +40,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +53,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * NodePort with real traffic in the guest kernel: an external namespace connects to the node namespace's address on
+ * NodePort with real traffic in the guest kernel, over IPv4 and IPv6: an external namespace connects to the node namespace's address on
  * the node port; the TC programs on the node's external interface DNAT to backends in two backend namespaces and
  * restore the node address on replies. They attach as tcx links where the kernel has tcx (6.6+), else as cls_bpf
  * filters on a clsact qdisc: the test checks which path the kernel got and that the other left no trace.
@@ -66,20 +65,27 @@ class NodePortGuestIT {
 
     @Test
     void externalClientReachesTheBackendsThroughTheNodePort() throws Exception {
-        reachBackends(NodePortAcceleration.NONE);
+        reachBackends(NodePortAcceleration.NONE, false);
     }
 
     /** The same with the XDP program in front (native on the veth): it must load, attach and do the translations. */
     @Test
     void externalClientReachesTheBackendsThroughXdpAcceleration() throws Exception {
-        reachBackends(NodePortAcceleration.XDP_NATIVE);
+        reachBackends(NodePortAcceleration.XDP_NATIVE, false);
+    }
+
+    /** The same over IPv6 (lb_nodeport6.h): a node port under "::", IPv6 backends, tc only (XDP parses IPv4). */
+    @Test
+    void externalClientReachesIpv6BackendsThroughTheNodePort() throws Exception {
+        reachBackends(NodePortAcceleration.NONE, true);
     }
 
     /*
      * The object without its socket programs (SocketLbGuestIT covers them), so that the NodePort programs are what
      * this checks on every kernel; attached as LoadBalancer.attachNodePort does.
      */
-    private void reachBackends(NodePortAcceleration acceleration) throws Exception {
+    private void reachBackends(NodePortAcceleration acceleration, boolean v6) throws Exception {
+        String nodeIp = v6 ? "fd00::1" : "10.0.0.1";
         List<ServerSocket> servers = new ArrayList<>();
         List<Link> links = new ArrayList<>();
         LbConfig config = LbConfig.forNode("n1").withNodePortAcceleration(acceleration);
@@ -94,25 +100,34 @@ class NodePortGuestIT {
             LbController controller = new LbController(config, datapath);
             NetNamespace ext = topo.namespace("ext");
             NetNamespace node = topo.namespace("node");
-            topo.veth(ext, "eth0", "10.0.0.2/24", node, "ext0", "10.0.0.1/24");
+            if (v6) topo.veth(ext, "eth0", "fd00::2/64", node, "ext0", "fd00::1/64");
+            else topo.veth(ext, "eth0", "10.0.0.2/24", node, "ext0", "10.0.0.1/24");
             List<Endpoint> endpoints = new ArrayList<>();
             for (int i = 1; i <= 2; i++) {
                 NetNamespace b = topo.namespace("b" + i);
-                topo.veth(node, "vb" + i, "10.1." + i + ".254/24", b, "eth0", "10.1." + i + ".1/24");
-                b.ip("route", "add", "10.0.0.0/24", "via", "10.1." + i + ".254");
+                if (v6) {
+                    topo.veth(node, "vb" + i, "fd01:" + i + "::fe/64", b, "eth0", "fd01:" + i + "::1/64");
+                    b.ip("-6", "route", "add", "fd00::/64", "via", "fd01:" + i + "::fe");
+                } else {
+                    topo.veth(node, "vb" + i, "10.1." + i + ".254/24", b, "eth0", "10.1." + i + ".1/24");
+                    b.ip("route", "add", "10.0.0.0/24", "via", "10.1." + i + ".254");
+                }
                 String name = "b" + i;
-                InetAddress address = InetAddress.ofLiteral("10.1." + i + ".1");
+                InetAddress address = InetAddress.ofLiteral(v6 ? "fd01:" + i + "::1" : "10.1." + i + ".1");
                 ServerSocket ss = b.call(() -> new ServerSocket(8080, 50, address));
                 servers.add(ss);
                 Thread.ofPlatform().daemon().start(() -> serve(ss, name));
                 endpoints.add(Endpoint.ready(address, "n1"));
             }
-            node.exec("sysctl", "-qw", "net.ipv4.ip_forward=1");
+            node.exec("sysctl", "-qw", v6 ? "net.ipv6.conf.all.forwarding=1" : "net.ipv4.ip_forward=1");
             topo.verifyIsolated();
-            controller.sync(ClusterSnapshot.of(List.of(service()), List.of(new EndpointSlice("default", "web-1", WEB,
-                    AddressType.IPV4, endpoints, List.of(new EndpointPort("http", Protocol.TCP, 8080)))), 1));
+            if (v6) topo.awaitIpv6Ready();
+            controller.sync(ClusterSnapshot.of(List.of(service(v6)), List.of(new EndpointSlice("default", "web-1", WEB,
+                    v6 ? AddressType.IPV6 : AddressType.IPV4, endpoints, List.of(new EndpointPort("http", Protocol.TCP, 8080)))), 1));
 
-            boolean tcx = node.call(() -> TcProgram.hasTcx(NetworkInterface.getByName("ext0").getIndex(), TcDirection.INGRESS));
+            // From ip, not NetworkInterface: a JVM preferring IPv4 lists no interface that has IPv6 addresses only.
+            int ext0 = Integer.parseInt(node.ip("-o", "link", "show", "ext0").split(":", 2)[0].trim());
+            boolean tcx = node.call(() -> TcProgram.hasTcx(ext0, TcDirection.INGRESS));
             if (KernelVersion.running().atLeast(6, 6)) assertTrue(tcx, "kernel " + KernelVersion.running() + " should have tcx (6.6+)");
             node.run(() -> {
                 links.add(TcProgram.of(obj.program(LbObject.NODE_PORT_INGRESS)).attach("ext0", TcDirection.INGRESS));
@@ -135,19 +150,19 @@ class NodePortGuestIT {
             for (int i = 0; i < 12 && seen.size() < 2; i++) {
                 seen.add(ext.call(() -> {
                     try (Socket s = new Socket()) {
-                        s.connect(new InetSocketAddress("10.0.0.1", 30080), 3000);
-                        assertEquals(new InetSocketAddress("10.0.0.1", 30080), s.getRemoteSocketAddress());
+                        s.connect(new InetSocketAddress(nodeIp, 30080), 3000);
+                        assertEquals(new InetSocketAddress(nodeIp, 30080), s.getRemoteSocketAddress());
                         return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
                     }
                 }));
             }
-            assertEquals(Set.of("b1", "b2"), seen, "backends reached through 10.0.0.1:30080 (" + (tcx ? "tcx" : "clsact") + ")");
+            assertEquals(Set.of("b1", "b2"), seen, "backends reached through " + nodeIp + " port 30080 (" + (tcx ? "tcx" : "clsact") + ")");
             long[] dnat = new long[2]; // packets DNATed at tc, at XDP
             try (PerCpuArrayMap<Long> stats = PerCpuArrayMap.of(obj.map(LbObject.NODE_PORT_STATS_MAP), Codec.u64())) {
                 for (int slot = 0; slot < 2; slot++) for (long v : stats.get(slot).orElseThrow()) dnat[slot] += v;
             }
-            System.out.printf("NodePort on linux %s, acceleration %s: %d packets DNATed at tc, %d at XDP%n",
-                    KernelVersion.running(), acceleration, dnat[0], dnat[1]);
+            System.out.printf("NodePort (%s) on linux %s, acceleration %s: %d packets DNATed at tc, %d at XDP%n",
+                    v6 ? "IPv6" : "IPv4", KernelVersion.running(), acceleration, dnat[0], dnat[1]);
             if (acceleration.xdp()) {
                 assertTrue(dnat[1] > 0 && dnat[0] == 0, "XDP translated, tc did not: tc " + dnat[0] + ", XDP " + dnat[1]);
             } else {
@@ -159,8 +174,8 @@ class NodePortGuestIT {
         }
     }
 
-    private static Service service() {
-        return new Service(WEB, ServiceType.NODE_PORT, List.of(InetAddress.ofLiteral("10.96.0.10")),
+    private static Service service(boolean v6) {
+        return new Service(WEB, ServiceType.NODE_PORT, List.of(InetAddress.ofLiteral(v6 ? "fd96::10" : "10.96.0.10")),
                 List.of(new ServicePort("http", Protocol.TCP, 80, TargetPort.of(8080), 30080)), List.of(), List.of(),
                 SessionAffinity.NONE, TrafficPolicy.CLUSTER, TrafficPolicy.CLUSTER);
     }
