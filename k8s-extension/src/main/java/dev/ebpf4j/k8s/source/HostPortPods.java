@@ -4,9 +4,11 @@ import dev.ebpf4j.k8s.model.EndpointSlice;
 import dev.ebpf4j.k8s.model.HostPortServices;
 import dev.ebpf4j.k8s.model.Pod;
 import dev.ebpf4j.k8s.model.Service;
+import dev.ebpf4j.k8s.model.ServiceName;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,14 +37,14 @@ final class HostPortPods {
     /** The pod is gone. */
     void remove(String podKey) {
         HostPortServices before = byPod.remove(podKey);
-        if (before != null) withdraw(before, new HostPortServices(java.util.List.of(), java.util.List.of()));
+        if (before != null) withdraw(before, new HostPortServices(List.of(), List.of()));
     }
 
     private void withdraw(HostPortServices before, HostPortServices now) {
         Set<String> slices = new HashSet<>();
         for (EndpointSlice s : now.slices()) slices.add(s.key());
         for (EndpointSlice s : before.slices()) if (!slices.contains(s.key())) store.removeSlice(s.key());
-        Set<Object> services = new HashSet<>();
+        Set<ServiceName> services = new HashSet<>();
         for (Service s : now.services()) services.add(s.id());
         for (Service s : before.services()) if (!services.contains(s.id())) store.removeService(s.id());
     }

@@ -28,8 +28,9 @@ class HostPortFrontendsTest {
         List<dev.ebpf4j.k8s.model.Service> services = new ArrayList<>();
         List<dev.ebpf4j.k8s.model.EndpointSlice> slices = new ArrayList<>();
         for (Pod p : pods) {
-            services.addAll(HostPortServices.of(p).services());
-            slices.addAll(HostPortServices.of(p).slices());
+            HostPortServices hp = HostPortServices.of(p);
+            services.addAll(hp.services());
+            slices.addAll(hp.slices());
         }
         return DesiredState.compute(ClusterSnapshot.of(services, slices, 1), config);
     }
