@@ -11,13 +11,17 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the agent tells its probes and {@code /metrics}, and the watchdog behind it: once a second it notes whether the
- * source still follows the API server (logging each loss and return once, not per retry) and, while the datapath is
+ * source still follows the API server (logging each loss and return once, not per retry; a watch closed for less than
+ * {@link #DISCONNECTED_AFTER_SAMPLES} samples is a watch being renewed, as every watch is when its server-side timeout
+ * ends it or after a 410 Gone re-list, not an outage) and, while the datapath is
  * out of date because a sync failed, retries a full sync of the source's snapshot with a backoff of 1 s doubling to
  * 30 s. Readiness is truthful: not ready before the first sync, while the API server is unreachable (the datapath then
  * serves the last state seen) and while a failed sync is not yet retried successfully.
  */
 final class AgentStatus implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AgentStatus.class.getName());
+    /** Consecutive one-second samples without an open watch that make an outage. */
+    static final int DISCONNECTED_AFTER_SAMPLES = 3;
     private final LbController controller;
     private final ClusterSource source;
     private final AtomicLong disconnects = new AtomicLong();
@@ -146,6 +150,8 @@ final class AgentStatus implements AutoCloseable {
 
     private void watch() {
         long backoffMillis = 1000, nextRetry = 0;
+        int notWatching = 0;
+        Instant firstMiss = null;
         while (!closed) {
             try {
                 Thread.sleep(1000);
@@ -153,8 +159,10 @@ final class AgentStatus implements AutoCloseable {
                 return;
             }
             boolean connected = source.connected();
-            if (!connected && disconnectedSince == null && synced) {
-                disconnectedSince = Instant.now();
+            notWatching = connected ? 0 : notWatching + 1;
+            if (notWatching == 1) firstMiss = Instant.now();
+            if (notWatching >= DISCONNECTED_AFTER_SAMPLES && disconnectedSince == null && synced) {
+                disconnectedSince = firstMiss;
                 disconnects.incrementAndGet();
                 LOG.log(System.Logger.Level.WARNING, "API server unreachable; the datapath serves the last state seen; reconnecting");
             } else if (connected && disconnectedSince != null) {

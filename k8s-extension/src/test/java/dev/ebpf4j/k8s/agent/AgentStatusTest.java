@@ -78,4 +78,51 @@ class AgentStatusTest {
             assertTrue(m.contains("ebpf4j_lb_last_sync_age_seconds"), m);
         }
     }
+
+    /** A source over an in-memory one whose connection the test sets. */
+    static final class SwitchedSource implements dev.ebpf4j.k8s.source.ClusterSource {
+        final InMemorySource inner = new InMemorySource();
+        volatile boolean connected = true;
+
+        @Override public boolean connected() { return connected; }
+        @Override public dev.ebpf4j.k8s.source.ClusterSnapshot snapshot() { return inner.snapshot(); }
+        @Override public void addListener(java.util.function.Consumer<dev.ebpf4j.k8s.source.ClusterSnapshot> l) { inner.addListener(l); }
+        @Override public void start(java.time.Duration timeout) { inner.start(timeout); }
+        @Override public void close() { inner.close(); }
+    }
+
+    /**
+     * Every watch ends now and then (its server-side timeout, a 410 Gone re-list) and is reopened within a moment: that
+     * is no outage. A watch closed for several seconds is one, reported once with the time it began.
+     */
+    @Test
+    void aWatchReopenedWithinASecondIsNoOutageOneClosedForSecondsIs() throws Exception {
+        LbController controller = new LbController(LbConfig.forNode("n1"), new SimulatedLbDatapath());
+        try (SwitchedSource source = new SwitchedSource(); AgentStatus status = new AgentStatus(controller, source)) {
+            source.start(java.time.Duration.ofSeconds(1));
+            status.synced(true);
+            for (int i = 0; i < 3; i++) {
+                source.connected = false;
+                Thread.sleep(900);
+                source.connected = true;
+                Thread.sleep(1500);
+            }
+            assertEquals(java.util.Optional.empty(), status.notReady());
+            assertTrue(status.metrics().contains("ebpf4j_agent_api_disconnects_total 0"), status.metrics());
+
+            java.time.Instant lost = java.time.Instant.now();
+            source.connected = false;
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (status.notReady().isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+            String reason = status.notReady().orElseThrow();
+            assertTrue(reason.startsWith("API server unreachable since"), reason);
+            java.time.Instant since = java.time.Instant.parse(reason.split(" ")[4].replace(";", ""));
+            assertTrue(java.time.Duration.between(lost, since).abs().toMillis() < 1500, "since " + since + ", lost at " + lost);
+            assertTrue(status.metrics().contains("ebpf4j_agent_api_disconnects_total 1"), status.metrics());
+            source.connected = true;
+            deadline = System.nanoTime() + 3_000_000_000L;
+            while (status.notReady().isPresent() && System.nanoTime() < deadline) Thread.sleep(50);
+            assertEquals(java.util.Optional.empty(), status.notReady());
+        }
+    }
 }
