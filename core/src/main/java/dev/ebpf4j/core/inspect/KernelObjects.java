@@ -3,6 +3,7 @@ package dev.ebpf4j.core.inspect;
 import dev.ebpf4j.core.BpfException;
 import dev.ebpf4j.core.Errno;
 import dev.ebpf4j.core.MapType;
+import dev.ebpf4j.core.ProgramHandle;
 import dev.ebpf4j.core.ProgramType;
 import dev.ebpf4j.core.internal.libbpf.Native;
 
@@ -71,23 +72,35 @@ public final class KernelObjects {
 
     /** Info of program {@code id}; empty if it went away. */
     public static Optional<ProgramInfo> program(int id) {
-        return withInfo(H.PROG_FD, id, PROG_INFO_SIZE, "prog", (fd, arena, info) -> {
-            MemorySegment mapIds = arena.allocate(4L * MAX_MAP_IDS);
-            info.set(ValueLayout.JAVA_INT, PROG_NR_MAP_IDS, MAX_MAP_IDS);
-            info.set(ValueLayout.JAVA_LONG, PROG_MAP_IDS, mapIds.address());
-            getInfo(fd, info, PROG_INFO_SIZE, "prog get info");
-            int nMaps = Math.min(info.get(ValueLayout.JAVA_INT, PROG_NR_MAP_IDS), MAX_MAP_IDS);
-            List<Integer> maps = new ArrayList<>();
-            for (int i = 0; i < nMaps; i++) maps.add(mapIds.getAtIndex(ValueLayout.JAVA_INT, i));
-            byte[] tag = info.asSlice(PROG_TAG, 8).toArray(ValueLayout.JAVA_BYTE);
-            return new ProgramInfo(info.get(ValueLayout.JAVA_INT, PROG_ID),
-                    safe(ProgramType::of, info.get(ValueLayout.JAVA_INT, PROG_TYPE), ProgramType.UNSPEC),
-                    string(info, PROG_NAME, 16), HexFormat.of().formatHex(tag), info.get(ValueLayout.JAVA_INT, PROG_XLATED_LEN),
-                    info.get(ValueLayout.JAVA_INT, PROG_JITED_LEN),
-                    Duration.ofNanos(info.get(ValueLayout.JAVA_LONG, PROG_LOAD_TIME)), info.get(ValueLayout.JAVA_INT, PROG_UID),
-                    maps, info.get(ValueLayout.JAVA_LONG, PROG_RUN_TIME), info.get(ValueLayout.JAVA_LONG, PROG_RUN_CNT),
-                    info.get(ValueLayout.JAVA_INT, PROG_VERIFIED));
-        });
+        return withInfo(H.PROG_FD, id, PROG_INFO_SIZE, "prog", KernelObjects::programInfo);
+    }
+
+    /**
+     * Info of a program this process loaded, read through its fd: the verifier's instruction count of a program
+     * just loaded, say, without a search by name.
+     */
+    public static ProgramInfo program(ProgramHandle program) {
+        try (Arena arena = Arena.ofConfined()) {
+            return programInfo(program.fd(), arena, arena.allocate(PROG_INFO_SIZE, 8));
+        }
+    }
+
+    private static ProgramInfo programInfo(int fd, Arena arena, MemorySegment info) {
+        MemorySegment mapIds = arena.allocate(4L * MAX_MAP_IDS);
+        info.set(ValueLayout.JAVA_INT, PROG_NR_MAP_IDS, MAX_MAP_IDS);
+        info.set(ValueLayout.JAVA_LONG, PROG_MAP_IDS, mapIds.address());
+        getInfo(fd, info, PROG_INFO_SIZE, "prog get info");
+        int nMaps = Math.min(info.get(ValueLayout.JAVA_INT, PROG_NR_MAP_IDS), MAX_MAP_IDS);
+        List<Integer> maps = new ArrayList<>();
+        for (int i = 0; i < nMaps; i++) maps.add(mapIds.getAtIndex(ValueLayout.JAVA_INT, i));
+        byte[] tag = info.asSlice(PROG_TAG, 8).toArray(ValueLayout.JAVA_BYTE);
+        return new ProgramInfo(info.get(ValueLayout.JAVA_INT, PROG_ID),
+                safe(ProgramType::of, info.get(ValueLayout.JAVA_INT, PROG_TYPE), ProgramType.UNSPEC),
+                string(info, PROG_NAME, 16), HexFormat.of().formatHex(tag), info.get(ValueLayout.JAVA_INT, PROG_XLATED_LEN),
+                info.get(ValueLayout.JAVA_INT, PROG_JITED_LEN),
+                Duration.ofNanos(info.get(ValueLayout.JAVA_LONG, PROG_LOAD_TIME)), info.get(ValueLayout.JAVA_INT, PROG_UID),
+                maps, info.get(ValueLayout.JAVA_LONG, PROG_RUN_TIME), info.get(ValueLayout.JAVA_LONG, PROG_RUN_CNT),
+                info.get(ValueLayout.JAVA_INT, PROG_VERIFIED));
     }
 
     /** Whether a program with this id is still loaded (held by a link, pin or fd somewhere). */

@@ -2,6 +2,8 @@ package dev.ebpf4j.k8s.lb;
 
 import dev.ebpf4j.core.BpfObject;
 import dev.ebpf4j.core.MapHandle;
+import dev.ebpf4j.core.inspect.KernelObjects;
+import dev.ebpf4j.core.inspect.ProgramInfo;
 import dev.ebpf4j.testkit.FdLeakCheck;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,30 @@ class LbObjectsIT {
             assertSizes(obj.map("lb_ct"), 16, 24);
             // the typed views check every field of the Java map records against the object's BTF
             KernelLbDatapath.of(obj).close();
+        }
+    }
+
+    /**
+     * The verifier walks every path of a program up to 1M instructions; the NodePort programs are the largest, and a
+     * feature that multiplies their paths should fail here, by name and count, with room left, not at an agent start
+     * on a kernel whose verifier prunes less. Half the limit leaves that room.
+     */
+    @Test
+    void everyProgramStaysWithinHalfTheVerifiersInstructionLimit() {
+        var spec = LbObject.open();
+        spec.autoload(LbObject.NODE_PORT_XDP, true);
+        try (BpfObject obj = spec.load()) {
+            StringBuilder counts = new StringBuilder();
+            for (var p : obj.programs()) {
+                if (!p.isLoaded()) continue;
+                ProgramInfo info = KernelObjects.program(p);
+                assertEquals(KernelObjects.program(info.id()).orElseThrow().verifiedInstructions(),
+                        info.verifiedInstructions(), "the same program read by fd and by id");
+                counts.append(' ').append(p.name()).append('=').append(info.verifiedInstructions());
+                assertTrue(info.verifiedInstructions() > 0 && info.verifiedInstructions() < 500_000,
+                        p.name() + " took " + info.verifiedInstructions() + " verifier instructions");
+            }
+            System.out.println("verifier instructions:" + counts);
         }
     }
 
