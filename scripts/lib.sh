@@ -2,8 +2,10 @@
 
 # podman + runc: AgentContainerIT runs the agent's image as the DaemonSet would (runc, not crun: crun 1.8.1 refuses
 # this machine kind's hybrid cgroups); podman's own default seccomp profile comes with it (golang-github-containers-common).
+# libsctp1 + ethtool: the SCTP NodePort guest test (the JDK's jdk.sctp loads libsctp.so.1; ethtool turns off veth SCTP
+# checksum offload so that the datapath's CRC32c update is what the receiver checks).
 APT_PACKAGES=(clang llvm gcc libc6-dev iproute2 iputils-ping netcat-openbsd iptables libcap2-bin gnupg
-  qemu-system-x86 busybox-static cpio kmod xz-utils python3 chromium podman runc)
+  qemu-system-x86 busybox-static cpio kmod xz-utils python3 chromium podman runc libsctp1 ethtool)
 BACKPORTS_LIST=/etc/apt/sources.list.d/ebpf4j-bookworm-backports.list
 
 log() { printf '[ebpf4j] %s\n' "$*" >&2; }

@@ -5,7 +5,7 @@
 #   GUEST_MODULES modules to load in the guest, in order; dependencies are added by modprobe --show-depends
 
 GUEST_CACHE=${GUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ebpf4j/guest}
-GUEST_MODULES=${GUEST_MODULES:-"virtio_pci 9pnet_virtio 9p veth sch_ingress cls_bpf"}
+GUEST_MODULES=${GUEST_MODULES:-"virtio_pci 9pnet_virtio 9p veth sch_ingress cls_bpf sctp"}
 
 glog() { printf '[guest] %s\n' "$*" >&2; }
 gdie() { glog "error: $*"; exit 2; }

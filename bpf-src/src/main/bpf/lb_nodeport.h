@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * TC load balancing for traffic that reaches the node from outside: NodePorts, externalIPs and load-balancer
- * IPs (IPv4, TCP and UDP). lb_nodeport_ingress (tcx ingress of the node's external interface) DNATs a new flow
+ * IPs (IPv4, TCP, UDP and SCTP). lb_nodeport_ingress (tcx ingress of the node's external interface) DNATs a new flow
  * to a backend and records it in an LRU connection-tracking map; lb_nodeport_reply (tcx egress of the same
  * interface) rewrites the replies' source back to the address and port the client used. The reply rewrite
  * must run after routing: a forwarded packet whose source is already a node address would be dropped as a
@@ -19,7 +19,7 @@
  *   redirected out of the device, since the stack would drop a forwarded packet whose source is its own address.
  * - DSR (lb_dsr true): the client's address stays; the frontend (address, port) rides in an IPv4 option of type
  *   LB_DSR_OPT_TYPE (RFC 4727's experimental option 30, copied on fragmentation) on a TCP SYN and on every UDP
- *   datagram. The backend's node, running the same program, records the frontend for the reply (an lb_ct reply
+ *   datagram and SCTP packet. The backend's node, running the same program, records the frontend for the reply (an lb_ct reply
  *   entry) and its egress program answers the client directly from the frontend's address. The option costs 8
  *   bytes: UDP datagrams must fit the underlay MTU minus 8.
  * With neither, remote backends are DNATed only (replies then bypass this node: a single-node setup).
@@ -39,6 +39,7 @@
 #define IP_DST_OFF (ETH_HLEN + offsetof(struct iphdr, daddr))
 #define LB_IPPROTO_TCP 6
 #define LB_IPPROTO_UDP 17
+#include "lb_sctp.h" /* after ETH_HLEN */
 
 #define LB_CT_FORWARD 0
 #define LB_CT_REPLY 1
@@ -166,8 +167,10 @@ struct {
 } lb_frag SEC(".maps");
 
 /*
- * Parses an Ethernet frame (of a tcx or an XDP program) into f; -1 for anything but IPv4 TCP/UDP. Fragments only
- * with frags (tcx): the first one's ports are recorded in lb_frag, the later ones take them from there.
+ * Parses an Ethernet frame (of a tcx or an XDP program) into f; -1 for anything but IPv4 TCP/UDP/SCTP. Fragments
+ * only with frags (tcx): the first one's ports are recorded in lb_frag, the later ones take them from there. SCTP
+ * fragments are refused: the CRC32c update needs the whole packet's length (SCTP sizes its packets to the path MTU,
+ * so IP fragments of it are rare).
  */
 static __always_inline int parse_pkt(void *data, void *data_end, struct flow *f, bool frags)
 {
@@ -186,7 +189,8 @@ static __always_inline int parse_pkt(void *data, void *data_end, struct flow *f,
 	frag = ip->frag_off & bpf_htons(0x3fff); /* more fragments, or an offset */
 	if (ihl < sizeof(*ip) || (frag && !frags))
 		return -1;
-	if (ip->protocol != LB_IPPROTO_TCP && ip->protocol != LB_IPPROTO_UDP)
+	if (ip->protocol != LB_IPPROTO_TCP && ip->protocol != LB_IPPROTO_UDP
+	    && (ip->protocol != LB_IPPROTO_SCTP || frag))
 		return -1;
 	if (frag) {
 		fk.saddr = ip->saddr;
@@ -262,8 +266,13 @@ static __always_inline void rewrite(struct __sk_buff *skb, const struct flow *f,
 		bpf_skb_store_bytes(skb, dst ? IP_DST_OFF : IP_SRC_OFF, &new_addr, sizeof(new_addr), 0);
 		return;
 	}
-	bpf_l4_csum_replace(skb, csum_off, old_addr, new_addr, l4flags | BPF_F_PSEUDO_HDR | sizeof(new_addr));
-	bpf_l4_csum_replace(skb, csum_off, old_port, new_port, l4flags | sizeof(new_port));
+	if (f->proto == LB_IPPROTO_SCTP) {
+		/* CRC32c without a pseudo-header: only the port changes it (lb_sctp.h). */
+		lb_sctp_csum_replace(skb, f->l4_off, dst ? LB_SCTP_DST : 0, old_port, new_port);
+	} else {
+		bpf_l4_csum_replace(skb, csum_off, old_addr, new_addr, l4flags | BPF_F_PSEUDO_HDR | sizeof(new_addr));
+		bpf_l4_csum_replace(skb, csum_off, old_port, new_port, l4flags | sizeof(new_port));
+	}
 	bpf_l3_csum_replace(skb, IP_CSUM_OFF, old_addr, new_addr, sizeof(new_addr));
 	bpf_skb_store_bytes(skb, dst ? IP_DST_OFF : IP_SRC_OFF, &new_addr, sizeof(new_addr), 0);
 	bpf_skb_store_bytes(skb, f->l4_off + (dst ? 2 : 0), &new_port, sizeof(new_port), 0);
@@ -459,7 +468,7 @@ static __always_inline int lb_to_remote(struct __sk_buff *skb, const struct flow
 	if (flags & LB_CT_F_SNAT) {
 		rewrite(skb, f, false, f->saddr, lb_snat_ip4, f->sport, nat_port);
 	} else if (flags & LB_CT_F_DSR) {
-		bool first = f->proto == LB_IPPROTO_UDP || (f->tcp_flags & (LB_TCP_SYN | LB_TCP_ACK)) == LB_TCP_SYN;
+		bool first = f->proto != LB_IPPROTO_TCP || (f->tcp_flags & (LB_TCP_SYN | LB_TCP_ACK)) == LB_TCP_SYN;
 
 		/* Only a plain 20-byte header takes the option where the backend's node looks for it. */
 		/* A later fragment carries no option: the backend's node learnt the frontend from the first. */

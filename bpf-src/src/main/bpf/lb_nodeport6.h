@@ -10,11 +10,12 @@
  * IPv6 has no header checksum: only the L4 checksum changes, with the pseudo-header's address folded in 4 bytes at a
  * time. UDP over IPv6 must carry a checksum (RFC 8200 8.1), so a sum that comes out 0 is written 0xffff
  * (BPF_F_MARK_MANGLED_0, which also leaves a received 0 alone: such a datagram is dropped by the receiver anyway).
+ * SCTP's CRC32c has no pseudo-header: only a port rewrite changes it (lb_sctp.h).
  *
  * Remote backends are SNATed to lb_snat_ip6 (this node's IPv6 address, set by the loader) and a port from the NAT
  * range, in DSR mode too: IPv6 DSR (an extension header carrying the frontend) is not implemented. Without
  * lb_snat_ip6 they are DNATed only, as for IPv4 without lb_snat_ip4.
- * Not translated (passed untouched): packets with extension headers (fragments included) before the TCP/UDP
+ * Not translated (passed untouched): packets with extension headers (fragments included) before the TCP/UDP/SCTP
  * header. The XDP program (lb_nodeport_xdp.h) parses IPv4 only and leaves IPv6 to these tcx programs.
  */
 #ifndef EBPF4J_LB_NODEPORT6_H
@@ -137,7 +138,7 @@ static __always_inline bool lb_snat6_addr(struct lb_addr *a)
 	return a->w[0] | a->w[1] | a->w[2] | a->w[3];
 }
 
-/* Parses an IPv6 TCP/UDP frame whose next header is the L4 one; -1 for anything else (extension headers too). */
+/* Parses an IPv6 TCP/UDP/SCTP frame whose next header is the L4 one; -1 for anything else (extension headers too). */
 static __always_inline int lb_parse6(struct __sk_buff *skb, struct flow6 *f)
 {
 	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
@@ -150,7 +151,7 @@ static __always_inline int lb_parse6(struct __sk_buff *skb, struct flow6 *f)
 	ip6 = (void *)(eth + 1);
 	if ((void *)(ip6 + 1) > data_end)
 		return -1;
-	if (ip6->nexthdr != LB_IPPROTO_TCP && ip6->nexthdr != LB_IPPROTO_UDP)
+	if (ip6->nexthdr != LB_IPPROTO_TCP && ip6->nexthdr != LB_IPPROTO_UDP && ip6->nexthdr != LB_IPPROTO_SCTP)
 		return -1;
 	ports = (void *)(ip6 + 1);
 	if ((void *)(ports + 2) > data_end)
@@ -183,10 +184,15 @@ static __always_inline void lb_rewrite6(struct __sk_buff *skb, const struct flow
 	/* IPv6 UDP: a computed 0 must go out as 0xffff (0 would mean "no checksum", which IPv6 forbids). */
 	__u64 l4flags = f->proto == LB_IPPROTO_UDP ? BPF_F_MARK_MANGLED_0 : 0;
 
+	if (f->proto == LB_IPPROTO_SCTP) {
+		/* CRC32c without a pseudo-header: only the port changes it (lb_sctp.h). */
+		lb_sctp_csum_replace(skb, LB_IP6_L4_OFF, LB_SCTP_IP6 | (dst ? LB_SCTP_DST : 0), old_port, new_port);
+	} else {
 #pragma unroll
-	for (int i = 0; i < 4; i++)
-		bpf_l4_csum_replace(skb, csum_off, old_addr->w[i], new_addr->w[i], l4flags | BPF_F_PSEUDO_HDR | 4);
-	bpf_l4_csum_replace(skb, csum_off, old_port, new_port, l4flags | sizeof(new_port));
+		for (int i = 0; i < 4; i++)
+			bpf_l4_csum_replace(skb, csum_off, old_addr->w[i], new_addr->w[i], l4flags | BPF_F_PSEUDO_HDR | 4);
+		bpf_l4_csum_replace(skb, csum_off, old_port, new_port, l4flags | sizeof(new_port));
+	}
 	bpf_skb_store_bytes(skb, dst ? LB_IP6_DST_OFF : LB_IP6_SRC_OFF, new_addr, 16, 0);
 	bpf_skb_store_bytes(skb, LB_IP6_L4_OFF + (dst ? 2 : 0), &new_port, sizeof(new_port), 0);
 }

@@ -6,7 +6,7 @@
  * the stack routes the packet to the backend pod. Replies leave through lb_nodeport_reply at tcx egress, unchanged.
  *
  * Everything else goes up untouched (XDP_PASS) to the tcx program behind it: fragments, IP options (including the
- * DSR option), non-IPv4, replies to SNATed flows, and flows to remote backends in SNAT or DSR mode (those need
+ * DSR option), non-IPv4, SCTP, replies to SNATed flows, and flows to remote backends in SNAT or DSR mode (those need
  * bpf_redirect_neigh and bpf_skb_adjust_room, which XDP lacks). A packet translated here carries LB_XDP_MARK in its
  * XDP metadata, and the tcx program leaves it alone (its destination, a backend, could match a node-port entry).
  *
@@ -156,7 +156,8 @@ int lb_nodeport_xdp(struct xdp_md *ctx)
 
 	if (parse_pkt((void *)(long)ctx->data, (void *)(long)ctx->data_end, &f, false))
 		return XDP_PASS;
-	if (f.dsr || f.l4_off != ETH_HLEN + sizeof(struct iphdr))
+	/* SCTP goes to tcx, whose rewrite updates its CRC32c (lb_sctp.h); this program only knows the Internet checksum. */
+	if (f.dsr || f.l4_off != ETH_HLEN + sizeof(struct iphdr) || f.proto == LB_IPPROTO_SCTP)
 		return XDP_PASS;
 	if (lb_snat_ip4 && f.daddr == lb_snat_ip4 && lb_is_snat_reply(&f))
 		return XDP_PASS;
