@@ -98,30 +98,17 @@ class NodePortGuestIT {
         try (Topology topo = Topology.create("e4jgnp"); BpfObject obj = object;
              KernelLbDatapath datapath = KernelLbDatapath.of(obj)) {
             LbController controller = new LbController(config, datapath);
-            NetNamespace ext = topo.namespace("ext");
-            NetNamespace node = topo.namespace("node");
-            if (v6) topo.veth(ext, "eth0", "fd00::2/64", node, "ext0", "fd00::1/64");
-            else topo.veth(ext, "eth0", "10.0.0.2/24", node, "ext0", "10.0.0.1/24");
+            NodeWithBackends net = NodeWithBackends.create(topo, v6);
+            NetNamespace ext = net.ext(), node = net.node();
             List<Endpoint> endpoints = new ArrayList<>();
-            for (int i = 1; i <= 2; i++) {
-                NetNamespace b = topo.namespace("b" + i);
-                if (v6) {
-                    topo.veth(node, "vb" + i, "fd01:" + i + "::fe/64", b, "eth0", "fd01:" + i + "::1/64");
-                    b.ip("-6", "route", "add", "fd00::/64", "via", "fd01:" + i + "::fe");
-                } else {
-                    topo.veth(node, "vb" + i, "10.1." + i + ".254/24", b, "eth0", "10.1." + i + ".1/24");
-                    b.ip("route", "add", "10.0.0.0/24", "via", "10.1." + i + ".254");
-                }
-                String name = "b" + i;
-                InetAddress address = InetAddress.ofLiteral(v6 ? "fd01:" + i + "::1" : "10.1." + i + ".1");
-                ServerSocket ss = b.call(() -> new ServerSocket(8080, 50, address));
+            for (int i = 0; i < 2; i++) {
+                String name = "b" + (i + 1);
+                InetAddress address = net.backendAddresses().get(i);
+                ServerSocket ss = net.backends().get(i).call(() -> new ServerSocket(8080, 50, address));
                 servers.add(ss);
                 Thread.ofPlatform().daemon().start(() -> serve(ss, name));
                 endpoints.add(Endpoint.ready(address, "n1"));
             }
-            node.exec("sysctl", "-qw", v6 ? "net.ipv6.conf.all.forwarding=1" : "net.ipv4.ip_forward=1");
-            topo.verifyIsolated();
-            if (v6) topo.awaitIpv6Ready();
             controller.sync(ClusterSnapshot.of(List.of(service(v6)), List.of(new EndpointSlice("default", "web-1", WEB,
                     v6 ? AddressType.IPV6 : AddressType.IPV4, endpoints, List.of(new EndpointPort("http", Protocol.TCP, 8080)))), 1));
 

@@ -85,34 +85,20 @@ class SctpNodePortGuestIT {
         }
         try (Topology topo = Topology.create("e4jgsc"); BpfObject obj = object;
              KernelLbDatapath datapath = KernelLbDatapath.of(obj)) {
-            NetNamespace ext = topo.namespace("ext");
-            NetNamespace node = topo.namespace("node");
-            if (v6) topo.veth(ext, "eth0", "fd00::2/64", node, "ext0", "fd00::1/64");
-            else topo.veth(ext, "eth0", "10.0.0.2/24", node, "ext0", "10.0.0.1/24");
+            NodeWithBackends net = NodeWithBackends.create(topo, v6);
+            NetNamespace ext = net.ext(), node = net.node();
             noSctpChecksumOffload(ext);
-            List<NetNamespace> backends = new ArrayList<>();
             List<Endpoint> endpoints = new ArrayList<>();
-            for (int i = 1; i <= 2; i++) {
-                NetNamespace b = topo.namespace("b" + i);
-                if (v6) {
-                    topo.veth(node, "vb" + i, "fd01:" + i + "::fe/64", b, "eth0", "fd01:" + i + "::1/64");
-                    b.ip("-6", "route", "add", "fd00::/64", "via", "fd01:" + i + "::fe");
-                } else {
-                    topo.veth(node, "vb" + i, "10.1." + i + ".254/24", b, "eth0", "10.1." + i + ".1/24");
-                    b.ip("route", "add", "10.0.0.0/24", "via", "10.1." + i + ".254");
-                }
+            for (int i = 0; i < 2; i++) {
+                NetNamespace b = net.backends().get(i);
                 noSctpChecksumOffload(b);
-                backends.add(b);
-                String name = "b" + i;
-                InetAddress address = InetAddress.ofLiteral(v6 ? "fd01:" + i + "::1" : "10.1." + i + ".1");
+                String name = "b" + (i + 1);
+                InetAddress address = net.backendAddresses().get(i);
                 SctpServerChannel server = b.call(() -> SctpServerChannel.open().bind(new InetSocketAddress(address, TARGET_PORT)));
                 servers.add(server);
                 Thread.ofPlatform().daemon().start(() -> answer(server, name));
                 endpoints.add(Endpoint.ready(address, "n1"));
             }
-            node.exec("sysctl", "-qw", v6 ? "net.ipv6.conf.all.forwarding=1" : "net.ipv4.ip_forward=1");
-            topo.verifyIsolated();
-            if (v6) topo.awaitIpv6Ready();
             new LbController(config, datapath).sync(ClusterSnapshot.of(List.of(service(v6)), List.of(new EndpointSlice(
                     "default", "diameter-1", DIAMETER, v6 ? AddressType.IPV6 : AddressType.IPV4, endpoints,
                     List.of(new EndpointPort("diameter", Protocol.SCTP, TARGET_PORT)))), 1));
@@ -121,12 +107,12 @@ class SctpNodePortGuestIT {
                 links.add(TcProgram.of(obj.program(LbObject.NODE_PORT_REPLY)).attach("ext0", TcDirection.EGRESS));
             });
 
-            InetSocketAddress frontend = new InetSocketAddress(v6 ? "fd00::1" : "10.0.0.1", NODE_PORT);
+            InetSocketAddress frontend = new InetSocketAddress(net.frontendAddress(), NODE_PORT);
             Set<String> seen = new TreeSet<>();
             for (int i = 0; i < 16 && seen.size() < 2; i++) seen.add(ext.call(() -> ask(frontend)));
             assertEquals(Set.of("b1", "b2"), seen, "backends reached over SCTP through " + frontend);
             long errors = checksumErrors(ext);
-            for (NetNamespace b : backends) errors += checksumErrors(b);
+            for (NetNamespace b : net.backends()) errors += checksumErrors(b);
             System.out.printf("SCTP NodePort (%s) on linux %s: associations to b1 and b2 through %s, %d checksum errors%n",
                     v6 ? "IPv6" : "IPv4", KernelVersion.running(), frontend, errors);
             assertEquals(0, errors, "SCTP checksum errors at the client and the backends");
