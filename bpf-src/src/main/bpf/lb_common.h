@@ -209,4 +209,42 @@ static __noinline struct lb_backend *lb_select(const struct lb_svc *svc, __u64 f
 	return b;
 }
 
+/* lb_node_addrs key (20 bytes): one of this node's own addresses. */
+struct lb_node_addr_key {
+	struct lb_addr addr;
+	__u8 family;
+	__u8 pad[3];
+};
+
+/*
+ * lb_node_addrs: the node's own addresses, written by the control plane. A connect() or sendmsg() to one of them on
+ * a NodePort reaches the Service through the all-addresses NodePort entry, from the node and from pods alike, as it
+ * would from outside; so does loopback (127.0.0.0/8, ::1), but only in the node's own namespace, since a pod's
+ * loopback is the pod's. Once the map holds its "configured" entry (family 0, LB_NODE_ADDRS_SET), the NodePort
+ * programs also take the all-addresses entry only for a packet to one of these addresses: traffic the node forwards
+ * to a pod whose port happens to be a node port is not the NodePort's. Without it (a datapath whose user never set
+ * the node's addresses) a node port matches any destination, as before.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct lb_node_addr_key);
+	__type(value, __u8);
+} lb_node_addrs SEC(".maps");
+
+#define LB_NODE_ADDRS_SET 0 /* family of the all-zero key marking lb_node_addrs as configured */
+
+/* Whether a packet to addr may take the all-addresses NodePort entry (see lb_node_addrs). */
+static __always_inline bool lb_node_port_dst(const struct lb_addr *addr, __u8 family)
+{
+	struct lb_node_addr_key nkey = {};
+
+	nkey.family = LB_NODE_ADDRS_SET;
+	if (!bpf_map_lookup_elem(&lb_node_addrs, &nkey))
+		return true;
+	nkey.addr = *addr;
+	nkey.family = family;
+	return bpf_map_lookup_elem(&lb_node_addrs, &nkey) != NULL;
+}
+
 #endif

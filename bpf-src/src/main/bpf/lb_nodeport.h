@@ -646,6 +646,8 @@ static __always_inline int lb_np_decide(void *ctx, __u32 in_ifindex, const struc
 	skey.family = LB_AF_INET;
 	svc = bpf_map_lookup_elem(&lb_services, &skey);
 	if (!svc) {
+		if (!lb_node_port_dst(&skey.addr, LB_AF_INET))
+			return LB_NP_PASS;
 		skey.addr.w[0] = 0; /* node port: any address of this node */
 		svc = bpf_map_lookup_elem(&lb_services, &skey);
 		if (!svc)

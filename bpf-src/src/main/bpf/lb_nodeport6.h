@@ -445,6 +445,8 @@ static __always_inline int lb_np6_decide(struct __sk_buff *skb, struct lb_np6_sc
 	s->skey.family = LB_AF_INET6;
 	svc = bpf_map_lookup_elem(&lb_services, &s->skey);
 	if (!svc) {
+		if (!lb_node_port_dst(&s->skey.addr, LB_AF_INET6))
+			return LB_NP_PASS;
 		__builtin_memset(&s->skey.addr, 0, sizeof(s->skey.addr)); /* node port: any address of this node */
 		svc = bpf_map_lookup_elem(&lb_services, &s->skey);
 		if (!svc)

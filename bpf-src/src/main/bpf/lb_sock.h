@@ -60,25 +60,7 @@ struct {
 	__type(value, __u32);
 } lb_sock_fwd SEC(".maps");
 
-/* lb_node_addrs key (20 bytes): one of this node's own addresses. */
-struct lb_node_addr_key {
-	struct lb_addr addr;
-	__u8 family;
-	__u8 pad[3];
-};
-
-/*
- * lb_node_addrs: the node's own addresses, written by the control plane. A connect() or sendmsg() to one of them on
- * a NodePort reaches the Service through the all-addresses NodePort entry, from the node and from pods alike, as it
- * would from outside; so does loopback (127.0.0.0/8, ::1), but only in the node's own namespace, since a pod's
- * loopback is the pod's.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 256);
-	__type(key, struct lb_node_addr_key);
-	__type(value, __u8);
-} lb_node_addrs SEC(".maps");
+/* lb_node_addrs (the node's own addresses) is in lb_common.h: the NodePort programs read it too. */
 
 /* Set by the loader: the cookie of the node's network namespace (0: loopback NodePorts are not translated). */
 volatile const __u64 lb_host_netns_cookie = 0;

@@ -18,11 +18,17 @@ import java.util.List;
 /**
  * The node's own addresses in the datapath ({@code lb_node_addrs}): a socket connect or send to one of them on a
  * NodePort is load-balanced as the NodePort, from the node and from its pods, as a client outside would be (Cilium
- * does the same). Loopback needs no entry: the programs take it in the node's own namespace only.
+ * does the same). Loopback needs no entry: the programs take it in the node's own namespace only. Once they are set,
+ * the tcx and XDP NodePort programs serve node ports only on these addresses too (the map then holds a "configured"
+ * entry, family 0), so traffic the node forwards to a pod on a port in the NodePort range stays the pod's; before,
+ * a node port matches any destination.
  */
 public final class NodeAddresses {
     static final String MAP = "lb_node_addrs";
-    private static final int MAX = 256;
+    /** The map's 256 entries less the "configured" one. */
+    private static final int MAX = 255;
+    /** The all-zero key of family 0 (LB_NODE_ADDRS_SET in lb_common.h): the addresses are set. */
+    private static final Key CONFIGURED = new Key(new byte[16], 0, new byte[3]);
 
     /** struct lb_node_addr_key (20 bytes). */
     record Key(@Length(16) byte[] addr, @Unsigned(bits = 8) int family, @Length(3) byte[] pad) {}
@@ -35,16 +41,17 @@ public final class NodeAddresses {
      * Makes {@code addresses} the node's addresses in {@code object}'s map: new ones are added before old ones go,
      * so an address kept across the change is never missing. Loopback and wildcard addresses are left out.
      *
-     * @throws IllegalArgumentException with more than 256 addresses
+     * @throws IllegalArgumentException with more than 255 addresses
      */
     public static void replace(BpfObject object, Collection<InetAddress> addresses) {
-        java.util.Map<String, Key> want = new java.util.HashMap<>(); // byte[] components: compared by content, as text
+        java.util.Map<String, Key> want = new java.util.LinkedHashMap<>(); // byte[] components: compared by content, as text
         for (InetAddress a : addresses) {
             if (a.isLoopbackAddress() || a.isAnyLocalAddress()) continue;
             Key k = key(a);
             want.put(id(k), k);
         }
         if (want.size() > MAX) throw new IllegalArgumentException(want.size() + " node addresses: the datapath holds " + MAX);
+        want.put(id(CONFIGURED), CONFIGURED); // last: the addresses are in before node ports are limited to them
         try (BpfHashMap<Key, Byte> map = BpfHashMap.of(object.map(MAP), KEY, Codec.of(Byte.class))) {
             for (Key k : want.values()) map.put(k, (byte) 1);
             List<Key> stale = new ArrayList<>();
