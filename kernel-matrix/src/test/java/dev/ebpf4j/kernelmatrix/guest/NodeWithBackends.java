@@ -18,7 +18,7 @@ import java.util.List;
 record NodeWithBackends(NetNamespace ext, NetNamespace node, List<NetNamespace> backends, InetAddress frontendAddress,
                         List<InetAddress> backendAddresses) {
 
-    static NodeWithBackends create(Topology topo, boolean v6) {
+    static NodeWithBackends create(Topology topo, boolean v6) throws InterruptedException {
         NetNamespace ext = topo.namespace("ext");
         NetNamespace node = topo.namespace("node");
         if (v6) topo.veth(ext, "eth0", "fd00::2/64", node, "ext0", "fd00::1/64");
